@@ -1,1 +1,5 @@
-fn main() {}
+//! The `o11yc` binary.
+
+fn main() {
+    std::process::exit(o11yc::cli::run());
+}

@@ -1,0 +1,871 @@
+//! Static checker for one Alloy file (one pipeline).
+//!
+//! Checks, each producing a located [`Diagnostic`] with a hint where one
+//! helps:
+//! - every component reference (`loki.write.default.receiver`) names a
+//!   declared component and an export that component has;
+//! - no two components share a name and label;
+//! - no reference cycles between components;
+//! - required arguments and blocks are present, unknown arguments and blocks
+//!   of registered components are rejected, literal values have the right
+//!   type;
+//! - signal types match: logs receivers only in logs inputs, metrics
+//!   receivers only in metrics inputs, and otelcol consumers only in `output`
+//!   lists whose signal they accept;
+//! - unknown components get a warning (their references are accepted).
+//!
+//! Components defined with `declare` are checked as custom components (their
+//! `argument` and `export` blocks give the allowed arguments and exports) and
+//! each `declare` body is checked as its own scope.
+
+pub mod registry;
+pub mod suggest;
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diag::Diagnostic;
+use crate::syntax::ast::*;
+use registry::{BlockSpec, ComponentSpec, Ty};
+
+/// Checks `file`; returns errors and warnings in source order.
+pub fn check_file(file: &File) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let customs = HashMap::new();
+    let scope = Scope::new(&file.body, &customs, false, &mut diags);
+    scope.check(&mut diags);
+    diags.sort_by_key(|d| (d.line, d.col));
+    diags
+}
+
+/// Edges `(from, to)` between the top-level components of `file`: `from`
+/// references an export of `to`. Component ids are `name.label`, e.g.
+/// `loki.write.default`. Edges are deduplicated and in source order.
+pub fn graph(file: &File) -> Vec<(String, String)> {
+    let mut scratch = Vec::new();
+    let customs = HashMap::new();
+    let scope = Scope::new(&file.body, &customs, false, &mut scratch);
+    let mut out = Vec::new();
+    for (from, tos) in scope.edges(&mut scratch) {
+        for to in tos {
+            let edge = (scope.decls[from].id.clone(), scope.decls[to].id.clone());
+            if !out.contains(&edge) {
+                out.push(edge);
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Kind<'a> {
+    Registered(&'static ComponentSpec),
+    /// A component defined by `declare` (the declare block).
+    Custom(&'a Block),
+    /// `argument "x"` inside a declare body.
+    Argument,
+    /// Not in the registry: accepted with a warning.
+    Unknown,
+}
+
+struct Decl<'a> {
+    block: &'a Block,
+    id: String,
+    name: String,
+    label: String,
+    kind: Kind<'a>,
+}
+
+struct Scope<'a, 'p> {
+    body: &'a [Stmt],
+    decls: Vec<Decl<'a>>,
+    by_id: HashMap<String, usize>,
+    customs: HashMap<String, &'a Block>,
+    /// Namespaces of `import.*` modules: blocks under them are accepted.
+    modules: BTreeSet<String>,
+    _parent: std::marker::PhantomData<&'p ()>,
+}
+
+fn pos_of(p: Pos) -> (usize, usize) {
+    (p.line, p.col)
+}
+
+fn error(p: Pos, msg: impl Into<String>) -> Diagnostic {
+    let (l, c) = pos_of(p);
+    Diagnostic::error(l, c, msg)
+}
+
+fn describe_block(b: &Block) -> String {
+    match &b.label {
+        Some(l) => format!("{} \"{l}\"", b.full_name()),
+        None => b.full_name(),
+    }
+}
+
+impl<'a, 'p> Scope<'a, 'p> {
+    fn new(
+        body: &'a [Stmt],
+        parent_customs: &HashMap<String, &'a Block>,
+        in_declare: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let mut customs = parent_customs.clone();
+        let mut modules = BTreeSet::new();
+        for s in body {
+            if let Stmt::Block(b) = s {
+                match (b.full_name().as_str(), &b.label) {
+                    ("declare", Some(l)) => {
+                        customs.insert(l.clone(), b);
+                    }
+                    (n, Some(l)) if n.starts_with("import.") => {
+                        modules.insert(l.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut scope = Scope {
+            body,
+            decls: Vec::new(),
+            by_id: HashMap::new(),
+            customs,
+            modules,
+            _parent: std::marker::PhantomData,
+        };
+        for s in body {
+            let Stmt::Block(b) = s else { continue };
+            let name = b.full_name();
+            if name == "declare" || name == "export" || name.starts_with("import.") {
+                continue;
+            }
+            let Some(label) = b.label.clone() else {
+                if registry::lookup(&name).is_some() {
+                    diags.push(
+                        error(b.span.start, format!("component \"{name}\" needs a label"))
+                            .with_help(format!("write `{name} \"default\" {{ ... }}`")),
+                    );
+                } else if !registry::CONFIG_BLOCKS.contains(&name.as_str()) {
+                    let (l, c) = pos_of(b.span.start);
+                    diags.push(Diagnostic::warning(
+                        l,
+                        c,
+                        format!("unknown block \"{name}\"; it is not checked"),
+                    ));
+                }
+                continue;
+            };
+            let kind = if name == "argument" && in_declare {
+                Kind::Argument
+            } else if let Some(spec) = registry::lookup(&name) {
+                Kind::Registered(spec)
+            } else if let Some(decl) = scope.customs.get(&name) {
+                Kind::Custom(decl)
+            } else {
+                let module = name.split('.').next().unwrap_or_default();
+                if !scope.modules.contains(module) {
+                    let (l, c) = pos_of(b.span.start);
+                    let mut d = Diagnostic::warning(
+                        l,
+                        c,
+                        format!("unknown component \"{name}\"; its arguments are not checked"),
+                    );
+                    if let Some(h) = suggest::did_you_mean(
+                        &name,
+                        registry::COMPONENTS.iter().map(|c| c.name),
+                    ) {
+                        d = d.with_help(h);
+                    }
+                    diags.push(d);
+                }
+                Kind::Unknown
+            };
+            let id = format!("{name}.{label}");
+            if let Some(&first) = scope.by_id.get(&id) {
+                let f: &Decl = &scope.decls[first];
+                diags.push(
+                    error(
+                        b.span.start,
+                        format!("duplicate component {}", describe_block(b)),
+                    )
+                    .with_help(format!(
+                        "first declared at {}; give each component a unique label",
+                        f.block.span.start
+                    )),
+                );
+                continue;
+            }
+            scope.by_id.insert(id.clone(), scope.decls.len());
+            scope.decls.push(Decl {
+                block: b,
+                id,
+                name,
+                label,
+                kind,
+            });
+        }
+        scope
+    }
+
+    fn check(&self, diags: &mut Vec<Diagnostic>) {
+        // Argument/block structure.
+        for d in &self.decls {
+            match d.kind {
+                Kind::Registered(spec) => {
+                    self.check_body(d.block, &spec.body(), &describe_block(d.block), diags)
+                }
+                Kind::Custom(decl) => self.check_custom(d.block, decl, diags),
+                Kind::Argument | Kind::Unknown => {
+                    // Still resolve references made inside.
+                    self.refs_in_body(&d.block.body, &mut Vec::new(), diags);
+                }
+            }
+        }
+        // References outside components (top-level attributes, exports).
+        for s in self.body {
+            match s {
+                Stmt::Attribute(a) => {
+                    self.resolve_all(&a.value, &mut Vec::new(), diags);
+                }
+                Stmt::Block(b) if b.full_name() == "export" || b.label.is_none() => {
+                    if b.full_name() != "declare" {
+                        self.refs_in_body(&b.body, &mut Vec::new(), diags);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.check_cycles(diags);
+        // Nested declare scopes.
+        for s in self.body {
+            if let Stmt::Block(b) = s
+                && b.full_name() == "declare"
+            {
+                let inner = Scope::new(&b.body, &self.customs, true, diags);
+                inner.check(diags);
+            }
+        }
+    }
+
+    // ----- references -------------------------------------------------------
+
+    fn refs_in_body(&self, body: &[Stmt], out: &mut Vec<usize>, diags: &mut Vec<Diagnostic>) {
+        for s in body {
+            match s {
+                Stmt::Attribute(a) => self.resolve_all(&a.value, out, diags),
+                Stmt::Block(b) => self.refs_in_body(&b.body, out, diags),
+            }
+        }
+    }
+
+    /// Resolves every component reference in `e`, pushing the referenced
+    /// declarations to `out` and reporting dangling references.
+    fn resolve_all(&self, e: &Expr, out: &mut Vec<usize>, diags: &mut Vec<Diagnostic>) {
+        let mut refs = Vec::new();
+        collect_refs(e, &mut refs);
+        for (parts, pos) in refs {
+            if let Some(i) = self.resolve(&parts, pos, Some(diags)) {
+                out.push(i);
+            }
+        }
+    }
+
+    fn is_namespace(&self, first: &str) -> bool {
+        registry::COMPONENTS
+            .iter()
+            .any(|c| c.name.split('.').next() == Some(first))
+            || self.decls.iter().any(|d| d.name.split('.').next() == Some(first))
+            || first == "argument"
+    }
+
+    /// Resolves a dotted reference to a declaration index. Reports problems
+    /// to `diags` when given.
+    fn resolve(
+        &self,
+        parts: &[&str],
+        pos: Pos,
+        diags: Option<&mut Vec<Diagnostic>>,
+    ) -> Option<usize> {
+        for k in (1..parts.len()).rev() {
+            let id = parts[..=k].join(".");
+            let Some(&i) = self.by_id.get(&id) else {
+                continue;
+            };
+            let d = &self.decls[i];
+            let export = parts.get(k + 1).copied();
+            if let Some(diags) = diags {
+                self.check_export(d, export, parts, pos, diags);
+            }
+            return Some(i);
+        }
+        if !self.is_namespace(parts[0]) || parts.len() < 2 {
+            return None;
+        }
+        let Some(diags) = diags else { return None };
+        let full = parts.join(".");
+        // Which component name did the reference mean?
+        let known_name = (1..parts.len()).rev().find_map(|k| {
+            let name = parts[..k].join(".");
+            let known = registry::lookup(&name).is_some()
+                || self.decls.iter().any(|d| d.name == name)
+                || (name == "argument");
+            known.then_some((k, name))
+        });
+        let d = match known_name {
+            Some((k, name)) => {
+                let label = parts[k];
+                let labels: Vec<&str> = self
+                    .decls
+                    .iter()
+                    .filter(|d| d.name == name)
+                    .map(|d| d.label.as_str())
+                    .collect();
+                let mut d = error(
+                    pos,
+                    format!("\"{full}\" refers to {name} \"{label}\", which is not declared"),
+                );
+                if let Some(h) = suggest::did_you_mean(label, labels.iter().copied()) {
+                    d = d.with_help(format!("{h} ({name}.{})", suggest::nearest(label, labels.iter().copied()).unwrap_or_default()));
+                } else if !labels.is_empty() {
+                    d = d.with_help(format!("declared {name} labels: {}", labels.join(", ")));
+                } else {
+                    d = d.with_help(format!("add a `{name} \"{label}\" {{ ... }}` block"));
+                }
+                d
+            }
+            None => {
+                let candidates: Vec<String> = self
+                    .decls
+                    .iter()
+                    .map(|d| {
+                        let n = d.id.split('.').count();
+                        let _ = n;
+                        d.id.clone()
+                    })
+                    .collect();
+                let prefix_len = |c: &String| c.split('.').count().min(parts.len());
+                let best = candidates
+                    .iter()
+                    .map(|c| {
+                        let p = parts[..prefix_len(c)].join(".");
+                        (suggest::edit_distance(&p, c), c)
+                    })
+                    .filter(|(dist, c)| *dist <= (c.len() / 3).max(2))
+                    .min_by_key(|(dist, _)| *dist);
+                let mut d = error(
+                    pos,
+                    format!("\"{full}\" does not refer to a declared component"),
+                );
+                if let Some((_, c)) = best {
+                    d = d.with_help(format!("did you mean \"{c}\"?"));
+                }
+                d
+            }
+        };
+        diags.push(d);
+        None
+    }
+
+    fn check_export(
+        &self,
+        d: &Decl,
+        export: Option<&str>,
+        parts: &[&str],
+        pos: Pos,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let exports: Vec<&str> = match d.kind {
+            Kind::Registered(spec) => {
+                if spec.open && spec.exports.is_empty() {
+                    return;
+                }
+                spec.exports.iter().map(|e| e.name).collect()
+            }
+            Kind::Custom(decl) => decl
+                .body
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::Block(b) if b.full_name() == "export" => b.label.as_deref(),
+                    _ => None,
+                })
+                .collect(),
+            Kind::Argument => vec!["value"],
+            Kind::Unknown => return,
+        };
+        let full = parts.join(".");
+        match export {
+            None => {
+                let mut e = error(
+                    pos,
+                    format!("\"{full}\" refers to a whole component; name one of its exports"),
+                );
+                if !exports.is_empty() {
+                    e = e.with_help(format!("exports of {}: {}", d.name, exports.join(", ")));
+                }
+                diags.push(e);
+            }
+            Some(x) if !exports.contains(&x) => {
+                let mut e = error(
+                    pos,
+                    format!("component {} \"{}\" has no export \"{x}\"", d.name, d.label),
+                );
+                e = match suggest::did_you_mean(x, exports.iter().copied()) {
+                    Some(h) => e.with_help(h),
+                    None if exports.is_empty() => {
+                        e.with_help(format!("{} has no exports", d.name))
+                    }
+                    None => e.with_help(format!("exports of {}: {}", d.name, exports.join(", "))),
+                };
+                diags.push(e);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// The type of a plain reference, when it names a registered export.
+    fn ref_type(&self, e: &Expr) -> Option<(Ty, String)> {
+        let parts = e.as_reference()?;
+        let i = self.resolve(&parts, e.span.start, None)?;
+        let d = &self.decls[i];
+        let Kind::Registered(spec) = d.kind else {
+            return None;
+        };
+        let export = parts.get(d.id.split('.').count())?;
+        spec.export(export).map(|x| (x.ty, parts.join(".")))
+    }
+
+    // ----- arguments and blocks --------------------------------------------
+
+    fn check_body(&self, block: &Block, spec: &BlockSpec, what: &str, diags: &mut Vec<Diagnostic>) {
+        for s in &block.body {
+            match s {
+                Stmt::Attribute(a) => {
+                    match spec.args.iter().find(|x| x.name == a.name) {
+                        Some(arg) => self.check_value(&a.value, arg.ty, &a.name, what, diags),
+                        None if spec.open => {}
+                        None => {
+                            let mut d = error(
+                                a.span.start,
+                                format!("unknown argument \"{}\" in {what}", a.name),
+                            );
+                            if spec.blocks.iter().any(|b| b.matches(&a.name)) {
+                                d = d.with_help(format!(
+                                    "\"{}\" is a block: write `{} {{ ... }}`",
+                                    a.name, a.name
+                                ));
+                            } else if let Some(h) =
+                                suggest::did_you_mean(&a.name, spec.args.iter().map(|x| x.name))
+                            {
+                                d = d.with_help(h);
+                            }
+                            diags.push(d);
+                        }
+                    }
+                    self.resolve_all(&a.value, &mut Vec::new(), diags);
+                }
+                Stmt::Block(b) => {
+                    let name = b.full_name();
+                    match spec.blocks.iter().find(|x| x.matches(&name)) {
+                        Some(sub) if !sub.open => {
+                            let inner = format!("{name} block of {what}");
+                            self.check_body(b, sub, &inner, diags);
+                        }
+                        Some(_) => self.refs_in_body(&b.body, &mut Vec::new(), diags),
+                        None if spec.open => self.refs_in_body(&b.body, &mut Vec::new(), diags),
+                        None => {
+                            let mut d =
+                                error(b.span.start, format!("unknown block \"{name}\" in {what}"));
+                            if spec.args.iter().any(|x| x.name == name) {
+                                d = d.with_help(format!(
+                                    "\"{name}\" is an argument: write `{name} = ...`"
+                                ));
+                            } else if let Some(h) = suggest::did_you_mean(
+                                &name,
+                                spec.blocks.iter().map(|x| x.name),
+                            ) {
+                                d = d.with_help(h);
+                            }
+                            diags.push(d);
+                            self.refs_in_body(&b.body, &mut Vec::new(), diags);
+                        }
+                    }
+                }
+            }
+        }
+        for arg in spec.args.iter().filter(|a| a.required) {
+            let present = block
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Attribute(a) if a.name == arg.name));
+            if !present {
+                diags.push(
+                    error(
+                        block.span.start,
+                        format!("missing required argument \"{}\" in {what}", arg.name),
+                    )
+                    .with_help(format!("add `{} = ...` ({})", arg.name, arg.ty.describe())),
+                );
+            }
+        }
+        for sub in spec.blocks.iter().filter(|b| b.required) {
+            let present = block
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Block(b) if sub.matches(&b.full_name())));
+            if !present {
+                diags.push(
+                    error(
+                        block.span.start,
+                        format!("missing required block \"{}\" in {what}", sub.name),
+                    )
+                    .with_help(format!("add `{} {{ ... }}`", sub.name)),
+                );
+            }
+        }
+    }
+
+    fn check_custom(&self, block: &Block, decl: &Block, diags: &mut Vec<Diagnostic>) {
+        let what = describe_block(block);
+        let args: Vec<(&str, bool)> = decl
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Block(b) if b.full_name() == "argument" => {
+                    let optional = matches!(
+                        b.get("optional").map(|e| &e.kind),
+                        Some(ExprKind::Bool(true))
+                    ) || b.get("default").is_some();
+                    b.label.as_deref().map(|l| (l, !optional))
+                }
+                _ => None,
+            })
+            .collect();
+        for s in &block.body {
+            match s {
+                Stmt::Attribute(a) => {
+                    if !args.iter().any(|(n, _)| *n == a.name) {
+                        let mut d = error(
+                            a.span.start,
+                            format!("unknown argument \"{}\" in {what}", a.name),
+                        );
+                        if let Some(h) = suggest::did_you_mean(&a.name, args.iter().map(|x| x.0)) {
+                            d = d.with_help(h);
+                        }
+                        diags.push(d);
+                    }
+                    self.resolve_all(&a.value, &mut Vec::new(), diags);
+                }
+                Stmt::Block(b) => self.refs_in_body(&b.body, &mut Vec::new(), diags),
+            }
+        }
+        for (name, required) in args {
+            let present = block
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Attribute(a) if a.name == name));
+            if required && !present {
+                diags.push(error(
+                    block.span.start,
+                    format!("missing required argument \"{name}\" in {what}"),
+                ));
+            }
+        }
+    }
+
+    fn check_value(&self, e: &Expr, ty: Ty, arg: &str, what: &str, diags: &mut Vec<Diagnostic>) {
+        let list_elem = match ty {
+            Ty::ListLogsReceiver => Some(Ty::LogsReceiver),
+            Ty::ListMetricsReceiver => Some(Ty::MetricsReceiver),
+            Ty::ListOtelConsumer(s) => Some(Ty::OtelConsumer(s)),
+            _ => None,
+        };
+        if let Some(elem) = list_elem {
+            match &e.kind {
+                ExprKind::Array(items) => {
+                    for item in items {
+                        self.check_receiver(item, elem, arg, what, diags);
+                    }
+                }
+                _ if literal_kind(e).is_some() => diags.push(error(
+                    e.span.start,
+                    format!(
+                        "\"{arg}\" in {what} must be a {}, got {}",
+                        ty.describe(),
+                        literal_kind(e).unwrap_or_default()
+                    ),
+                )),
+                _ => {}
+            }
+            return;
+        }
+        // Alloy converts between numbers and numeric strings.
+        let numeric_string = matches!(&e.kind, ExprKind::String(s) if s.trim().parse::<f64>().is_ok());
+        let bad_literal = match (ty, literal_kind(e)) {
+            (_, None) => None,
+            (Ty::String | Ty::Secret | Ty::Duration, Some(k)) if k != "string" && k != "number" => {
+                Some(k)
+            }
+            (Ty::Number, Some("string")) if numeric_string => None,
+            (Ty::Number, Some(k)) if k != "number" => Some(k),
+            (Ty::Bool, Some(k)) if k != "bool" => Some(k),
+            (Ty::ListString | Ty::Targets, Some(k)) if k != "list" => Some(k),
+            (Ty::Map, Some(k)) if k != "object" => Some(k),
+            _ => None,
+        };
+        if let Some(k) = bad_literal.filter(|k| *k != "null") {
+            diags.push(error(
+                e.span.start,
+                format!("\"{arg}\" in {what} must be a {}, got {k}", ty.describe()),
+            ));
+            return;
+        }
+        if let Some((got, name)) = self.ref_type(e)
+            && got != ty
+            && ty != Ty::Any
+        {
+            diags.push(error(
+                e.span.start,
+                format!(
+                    "\"{arg}\" in {what} must be a {}, but {name} is a {}",
+                    ty.describe(),
+                    got.describe()
+                ),
+            ));
+        }
+    }
+
+    fn check_receiver(&self, e: &Expr, want: Ty, arg: &str, what: &str, diags: &mut Vec<Diagnostic>) {
+        if let Some(k) = literal_kind(e) {
+            diags.push(error(
+                e.span.start,
+                format!(
+                    "\"{arg}\" in {what} expects {} values, got {k}",
+                    want.describe()
+                ),
+            ));
+            return;
+        }
+        let Some((got, name)) = self.ref_type(e) else {
+            return;
+        };
+        let ok = match (want, got) {
+            (Ty::OtelConsumer(need), Ty::OtelConsumer(have)) => {
+                if !have.contains(need) {
+                    diags.push(
+                        error(
+                            e.span.start,
+                            format!(
+                                "{name} accepts {} only, but it is listed in \"{arg}\" of {what}",
+                                have.describe(),
+                            ),
+                        )
+                        .with_help(format!(
+                            "only list consumers that accept {} here",
+                            need.describe()
+                        )),
+                    );
+                }
+                return;
+            }
+            (w, g) => w == g,
+        };
+        if !ok {
+            let kind = |t: Ty| match t {
+                Ty::LogsReceiver => "a logs receiver".to_string(),
+                Ty::MetricsReceiver => "a metrics receiver".to_string(),
+                Ty::OtelConsumer(s) => format!("an otelcol consumer ({})", s.describe()),
+                other => format!("a {}", other.describe()),
+            };
+            let mut d = error(
+                e.span.start,
+                format!(
+                    "{name} is {}, but \"{arg}\" of {what} expects {}",
+                    kind(got),
+                    kind(want)
+                ),
+            );
+            d = d.with_help(match want {
+                Ty::LogsReceiver => "forward logs to a loki.* receiver (e.g. loki.write)".to_string(),
+                Ty::MetricsReceiver => {
+                    "forward metrics to a prometheus.* receiver (e.g. prometheus.remote_write)"
+                        .to_string()
+                }
+                Ty::OtelConsumer(_) => "list the `input` export of an otelcol component".to_string(),
+                _ => "check the component reference".to_string(),
+            });
+            diags.push(d);
+        }
+    }
+
+    // ----- cycles -----------------------------------------------------------
+
+    fn edges(&self, scratch: &mut Vec<Diagnostic>) -> Vec<(usize, Vec<usize>)> {
+        self.decls
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut out = Vec::new();
+                let mut refs = Vec::new();
+                collect_refs_in_body(&d.block.body, &mut refs);
+                for (parts, pos) in refs {
+                    if let Some(j) = self.resolve(&parts, pos, None) {
+                        if !out.contains(&j) {
+                            out.push(j);
+                        }
+                    }
+                }
+                let _ = &scratch;
+                (i, out)
+            })
+            .collect()
+    }
+
+    fn check_cycles(&self, diags: &mut Vec<Diagnostic>) {
+        let edges: Vec<Vec<usize>> = self
+            .edges(&mut Vec::new())
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        for comp in strongly_connected(&edges) {
+            let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
+            if comp.len() < 2 && !self_loop {
+                continue;
+            }
+            let first = *comp.iter().min().unwrap_or(&comp[0]);
+            // Walk the cycle from `first` for a readable path.
+            let mut path = vec![first];
+            let mut cur = first;
+            loop {
+                let next = edges[cur]
+                    .iter()
+                    .copied()
+                    .find(|n| comp.contains(n) && (!path.contains(n) || *n == first));
+                match next {
+                    Some(n) if n == first => break,
+                    Some(n) => {
+                        path.push(n);
+                        cur = n;
+                    }
+                    None => break,
+                }
+            }
+            path.push(first);
+            let names: Vec<&str> = path.iter().map(|&i| self.decls[i].id.as_str()).collect();
+            diags.push(
+                error(
+                    self.decls[first].block.span.start,
+                    format!("reference cycle between components: {}", names.join(" -> ")),
+                )
+                .with_help("components cannot depend on their own exports, directly or indirectly"),
+            );
+        }
+    }
+}
+
+/// Tarjan's strongly connected components (iterative).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+            if *ei == 0 && index[v] == usize::MAX {
+                index[v] = counter;
+                low[v] = counter;
+                counter += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if *ei < edges[v].len() {
+                let w = edges[v][*ei];
+                *ei += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut comp = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                out.push(comp);
+            }
+        }
+    }
+    out
+}
+
+/// The literal kind of `e` (`"string"`, `"number"`, ...) if it is a literal.
+fn literal_kind(e: &Expr) -> Option<&'static str> {
+    Some(match &e.kind {
+        ExprKind::Null => "null",
+        ExprKind::Bool(_) => "bool",
+        ExprKind::Number(_) => "number",
+        ExprKind::String(_) | ExprKind::RawString(_) => "string",
+        ExprKind::Array(_) => "list",
+        ExprKind::Object(_) => "object",
+        ExprKind::Unary { value, .. } => return literal_kind(value),
+        _ => return None,
+    })
+}
+
+fn collect_refs_in_body<'e>(body: &'e [Stmt], out: &mut Vec<(Vec<&'e str>, Pos)>) {
+    for s in body {
+        match s {
+            Stmt::Attribute(a) => collect_refs(&a.value, out),
+            Stmt::Block(b) => collect_refs_in_body(&b.body, out),
+        }
+    }
+}
+
+/// Collects dotted references (`a.b.c`) in `e`, skipping called function
+/// names such as `sys.env`.
+fn collect_refs<'e>(e: &'e Expr, out: &mut Vec<(Vec<&'e str>, Pos)>) {
+    if let Some(parts) = e.as_reference() {
+        if parts.len() > 1 {
+            out.push((parts, e.span.start));
+        }
+        return;
+    }
+    match &e.kind {
+        ExprKind::Access { value, .. } => collect_refs(value, out),
+        ExprKind::Index { value, index, .. } => {
+            collect_refs(value, out);
+            collect_refs(index, out);
+        }
+        ExprKind::Call { func, args, .. } => {
+            if func.as_reference().is_none() {
+                collect_refs(func, out);
+            }
+            for a in args {
+                collect_refs(a, out);
+            }
+        }
+        ExprKind::Array(items) => items.iter().for_each(|i| collect_refs(i, out)),
+        ExprKind::Object(fields) => fields.iter().for_each(|f| collect_refs(&f.value, out)),
+        ExprKind::Unary { value, .. } => collect_refs(value, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            collect_refs(lhs, out);
+            collect_refs(rhs, out);
+        }
+        ExprKind::Paren(inner) => collect_refs(inner, out),
+        _ => {}
+    }
+}

@@ -1,0 +1,48 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// o11yc compiles observability profiles into GitOps-ready directories.
+#[derive(Debug, Parser)]
+#[command(name = "o11yc", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile profiles and write OUT/<profile>/.
+    Build(Selection),
+    /// Validate profiles and verify OUT is up to date (exit 1 when it is not).
+    Check(Selection),
+    /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
+    Diff(Selection),
+    /// Print the JSON Schema of the profile format.
+    Schema {
+        /// Write the schema to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Which profiles a command works on, and where.
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// Every profile in the profiles directory (the default when no --profile is given).
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+    /// A profile name in the profiles directory, or a path to a .yaml file. Repeatable.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Vec<String>,
+    /// Where profiles live.
+    #[arg(long, value_name = "DIR", default_value = "profiles")]
+    pub profiles: PathBuf,
+    /// Where generated directories go.
+    #[arg(long, value_name = "DIR", default_value = "generated")]
+    pub out: PathBuf,
+}

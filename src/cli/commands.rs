@@ -1,0 +1,174 @@
+//! The commands.
+
+use std::path::Path;
+
+use super::report;
+use super::{EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Selection};
+use crate::diag::SourceMap;
+use crate::driver::{Compiled, ProfileRef, compile_profile, discover, display_path, resolve};
+use crate::output::{Change, DiffStyle, compare, unified_diff, write_tree};
+
+/// Resolves the selection; prints the problem and returns `None` on failure.
+fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
+    if sel.profile.is_empty() {
+        return match discover(&sel.profiles) {
+            Ok(list) if list.is_empty() => {
+                report::error(&format!("no profiles (*.yaml) in {}", sel.profiles.display()));
+                None
+            }
+            Ok(list) => Some(list),
+            Err(e) => {
+                report::error(&format!("cannot read profiles directory {}: {e}", sel.profiles.display()));
+                None
+            }
+        };
+    }
+    let mut out: Vec<ProfileRef> = Vec::new();
+    for arg in &sel.profile {
+        match resolve(&sel.profiles, arg) {
+            Ok(p) if out.iter().any(|o| o.name == p.name) => {
+                report::error(&format!("profile `{}` selected twice", p.name));
+                return None;
+            }
+            Ok(p) => out.push(p),
+            Err(message) => {
+                report::error(&message);
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Compiles every selected profile in memory; on any diagnostic prints them all
+/// and returns `None`, so nothing is written for invalid input.
+fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
+    let profiles = selected(sel)?;
+    let mut sources = SourceMap::new();
+    let mut compiled = Vec::new();
+    let mut failed = 0;
+    for profile in &profiles {
+        match compile_profile(profile, &mut sources) {
+            Ok(c) => compiled.push(c),
+            Err(diags) => {
+                report::diagnostics(&diags, &sources);
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        report::error(&format!(
+            "{failed} of {} profile{} invalid; nothing was written",
+            profiles.len(),
+            if profiles.len() == 1 { " is" } else { "s are" }
+        ));
+        return None;
+    }
+    Some(compiled)
+}
+
+/// `o11yc build`.
+pub fn build(sel: &Selection) -> i32 {
+    let Some(compiled) = compile_all(sel) else { return EXIT_ERROR };
+    for c in &compiled {
+        let dir = sel.out.join(&c.profile.name);
+        match write_tree(&dir, &c.tree) {
+            Ok(0) => eprintln!("{}: up to date ({} files)", display_path(&dir), c.tree.len()),
+            Ok(n) => eprintln!("{}: wrote {n} of {} files", display_path(&dir), c.tree.len()),
+            Err(e) => {
+                report::error(&e.to_string());
+                return EXIT_ERROR;
+            }
+        }
+    }
+    EXIT_OK
+}
+
+fn changes_of(dir: &Path, c: &Compiled) -> Result<Vec<Change>, i32> {
+    compare(dir, &c.tree).map_err(|e| {
+        report::error(&format!("cannot read {}: {e}", display_path(dir)));
+        EXIT_ERROR
+    })
+}
+
+/// `o11yc check`.
+pub fn check(sel: &Selection) -> i32 {
+    let Some(compiled) = compile_all(sel) else { return EXIT_ERROR };
+    let mut stale = 0;
+    for c in &compiled {
+        let dir = sel.out.join(&c.profile.name);
+        let changes = match changes_of(&dir, c) {
+            Ok(changes) => changes,
+            Err(code) => return code,
+        };
+        if changes.is_empty() {
+            continue;
+        }
+        stale += 1;
+        eprintln!("{} is out of date:", display_path(&dir));
+        for change in &changes {
+            let (what, path) = match change {
+                Change::Added(p) => ("missing", p),
+                Change::Modified(p) => ("differs", p),
+                Change::Removed(p) => ("stale  ", p),
+            };
+            eprintln!("  {what} {}", display_path(&dir.join(path)));
+        }
+    }
+    if stale > 0 {
+        report::error(&format!(
+            "{stale} generated director{} out of date; run `o11yc build` and commit the result",
+            if stale == 1 { "y is" } else { "ies are" }
+        ));
+        return EXIT_DIFFERS;
+    }
+    eprintln!("{} profile{} valid and up to date", compiled.len(), if compiled.len() == 1 { "" } else { "s" });
+    EXIT_OK
+}
+
+/// `o11yc diff`.
+pub fn diff(sel: &Selection) -> i32 {
+    let Some(compiled) = compile_all(sel) else { return EXIT_ERROR };
+    let style = if report::stdout_color() { DiffStyle::Color } else { DiffStyle::Plain };
+    let mut any = false;
+    for c in &compiled {
+        let dir = sel.out.join(&c.profile.name);
+        let changes = match changes_of(&dir, c) {
+            Ok(changes) => changes,
+            Err(code) => return code,
+        };
+        for change in changes {
+            any = true;
+            let shown = display_path(&dir.join(change.path()));
+            let on_disk = std::fs::read(dir.join(change.path()))
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
+            let generated = c.tree.get(change.path()).map(|b| String::from_utf8_lossy(b).into_owned());
+            let (old, new) = match &change {
+                Change::Added(_) => (None, generated.or_else(|| Some(String::new()))),
+                Change::Modified(_) => (on_disk, generated.or_else(|| Some(String::new()))),
+                Change::Removed(_) => (on_disk, None),
+            };
+            print!("{}", unified_diff(&shown, old.as_deref(), new.as_deref(), style));
+        }
+    }
+    if any { EXIT_DIFFERS } else { EXIT_OK }
+}
+
+/// `o11yc schema`.
+pub fn schema(out: Option<&Path>) -> i32 {
+    let text = crate::schema::schema_json();
+    match out {
+        None => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                report::error(&format!("cannot write {}: {e}", path.display()));
+                EXIT_ERROR
+            }
+        },
+    }
+}

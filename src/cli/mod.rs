@@ -1,0 +1,37 @@
+//! The `o11yc` command line: argument parsing, running commands, exit codes.
+//!
+//! Exit codes: 0 success / up to date; 1 `check` or `diff` found differences;
+//! 2 invalid input, usage error, or a file system error.
+
+mod args;
+mod commands;
+mod report;
+
+pub use args::{Cli, Command, Selection};
+
+use clap::Parser;
+
+/// Success, or nothing to change.
+pub const EXIT_OK: i32 = 0;
+/// `check`/`diff`: the output directory differs from what would be generated.
+pub const EXIT_DIFFERS: i32 = 1;
+/// Invalid profile, usage error or I/O error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Parses the process arguments and runs the command; returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Build(sel) => commands::build(&sel),
+        Command::Check(sel) => commands::check(&sel),
+        Command::Diff(sel) => commands::diff(&sel),
+        Command::Schema { out } => commands::schema(out.as_deref()),
+    }
+}

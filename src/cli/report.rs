@@ -1,0 +1,41 @@
+//! How the CLI talks to people: diagnostics and messages on stderr, colour only
+//! on a terminal and never with NO_COLOR.
+
+use std::io::IsTerminal;
+
+use crate::diag::{Diagnostic, SourceMap, render};
+
+/// Whether to colour output written to a stream.
+pub fn use_color(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Whether stderr gets colour.
+pub fn stderr_color() -> bool {
+    use_color(std::io::stderr().is_terminal())
+}
+
+/// Whether stdout gets colour.
+pub fn stdout_color() -> bool {
+    use_color(std::io::stdout().is_terminal())
+}
+
+/// Prints diagnostics to stderr.
+pub fn diagnostics(diags: &[Diagnostic], sources: &SourceMap) {
+    let color = stderr_color();
+    for d in diags {
+        eprintln!("{}", render(d, sources, color));
+    }
+}
+
+/// Prints `error: message` to stderr.
+pub fn error(message: &str) {
+    let style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    if stderr_color() {
+        eprintln!("{style}error{style:#}: {message}");
+    } else {
+        eprintln!("error: {message}");
+    }
+}

@@ -1,0 +1,189 @@
+//! Grafana datasources for the stack's stores, with trace ↔ log correlation.
+//!
+//! Datasource UIDs are fixed (`prometheus`, `loki`, `tempo`) so dashboards and
+//! correlations can refer to them without looking anything up.
+
+use serde::Serialize;
+
+use crate::compile::stack::Stack;
+
+/// UID of the Prometheus datasource.
+pub const PROMETHEUS_UID: &str = "prometheus";
+/// UID of the Loki datasource.
+pub const LOKI_UID: &str = "loki";
+/// UID of the Tempo datasource.
+pub const TEMPO_UID: &str = "tempo";
+
+/// The log field (structured metadata) that carries a trace id.
+pub const TRACE_ID_FIELD: &str = "trace_id";
+
+/// One provisioned datasource.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Datasource {
+    name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    uid: &'static str,
+    access: &'static str,
+    url: String,
+    is_default: bool,
+    editable: bool,
+    json_data: JsonData,
+}
+
+/// Per-type settings, only the ones o11yc sets.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonData {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    exemplar_trace_id_destinations: Vec<ExemplarDestination>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    derived_fields: Vec<DerivedField>,
+    #[serde(rename = "tracesToLogsV2", skip_serializing_if = "Option::is_none")]
+    traces_to_logs_v2: Option<TracesToLogs>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_map: Option<UidRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    loki_search: Option<UidRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node_graph: Option<Enabled>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExemplarDestination {
+    name: &'static str,
+    datasource_uid: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DerivedField {
+    name: &'static str,
+    matcher_type: &'static str,
+    matcher_regex: &'static str,
+    datasource_uid: &'static str,
+    url: &'static str,
+    url_display_label: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TracesToLogs {
+    datasource_uid: &'static str,
+    span_start_time_shift: &'static str,
+    span_end_time_shift: &'static str,
+    filter_by_trace_id: bool,
+    filter_by_span_id: bool,
+    tags: Vec<TagMapping>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct TagMapping {
+    key: &'static str,
+    value: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UidRef {
+    datasource_uid: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+/// The datasources for the stores the stack deploys, Prometheus first (the default).
+pub fn datasources(stack: &Stack) -> Vec<Datasource> {
+    let tempo = stack.tempo().is_some();
+    let loki = stack.loki().is_some();
+    let mut out = Vec::new();
+    if let Some(url) = stack.prometheus_query_url() {
+        out.push(Datasource {
+            name: "Prometheus",
+            kind: "prometheus",
+            uid: PROMETHEUS_UID,
+            access: "proxy",
+            url,
+            is_default: true,
+            editable: false,
+            json_data: JsonData {
+                http_method: Some("POST"),
+                exemplar_trace_id_destinations: if tempo {
+                    vec![ExemplarDestination {
+                        name: TRACE_ID_FIELD,
+                        datasource_uid: TEMPO_UID,
+                    }]
+                } else {
+                    Vec::new()
+                },
+                ..JsonData::default()
+            },
+        });
+    }
+    if let Some(url) = stack.loki_query_url() {
+        out.push(Datasource {
+            name: "Loki",
+            kind: "loki",
+            uid: LOKI_UID,
+            access: "proxy",
+            url,
+            is_default: out.is_empty(),
+            editable: false,
+            json_data: JsonData {
+                derived_fields: if tempo {
+                    vec![DerivedField {
+                        name: "TraceID",
+                        matcher_type: "label",
+                        matcher_regex: TRACE_ID_FIELD,
+                        datasource_uid: TEMPO_UID,
+                        url: "${__value.raw}",
+                        url_display_label: "View trace",
+                    }]
+                } else {
+                    Vec::new()
+                },
+                ..JsonData::default()
+            },
+        });
+    }
+    if let Some(url) = stack.tempo_query_url() {
+        let prometheus = stack.prometheus().is_some();
+        out.push(Datasource {
+            name: "Tempo",
+            kind: "tempo",
+            uid: TEMPO_UID,
+            access: "proxy",
+            url,
+            is_default: out.is_empty(),
+            editable: false,
+            json_data: JsonData {
+                traces_to_logs_v2: loki.then_some(TracesToLogs {
+                    datasource_uid: LOKI_UID,
+                    span_start_time_shift: "-5m",
+                    span_end_time_shift: "5m",
+                    filter_by_trace_id: true,
+                    filter_by_span_id: false,
+                    tags: vec![TagMapping {
+                        key: "k8s.namespace.name",
+                        value: "namespace",
+                    }],
+                }),
+                service_map: prometheus.then_some(UidRef {
+                    datasource_uid: PROMETHEUS_UID,
+                }),
+                loki_search: loki.then_some(UidRef {
+                    datasource_uid: LOKI_UID,
+                }),
+                node_graph: Some(Enabled { enabled: true }),
+                ..JsonData::default()
+            },
+        });
+    }
+    out
+}

@@ -1,0 +1,104 @@
+//! The in-memory output of compilation: typed documents at relative paths.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// What a generated file holds. Structured content stays structured until rendering.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    /// One or more YAML documents (Kubernetes objects, Helm values, helmfile).
+    Yaml(Vec<Value>),
+    /// A JSON document (Grafana dashboards).
+    Json(Value),
+    /// Prose (the generated README), already rendered.
+    Markdown(String),
+}
+
+/// Whether a file is a Kubernetes object that `kustomization.yaml` must list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Kubernetes objects applied to the cluster (listed in `kustomization.yaml`).
+    Resource,
+    /// Files read by a tool (Helm values, helmfile, kustomization itself, docs).
+    Support,
+}
+
+/// One generated file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// Path relative to the profile's output directory, with `/` separators.
+    pub path: String,
+    /// What the file holds.
+    pub content: Content,
+    /// How the file is consumed.
+    pub role: Role,
+}
+
+/// Everything generated for one profile, keyed by relative path.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bundle {
+    documents: BTreeMap<String, Document>,
+}
+
+impl Bundle {
+    /// Adds a document. Two emitters writing one path is a bug in o11yc, so it panics
+    /// in debug builds and keeps the first document otherwise.
+    pub fn add(&mut self, document: Document) {
+        debug_assert!(
+            !self.documents.contains_key(&document.path),
+            "two documents at {}",
+            document.path
+        );
+        self.documents
+            .entry(document.path.clone())
+            .or_insert(document);
+    }
+
+    /// Adds Kubernetes objects as one YAML file listed in `kustomization.yaml`.
+    pub fn resource(&mut self, path: impl Into<String>, objects: Vec<Value>) {
+        self.add(Document {
+            path: path.into(),
+            content: Content::Yaml(objects),
+            role: Role::Resource,
+        });
+    }
+
+    /// Adds a YAML file that is not a Kubernetes object (values, helmfile).
+    pub fn support_yaml(&mut self, path: impl Into<String>, value: Value) {
+        self.add(Document {
+            path: path.into(),
+            content: Content::Yaml(vec![value]),
+            role: Role::Support,
+        });
+    }
+
+    /// The documents in path order.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.documents.values()
+    }
+
+    /// The document at `path`, if any.
+    pub fn get(&self, path: &str) -> Option<&Document> {
+        self.documents.get(path)
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// Whether nothing was generated.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+/// Converts a typed object to its structured form, keeping field order.
+///
+/// Every type o11yc serializes is plain data (strings, numbers, maps with string
+/// keys), for which serialization cannot fail.
+pub fn to_value<T: Serialize>(object: &T) -> Value {
+    serde_json::to_value(object).expect("generated objects are plain data")
+}

@@ -1,0 +1,46 @@
+//! Compilation: a validated profile becomes a [`Bundle`] of typed documents.
+//!
+//! Nothing here touches the file system or formats text; see `render` and `output`.
+
+pub mod crd;
+pub mod datasources;
+pub mod document;
+pub mod emit;
+pub mod meta;
+pub mod placement;
+pub mod release;
+pub mod stack;
+pub mod values;
+
+pub use document::{Bundle, Content, Document, Role};
+pub use stack::Stack;
+
+use crate::model::{DeliveryMode, Profile};
+
+/// What the generated files say about where they came from.
+#[derive(Clone, Debug)]
+pub struct Provenance {
+    /// The profile's name (`dev`), which names the output directory.
+    pub name: String,
+    /// The profile file and the files it extends, as shown to users (`profiles/dev.yaml`).
+    pub sources: Vec<String>,
+}
+
+/// Compiles a validated profile.
+pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
+    let stack = Stack::new(profile, &provenance.name);
+    let mut bundle = Bundle::default();
+    emit::namespaces::emit(&stack, &mut bundle);
+    emit::storage::emit(&stack, &mut bundle);
+    emit::access::emit(&stack, &mut bundle);
+    let releases = release::releases(&stack, None);
+    match (profile.delivery.mode, &profile.delivery.flux) {
+        (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),
+        // Validation requires `delivery.flux` with `mode: flux`.
+        (DeliveryMode::Flux, None) => {}
+        (DeliveryMode::Helmfile, _) => emit::helmfile::emit(&releases, &mut bundle),
+    }
+    emit::kustomization::emit(&mut bundle);
+    emit::readme::emit(&stack, provenance, &releases, &mut bundle);
+    bundle
+}

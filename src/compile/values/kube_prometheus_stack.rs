@@ -1,0 +1,138 @@
+//! Values for `kube-prometheus-stack`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compile::document::to_value;
+use crate::compile::placement::PodPlacement;
+use crate::compile::stack::Stack;
+use crate::compile::values::{Disabled, grafana};
+use crate::model::{PrometheusStack, Quantity, Storage};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StackValues {
+    prometheus: Prometheus,
+    alertmanager: Toggle,
+    kube_state_metrics: Toggle,
+    node_exporter: Toggle,
+    grafana: Value,
+}
+
+#[derive(Serialize)]
+struct Toggle {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Prometheus {
+    prometheus_spec: PrometheusSpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PrometheusSpec {
+    retention: String,
+    scrape_interval: String,
+    external_labels: BTreeMap<&'static str, String>,
+    enable_remote_write_receiver: bool,
+    service_monitor_selector: Selector,
+    pod_monitor_selector: Selector,
+    rule_selector: Selector,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_spec: Option<StorageSpec>,
+    #[serde(flatten)]
+    placement: PodPlacement,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Selector {
+    match_labels: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StorageSpec {
+    volume_claim_template: ClaimTemplate,
+}
+
+#[derive(Serialize)]
+struct ClaimTemplate {
+    spec: ClaimSpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClaimSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_class_name: Option<String>,
+    access_modes: Vec<&'static str>,
+    resources: ClaimResources,
+}
+
+#[derive(Serialize)]
+struct ClaimResources {
+    requests: BTreeMap<&'static str, String>,
+}
+
+fn storage_spec(size: &Quantity, storage_class: Option<&str>) -> StorageSpec {
+    StorageSpec {
+        volume_claim_template: ClaimTemplate {
+            spec: ClaimSpec {
+                storage_class_name: storage_class.map(str::to_owned),
+                access_modes: vec!["ReadWriteOnce"],
+                resources: ClaimResources {
+                    requests: BTreeMap::from([("storage", size.to_string())]),
+                },
+            },
+        },
+    }
+}
+
+/// Helm values for kube-prometheus-stack, including its Grafana section.
+pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
+    let selector = || Selector {
+        match_labels: kps.selector_labels(),
+    };
+    let storage = match &kps.storage {
+        Some(Storage::HostPath(volume)) => {
+            Some(storage_spec(&volume.size, Some(&volume.storage_class)))
+        }
+        Some(Storage::Claim(claim)) => Some(storage_spec(&claim.size, claim.storage_class.as_deref())),
+        // Rejected by validation: Prometheus keeps its TSDB on a volume.
+        Some(Storage::ObjectStore(_)) | None => None,
+    };
+    let grafana = match stack.grafana() {
+        Some(g) if stack.standalone_grafana().is_none() => grafana::values(stack, g),
+        _ => to_value(&Disabled::new()),
+    };
+    to_value(&StackValues {
+        prometheus: Prometheus {
+            prometheus_spec: PrometheusSpec {
+                retention: kps.retention.prometheus(),
+                scrape_interval: kps.scrape_interval.prometheus(),
+                external_labels: BTreeMap::from([("cluster", stack.profile.cluster.name.clone())]),
+                enable_remote_write_receiver: kps.remote_write_receiver,
+                service_monitor_selector: selector(),
+                pod_monitor_selector: selector(),
+                rule_selector: selector(),
+                storage_spec: storage,
+                placement: PodPlacement::from(&kps.placement),
+            },
+        },
+        alertmanager: Toggle {
+            enabled: kps.alertmanager.enabled,
+        },
+        kube_state_metrics: Toggle {
+            enabled: kps.kube_state_metrics.enabled,
+        },
+        node_exporter: Toggle {
+            enabled: kps.node_exporter.enabled,
+        },
+        grafana,
+    })
+}

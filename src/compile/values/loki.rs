@@ -1,0 +1,261 @@
+//! Values for the `loki` chart in SingleBinary (monolithic) mode.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compile::placement::PodPlacement;
+use crate::compile::document::to_value;
+use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
+use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
+use crate::model::{Loki, ObjectStore, ObjectStoreKind, Storage};
+
+/// The date the schema below starts; fixed so regenerating never changes it.
+const SCHEMA_FROM: &str = "2024-04-01";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LokiValues {
+    deployment_mode: &'static str,
+    loki: LokiSettings,
+    single_binary: SingleBinary,
+    backend: Replicas,
+    read: Replicas,
+    write: Replicas,
+    gateway: Toggle,
+    chunks_cache: Disabled,
+    results_cache: Disabled,
+    loki_canary: Disabled,
+    test: Disabled,
+    minio: Disabled,
+}
+
+#[derive(Serialize)]
+struct Toggle {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LokiSettings {
+    #[serde(rename = "auth_enabled")]
+    auth_enabled: bool,
+    common_config: CommonConfig,
+    storage: LokiStorage,
+    schema_config: SchemaConfig,
+    #[serde(rename = "limits_config")]
+    limits_config: LimitsConfig,
+    compactor: Compactor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_security_context: Option<PodSecurityContext>,
+}
+
+#[derive(Serialize)]
+struct CommonConfig {
+    replication_factor: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LokiStorage {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bucket_names: Option<BucketNames>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s3: Option<S3>,
+}
+
+#[derive(Serialize)]
+struct BucketNames {
+    chunks: String,
+    ruler: String,
+    admin: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct S3 {
+    endpoint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    access_key_id: &'static str,
+    secret_access_key: &'static str,
+    s3_force_path_style: bool,
+    insecure: bool,
+}
+
+#[derive(Serialize)]
+struct SchemaConfig {
+    configs: Vec<SchemaPeriod>,
+}
+
+#[derive(Serialize)]
+struct SchemaPeriod {
+    from: &'static str,
+    store: &'static str,
+    object_store: &'static str,
+    schema: &'static str,
+    index: IndexPeriod,
+}
+
+#[derive(Serialize)]
+struct IndexPeriod {
+    prefix: &'static str,
+    period: &'static str,
+}
+
+#[derive(Serialize)]
+struct LimitsConfig {
+    retention_period: String,
+}
+
+#[derive(Serialize)]
+struct Compactor {
+    retention_enabled: bool,
+    delete_request_store: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Persistence {
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_class: Option<String>,
+}
+
+impl Persistence {
+    fn claim(size: Option<&crate::model::Quantity>, storage_class: Option<&str>) -> Self {
+        Persistence {
+            enabled: size.is_some(),
+            size: size.map(ToString::to_string),
+            storage_class: storage_class.map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SingleBinary {
+    replicas: u32,
+    persistence: Persistence,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extra_args: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extra_env: Vec<EnvVar>,
+    #[serde(flatten)]
+    placement: PodPlacement,
+}
+
+/// The chart's object store name for the profile's storage.
+fn object_store_name(storage: &Storage) -> &'static str {
+    match storage {
+        Storage::ObjectStore(_) => "s3",
+        Storage::HostPath(_) | Storage::Claim(_) => "filesystem",
+    }
+}
+
+fn s3_storage(store: &ObjectStore) -> LokiStorage {
+    LokiStorage {
+        kind: "s3",
+        bucket_names: Some(BucketNames {
+            chunks: store.bucket.clone(),
+            ruler: store.ruler_bucket.clone().unwrap_or_else(|| store.bucket.clone()),
+            admin: store.bucket.clone(),
+        }),
+        s3: Some(S3 {
+            endpoint: store.endpoint.clone(),
+            region: store.region.clone(),
+            // Expanded from the environment (`-config.expand-env`), filled from the Secret.
+            access_key_id: "${AWS_ACCESS_KEY_ID}",
+            secret_access_key: "${AWS_SECRET_ACCESS_KEY}",
+            s3_force_path_style: store.kind == ObjectStoreKind::Minio,
+            insecure: store.insecure,
+        }),
+    }
+}
+
+/// Helm values for Loki.
+pub fn values(loki: &Loki) -> Value {
+    let store = object_store_name(&loki.storage);
+    let (storage, persistence, extra_args, extra_env, security) = match &loki.storage {
+        Storage::ObjectStore(s3) => (
+            s3_storage(s3),
+            Persistence::claim(None, None),
+            vec!["-config.expand-env=true".to_owned()],
+            secret_env(s3),
+            None,
+        ),
+        Storage::HostPath(volume) => (
+            LokiStorage {
+                kind: "filesystem",
+                bucket_names: None,
+                s3: None,
+            },
+            Persistence::claim(Some(&volume.size), Some(&volume.storage_class)),
+            Vec::new(),
+            Vec::new(),
+            volume.owner_uid.map(owner_security_context),
+        ),
+        Storage::Claim(claim) => (
+            LokiStorage {
+                kind: "filesystem",
+                bucket_names: None,
+                s3: None,
+            },
+            Persistence::claim(Some(&claim.size), claim.storage_class.as_deref()),
+            Vec::new(),
+            Vec::new(),
+            None,
+        ),
+    };
+    to_value(&LokiValues {
+        deployment_mode: "SingleBinary",
+        loki: LokiSettings {
+            auth_enabled: false,
+            common_config: CommonConfig {
+                replication_factor: 1,
+            },
+            storage,
+            schema_config: SchemaConfig {
+                configs: vec![SchemaPeriod {
+                    from: SCHEMA_FROM,
+                    store: "tsdb",
+                    object_store: store,
+                    schema: "v13",
+                    index: IndexPeriod {
+                        prefix: "index_",
+                        period: "24h",
+                    },
+                }],
+            },
+            limits_config: LimitsConfig {
+                retention_period: loki.retention.prometheus(),
+            },
+            compactor: Compactor {
+                retention_enabled: true,
+                delete_request_store: store,
+            },
+            pod_security_context: security,
+        },
+        single_binary: SingleBinary {
+            replicas: 1,
+            persistence,
+            extra_args,
+            extra_env,
+            placement: PodPlacement::from(&loki.placement),
+        },
+        backend: Replicas { replicas: 0 },
+        read: Replicas { replicas: 0 },
+        write: Replicas { replicas: 0 },
+        gateway: Toggle {
+            enabled: loki.gateway,
+        },
+        chunks_cache: Disabled::new(),
+        results_cache: Disabled::new(),
+        loki_canary: Disabled::new(),
+        test: Disabled::new(),
+        minio: Disabled::new(),
+    })
+}

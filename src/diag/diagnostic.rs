@@ -1,0 +1,161 @@
+//! The [`Diagnostic`] data type and its builder methods.
+
+use super::{SourceMap, Span};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Severity {
+    /// The input is invalid; compilation cannot proceed.
+    Error,
+    /// Suspicious input that is still accepted.
+    Warning,
+}
+
+impl Severity {
+    /// Lower-case name used in rendered output (`error`, `warning`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One message about the input, optionally located in a source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// One-line summary, e.g. ``unknown key `storge` in `loki` ``.
+    pub message: String,
+    /// Where the problem is.
+    pub span: Option<Span>,
+    /// Short text printed next to the carets (e.g. `unknown key`).
+    pub label: Option<String>,
+    /// Dotted path of the offending key, e.g. `loki.storage.size` or `alloy.sources[2].name`.
+    pub key_path: Option<String>,
+    /// What would have been valid here.
+    pub expected: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Additional context lines.
+    pub notes: Vec<String>,
+}
+
+/// A list of diagnostics.
+pub type Diagnostics = Vec<Diagnostic>;
+
+impl Diagnostic {
+    /// A new error with the given message and nothing else.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    /// A new warning with the given message and nothing else.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    /// A new diagnostic of the given severity.
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            message: message.into(),
+            span: None,
+            label: None,
+            key_path: None,
+            expected: None,
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets the location.
+    #[must_use]
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Sets the location if `span` is `Some`.
+    #[must_use]
+    pub fn at_opt(mut self, span: Option<Span>) -> Self {
+        if span.is_some() {
+            self.span = span;
+        }
+        self
+    }
+
+    /// Sets the caret label.
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the dotted key path.
+    #[must_use]
+    pub fn key_path(mut self, path: impl Into<String>) -> Self {
+        self.key_path = Some(path.into());
+        self
+    }
+
+    /// Sets what was expected.
+    #[must_use]
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Sets the fix suggestion.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Appends a note.
+    #[must_use]
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Whether this is an error (as opposed to a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Compact single-line form: `profiles/dev.yaml:12:5: error: unknown key ...`.
+    pub fn one_line(&self, sources: &SourceMap) -> String {
+        let sev = self.severity.as_str();
+        match self.span {
+            Some(s) => format!(
+                "{}:{}:{}: {sev}: {}",
+                sources.path(s.file).display(),
+                s.line,
+                s.col,
+                self.message
+            ),
+            None => format!("{sev}: {}", self.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn one_line_with_and_without_span() {
+        let mut map = SourceMap::new();
+        let f = map.add(PathBuf::from("profiles/dev.yaml"), "a\n".repeat(20));
+        let d = Diagnostic::error("unknown key `storge` in `loki`").at(map.span(f, 24, 30));
+        assert_eq!(
+            d.one_line(&map),
+            "profiles/dev.yaml:13:1: error: unknown key `storge` in `loki`"
+        );
+        assert_eq!(Diagnostic::warning("w").one_line(&map), "warning: w");
+    }
+}

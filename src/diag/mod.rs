@@ -1,0 +1,14 @@
+//! Diagnostics: source spans, messages and their rendering.
+//!
+//! A [`Diagnostic`] is plain data: a message, an optional [`Span`] into a file held by a
+//! [`SourceMap`], the dotted key path of the offending node and optional `expected` / `help` /
+//! note lines. [`render`] turns it into rustc-style text.
+
+mod diagnostic;
+mod render;
+mod source;
+pub mod suggest;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use render::render;
+pub use source::{FileId, SourceMap, Span};

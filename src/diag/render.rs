@@ -1,0 +1,238 @@
+//! rustc-style rendering of a [`Diagnostic`].
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Color, Style};
+
+use super::{Diagnostic, Severity, SourceMap};
+
+/// Width a tab is expanded to when quoting a source line.
+const TAB: &str = "    ";
+
+struct Styles {
+    severity: Style,
+    message: Style,
+    gutter: Style,
+    caret: Style,
+    label: Style,
+}
+
+impl Styles {
+    fn new(color: bool, severity: Severity) -> Self {
+        if !color {
+            let plain = Style::new();
+            return Styles {
+                severity: plain,
+                message: plain,
+                gutter: plain,
+                caret: plain,
+                label: plain,
+            };
+        }
+        let sev_color = match severity {
+            Severity::Error => AnsiColor::BrightRed,
+            Severity::Warning => AnsiColor::BrightYellow,
+        };
+        let sev = Style::new().bold().fg_color(Some(Color::Ansi(sev_color)));
+        Styles {
+            severity: sev,
+            message: Style::new().bold(),
+            gutter: Style::new()
+                .bold()
+                .fg_color(Some(Color::Ansi(AnsiColor::BrightBlue))),
+            caret: sev,
+            label: Style::new().bold(),
+        }
+    }
+}
+
+fn paint(style: Style, text: &str) -> String {
+    if style == Style::new() {
+        text.to_string()
+    } else {
+        format!("{style}{text}{style:#}")
+    }
+}
+
+/// Renders a diagnostic as multi-line text (with a trailing newline).
+///
+/// ```text
+/// error: unknown key `storge` in `loki`
+///   --> profiles/dev.yaml:12:5
+///    |
+/// 12 |     storge:
+///    |     ^^^^^^ unknown key
+///    |
+///    = key: loki.storge
+///    = help: did you mean `storage`?
+/// ```
+///
+/// ANSI colours (via `anstyle`) are emitted only when `color` is true.
+pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let st = Styles::new(color, d.severity);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint(st.severity, d.severity.as_str()),
+        paint(st.message, &format!(": {}", d.message))
+    );
+
+    let width = d.span.map_or(0, |s| s.line.to_string().len());
+    let pad = " ".repeat(width);
+    let bar = paint(st.gutter, &format!("{pad} |"));
+
+    if let Some(span) = d.span {
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{}:{}",
+            paint(st.gutter, "-->"),
+            sources.path(span.file).display(),
+            span.line,
+            span.col
+        );
+        let text = sources.text(span.file);
+        let line_idx = (span.line as usize).checked_sub(1);
+        if let Some(line_text) = line_idx.and_then(|i| text.lines().nth(i)) {
+            let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+            // Character index of the span start within the line, and caret count.
+            let start_col = (span.col as usize).saturating_sub(1);
+            let span_chars = text
+                .get(span.start..span.end)
+                .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count());
+            let avail = line_text.chars().count().saturating_sub(start_col);
+            let carets = span_chars.min(avail).max(1);
+            let prefix: String = line_text
+                .chars()
+                .take(start_col)
+                .map(|c| {
+                    if c == '\t' {
+                        TAB.to_string()
+                    } else {
+                        " ".to_string()
+                    }
+                })
+                .collect();
+            let shown = line_text.replace('\t', TAB);
+            let _ = writeln!(out, "{bar}");
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint(st.gutter, &format!("{} |", span.line)),
+                shown
+            );
+            let mut marker = paint(st.caret, &"^".repeat(carets));
+            if let Some(label) = &d.label {
+                marker.push(' ');
+                marker.push_str(&paint(st.caret, label));
+            }
+            let _ = writeln!(out, "{bar} {prefix}{marker}");
+        }
+    }
+
+    let mut extras: Vec<(&str, &str)> = Vec::new();
+    if let Some(k) = &d.key_path {
+        extras.push(("key", k));
+    }
+    if let Some(e) = &d.expected {
+        extras.push(("expected", e));
+    }
+    for n in &d.notes {
+        extras.push(("note", n));
+    }
+    if let Some(h) = &d.help {
+        extras.push(("help", h));
+    }
+    if !extras.is_empty() {
+        if d.span.is_some() {
+            let _ = writeln!(out, "{bar}");
+        }
+        for (name, value) in extras {
+            let _ = writeln!(
+                out,
+                "{pad} {} {}{}",
+                paint(st.gutter, "="),
+                paint(st.label, &format!("{name}:")),
+                indent_continuation(value, width + 3)
+            );
+        }
+    }
+    out
+}
+
+/// Puts a leading space before the value and indents continuation lines of multi-line values.
+fn indent_continuation(value: &str, indent: usize) -> String {
+    let sep = format!("\n{}", " ".repeat(indent));
+    format!(" {}", value.lines().collect::<Vec<_>>().join(&sep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn sample() -> (SourceMap, Diagnostic) {
+        let mut map = SourceMap::new();
+        let mut text = String::new();
+        for _ in 0..10 {
+            text.push_str("# filler\n");
+        }
+        text.push_str("loki:\n    storge:\n      size: 1\n");
+        let start = text.find("storge").unwrap();
+        let f = map.add(PathBuf::from("profiles/dev.yaml"), text);
+        let d = Diagnostic::error("unknown key `storge` in `loki`")
+            .at(map.span(f, start, start + 6))
+            .label("unknown key")
+            .key_path("loki.storge")
+            .expected("one of `enabled`, `storage`, `retention`")
+            .help("did you mean `storage`?");
+        (map, d)
+    }
+
+    #[test]
+    fn renders_rustc_style() {
+        let (map, d) = sample();
+        let expected = "\
+error: unknown key `storge` in `loki`
+  --> profiles/dev.yaml:12:5
+   |
+12 |     storge:
+   |     ^^^^^^ unknown key
+   |
+   = key: loki.storge
+   = expected: one of `enabled`, `storage`, `retention`
+   = help: did you mean `storage`?
+";
+        assert_eq!(render(&d, &map, false), expected);
+    }
+
+    #[test]
+    fn renders_without_span() {
+        let map = SourceMap::new();
+        let d = Diagnostic::error("cannot read `x.yaml`").help("check the path");
+        assert_eq!(
+            render(&d, &map, false),
+            "error: cannot read `x.yaml`\n = help: check the path\n"
+        );
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let (map, d) = sample();
+        assert!(!render(&d, &map, false).contains('\x1b'));
+        assert!(render(&d, &map, true).contains('\x1b'));
+    }
+
+    #[test]
+    fn tabs_and_bad_spans_do_not_panic() {
+        let mut map = SourceMap::new();
+        let f = map.add(PathBuf::from("t.yaml"), "a:\n\tb: 1".into());
+        let d = Diagnostic::error("tab").at(map.span(f, 4, 5));
+        assert!(render(&d, &map, false).contains("    ^"));
+        let mut bogus = map.span(f, 0, 0);
+        bogus.line = 99;
+        let _ = render(&Diagnostic::error("x").at(bogus), &map, false);
+        bogus.line = 0;
+        let _ = render(&Diagnostic::error("x").at(bogus), &map, false);
+    }
+}

@@ -1,0 +1,137 @@
+//! Source files and byte/line/column spans into them.
+
+use std::path::{Path, PathBuf};
+
+/// Identifies one file registered in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A region of a source file.
+///
+/// `start` / `end` are byte offsets (end exclusive); `line` and `col` describe `start`
+/// (both 1-based, `col` counted in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// File the span points into.
+    pub file: FileId,
+    /// Start byte offset (inclusive).
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column of `start`, in characters.
+    pub col: u32,
+}
+
+impl Span {
+    /// Builds a span from byte offsets into `text`, computing line and column of `start`.
+    ///
+    /// Offsets are clamped to the text and to character boundaries, so this never panics.
+    pub fn from_offsets(file: FileId, text: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let before = &text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..start].chars().count() + 1;
+        Span {
+            file,
+            start,
+            end,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// A zero-length span at the very beginning of `file` (line 1, column 1).
+    pub fn file_start(file: FileId) -> Span {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Owns the text of every loaded file so diagnostics can quote it.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<(PathBuf, String)>,
+}
+
+impl SourceMap {
+    /// Creates an empty source map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a file and returns its id.
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push((path, text));
+        id
+    }
+
+    /// Path of a file as it was registered (`<unknown>` for an id not from this map).
+    pub fn path(&self, file: FileId) -> &Path {
+        self.files
+            .get(file.0 as usize)
+            .map_or(Path::new("<unknown>"), |(p, _)| p.as_path())
+    }
+
+    /// Text of a file (empty for an id not from this map).
+    pub fn text(&self, file: FileId) -> &str {
+        self.files
+            .get(file.0 as usize)
+            .map_or("", |(_, t)| t.as_str())
+    }
+
+    /// Builds a [`Span`] from byte offsets into a registered file.
+    pub fn span(&self, file: FileId, start: usize, end: usize) -> Span {
+        Span::from_offsets(file, self.text(file), start, end)
+    }
+
+    /// Number of registered files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file has been registered.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_from_offsets_counts_lines_and_chars() {
+        let text = "a: 1\nbé: x\n";
+        let s = Span::from_offsets(FileId(0), text, 9, 10);
+        assert_eq!((s.line, s.col), (2, 4));
+        // Offset inside a multi-byte char and past the end are clamped.
+        let s = Span::from_offsets(FileId(0), text, 7, 100);
+        assert_eq!((s.start, s.end, s.line, s.col), (6, text.len(), 2, 2));
+    }
+
+    #[test]
+    fn source_map_roundtrip() {
+        let mut map = SourceMap::new();
+        let id = map.add(PathBuf::from("a.yaml"), "x: 1".into());
+        assert_eq!(map.path(id), Path::new("a.yaml"));
+        assert_eq!(map.text(id), "x: 1");
+        assert_eq!(map.text(FileId(9)), "");
+    }
+}

@@ -1,0 +1,17 @@
+//! o11yc compiles one typed observability profile into a directory of plain files
+//! (Kubernetes manifests, Helm values, Flux objects, Alloy pipelines) for GitOps.
+//!
+//! The pipeline has one module per stage:
+//! [`load`] (YAML with spans, `extends`) → [`validate`] → [`compile`] (typed documents)
+//! → [`render`] (deterministic bytes) → [`output`] (write / check / diff).
+
+pub mod diag;
+pub mod driver;
+pub mod load;
+pub mod model;
+pub mod cli;
+pub mod compile;
+pub mod output;
+pub mod render;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,22 @@
+//! Loading profiles: YAML with located spans, `extends` merging, typed deserialization.
+//!
+//! Pipeline: [`parse_yaml`] turns text into a [`Located<Node>`] tree where every key and value
+//! carries its exact [`Span`](crate::diag::Span); [`load_profile`] reads a file, resolves its
+//! `extends` chain and deep-merges the bases; [`from_node`] deserializes the tree into typed
+//! model structs, reporting errors with file, line, column, key path and a suggested fix.
+
+mod de;
+mod derror;
+mod extends;
+mod node;
+mod yaml;
+
+pub use de::from_node;
+pub use extends::load_profile;
+pub use node::{Entry, Located, Node};
+pub use yaml::parse_yaml;
+
+#[cfg(test)]
+mod de_tests;
+#[cfg(test)]
+mod robustness_tests;

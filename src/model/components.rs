@@ -1,0 +1,278 @@
+//! The stack components: Loki, Tempo, kube-prometheus-stack, Grafana and Alloy.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Access, Duration, Placement, Quantity, Storage, VolumeClaim};
+
+fn yes() -> bool {
+    true
+}
+
+/// An on/off switch for a sub-component.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Toggle {
+    /// Whether the sub-component is deployed.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for Toggle {
+    fn default() -> Self {
+        Toggle { enabled: true }
+    }
+}
+
+/// Grafana Loki in monolithic (single binary) mode.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Loki {
+    /// Set to `false` to leave Loki out (e.g. in a profile that extends one with Loki).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Namespace for Loki; the profile's `namespace` when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// How long logs are kept; the compactor deletes older chunks.
+    pub retention: Duration,
+    /// Where chunks and index live.
+    pub storage: Storage,
+    /// Expected log volume per day. When given, o11yc checks that a volume
+    /// holds `retention × ingestPerDay`.
+    #[serde(default)]
+    pub ingest_per_day: Option<Quantity>,
+    /// Deploy the NGINX gateway in front of Loki (clients then push to the gateway).
+    #[serde(default)]
+    pub gateway: bool,
+    /// Scheduling and resources.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+/// Grafana Tempo in monolithic mode.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Tempo {
+    /// Set to `false` to leave Tempo out.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Namespace for Tempo; the profile's `namespace` when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// How long traces are kept.
+    pub retention: Duration,
+    /// Where trace blocks live.
+    pub storage: Storage,
+    /// Expected trace volume per day, for the capacity check.
+    #[serde(default)]
+    pub ingest_per_day: Option<Quantity>,
+    /// OTLP receivers (gRPC on 4317, HTTP on 4318).
+    #[serde(default)]
+    pub otlp: Otlp,
+    /// Scheduling and resources.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+/// Which OTLP protocols Tempo accepts.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Otlp {
+    /// OTLP over gRPC on port 4317.
+    #[serde(default = "yes")]
+    pub grpc: bool,
+    /// OTLP over HTTP on port 4318.
+    #[serde(default = "yes")]
+    pub http: bool,
+}
+
+impl Default for Otlp {
+    fn default() -> Self {
+        Otlp {
+            grpc: true,
+            http: true,
+        }
+    }
+}
+
+/// kube-prometheus-stack: the Prometheus Operator, Prometheus and its companions.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PrometheusStack {
+    /// Set to `false` to leave the stack out.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Namespace for the stack; the profile's `namespace` when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// The Helm release name; it prefixes every object the chart creates.
+    #[serde(default = "default_kps_release")]
+    pub release_name: String,
+    /// How long samples are kept.
+    pub retention: Duration,
+    /// The default scrape interval.
+    #[serde(default = "default_scrape_interval")]
+    pub scrape_interval: Duration,
+    /// Labels a ServiceMonitor, PodMonitor or PrometheusRule must carry to be
+    /// picked up. Defaults to `release: <releaseName>`, as the chart does.
+    #[serde(default)]
+    pub monitor_selector: Option<BTreeMap<String, String>>,
+    /// Accept remote write on `/api/v1/write` (needed when another cluster's Alloy writes here).
+    #[serde(default)]
+    pub remote_write_receiver: bool,
+    /// Where Prometheus keeps its TSDB; an emptyDir when omitted.
+    #[serde(default)]
+    pub storage: Option<Storage>,
+    /// Expected sample volume per day on disk, for the capacity check.
+    #[serde(default)]
+    pub ingest_per_day: Option<Quantity>,
+    /// Alertmanager.
+    #[serde(default)]
+    pub alertmanager: Toggle,
+    /// kube-state-metrics.
+    #[serde(default)]
+    pub kube_state_metrics: Toggle,
+    /// prometheus-node-exporter on every node.
+    #[serde(default)]
+    pub node_exporter: Toggle,
+    /// Scheduling and resources of Prometheus.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+fn default_kps_release() -> String {
+    "kube-prometheus-stack".to_owned()
+}
+
+fn default_scrape_interval() -> Duration {
+    Duration::from_secs(30)
+}
+
+impl PrometheusStack {
+    /// The labels monitors and rules must carry for this Prometheus to select them.
+    pub fn selector_labels(&self) -> BTreeMap<String, String> {
+        self.monitor_selector.clone().unwrap_or_else(|| {
+            BTreeMap::from([("release".to_owned(), self.release_name.clone())])
+        })
+    }
+}
+
+/// Grafana.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Grafana {
+    /// Set to `false` to leave Grafana out.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Namespace for a standalone Grafana; the profile's `namespace` when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Which chart deploys Grafana.
+    #[serde(default)]
+    pub host: GrafanaHost,
+    /// Where the admin credentials come from.
+    pub admin: AdminCredentials,
+    /// How users reach Grafana.
+    #[serde(default)]
+    pub access: Access,
+    /// A persistent volume for Grafana's database; none when omitted.
+    #[serde(default)]
+    pub persistence: Option<VolumeClaim>,
+    /// The label (and value) that marks dashboard ConfigMaps for the sidecar.
+    #[serde(default = "default_dashboard_label")]
+    pub dashboard_label: BTreeMap<String, String>,
+    /// Scheduling and resources.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+fn default_dashboard_label() -> BTreeMap<String, String> {
+    BTreeMap::from([("grafana_dashboard".to_owned(), "1".to_owned())])
+}
+
+/// Which chart deploys Grafana.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum GrafanaHost {
+    /// The `grafana` chart, released on its own.
+    #[default]
+    Standalone,
+    /// The Grafana sub-chart of kube-prometheus-stack (needs `prometheus`).
+    KubePrometheusStack,
+}
+
+/// Where Grafana's admin user and password come from.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub enum AdminCredentials {
+    /// An existing Secret (o11yc never writes credentials).
+    ExistingSecret(AdminSecret),
+    /// The well-known `admin`/`admin`. Allowed only with `environment: development`.
+    InsecureDefault,
+}
+
+/// The Secret holding Grafana's admin credentials.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AdminSecret {
+    /// Secret name, in Grafana's namespace.
+    pub name: String,
+    /// Key of the user name.
+    #[serde(default = "default_admin_user_key")]
+    pub user_key: String,
+    /// Key of the password.
+    #[serde(default = "default_admin_password_key")]
+    pub password_key: String,
+}
+
+fn default_admin_user_key() -> String {
+    "admin-user".to_owned()
+}
+
+fn default_admin_password_key() -> String {
+    "admin-password".to_owned()
+}
+
+/// A key in an existing Secret.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretKeyRef {
+    /// Secret name.
+    pub name: String,
+    /// Key inside the Secret.
+    pub key: String,
+}
+
+/// Grafana Alloy, the collector.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Alloy {
+    /// Set to `false` to leave Alloy out.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Namespace for Alloy; the profile's `namespace` when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// How Alloy runs.
+    #[serde(default)]
+    pub controller: AlloyController,
+    /// Scheduling and resources.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+/// The workload kind Alloy runs as.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum AlloyController {
+    /// One pod per node: needed for node-local sources (log files, journald).
+    #[default]
+    Daemonset,
+    /// A single Deployment.
+    Deployment,
+    /// A StatefulSet (for clustering with persistent WAL).
+    Statefulset,
+}

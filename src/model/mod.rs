@@ -1,0 +1,24 @@
+//! The typed profile: everything a user can say about their observability stack.
+//!
+//! Every struct rejects unknown keys, so a typo is an error with a suggestion
+//! instead of a silently ignored setting. The JSON Schema in `schema/` is
+//! generated from these types.
+
+mod access;
+mod components;
+mod delivery;
+mod placement;
+mod profile;
+mod storage;
+mod units;
+
+pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
+pub use components::{
+    AdminCredentials, AdminSecret, Alloy, AlloyController, Grafana, GrafanaHost, Loki, Otlp,
+    PrometheusStack, SecretKeyRef, Tempo, Toggle,
+};
+pub use delivery::{Chart, Charts, Delivery, DeliveryMode, FluxSettings, SourceKind};
+pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};
+pub use profile::{Cluster, Environment, NamespaceSettings, Profile};
+pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};
+pub use units::{Duration, Quantity};

@@ -1,0 +1,27 @@
+//! Semantic validation: checks that the schema cannot express, each reported at
+//! the profile key that has to change.
+
+mod capacity;
+mod locate;
+mod names;
+mod placement;
+mod settings;
+
+pub use locate::{Step, dotted, error_at, span_of};
+
+use crate::diag::Diagnostic;
+use crate::load::{Located, Node};
+use crate::model::Profile;
+
+/// Runs every semantic check; an empty result means the profile can be compiled.
+pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    names::check(profile, root, &mut out);
+    settings::check(profile, root, &mut out);
+    placement::check(profile, root, &mut out);
+    capacity::check(profile, root, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests;
