@@ -28,10 +28,18 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<ProfileRef>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
         if is_yaml && path.is_file() && !is_partial(name) {
-            out.push(ProfileRef { name: name.to_owned(), path: path.clone() });
+            out.push(ProfileRef {
+                name: name.to_owned(),
+                path: path.clone(),
+            });
         }
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -42,17 +50,36 @@ pub fn discover(dir: &Path) -> std::io::Result<Vec<ProfileRef>> {
 pub fn resolve(dir: &Path, arg: &str) -> Result<ProfileRef, String> {
     let as_path = Path::new(arg);
     let is_file_arg = arg.ends_with(".yaml") || arg.ends_with(".yml") || arg.contains('/');
-    let path = if is_file_arg { as_path.to_owned() } else { dir.join(format!("{arg}.yaml")) };
+    let path = if is_file_arg {
+        as_path.to_owned()
+    } else {
+        dir.join(format!("{arg}.yaml"))
+    };
     if path.is_file() {
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or(arg).to_owned();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(arg)
+            .to_owned();
         return Ok(ProfileRef { name, path });
     }
-    let known: Vec<String> = discover(dir).map(|v| v.into_iter().map(|p| p.name).collect()).unwrap_or_default();
+    let known: Vec<String> = discover(dir)
+        .map(|v| v.into_iter().map(|p| p.name).collect())
+        .unwrap_or_default();
     let mut message = format!("no profile `{arg}`: {} does not exist", path.display());
-    if let Some(s) = crate::diag::suggest::did_you_mean(arg, known.iter().map(String::as_str)) {
+    let prefixed = known
+        .iter()
+        .find(|k| k.starts_with(arg))
+        .map(String::as_str);
+    let similar = crate::diag::suggest::did_you_mean(arg, known.iter().map(String::as_str));
+    if let Some(s) = similar.or(prefixed) {
         message.push_str(&format!("\nhelp: did you mean `{s}`?"));
     } else if !known.is_empty() {
-        message.push_str(&format!("\nhelp: profiles in {}: {}", dir.display(), known.join(", ")));
+        message.push_str(&format!(
+            "\nhelp: profiles in {}: {}",
+            dir.display(),
+            known.join(", ")
+        ));
     }
     Err(message)
 }
@@ -80,19 +107,32 @@ pub struct Compiled {
 }
 
 /// Loads, validates, compiles and renders one profile. Diagnostics refer to `sources`.
-pub fn compile_profile(profile: &ProfileRef, sources: &mut SourceMap) -> Result<Compiled, Vec<Diagnostic>> {
+pub fn compile_profile(
+    profile: &ProfileRef,
+    sources: &mut SourceMap,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let first_file = sources.len();
     let root = load_profile(&profile.path, sources)?;
     let model: Profile = from_node(&root)?;
     let problems = validate(&model, &root);
-    if problems.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+    if problems
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
         return Err(problems);
     }
     let files: Vec<String> = (first_file..sources.len())
         .map(|i| display_path(sources.path(crate::diag::FileId(i as u32))))
         .collect();
-    let provenance = Provenance { name: profile.name.clone(), sources: files };
+    let provenance = Provenance {
+        name: profile.name.clone(),
+        sources: files,
+    };
     let bundle = compile(&model, &provenance);
     let tree = render_bundle(&bundle, &provenance.sources);
-    Ok(Compiled { profile: profile.clone(), model, tree })
+    Ok(Compiled {
+        profile: profile.clone(),
+        model,
+        tree,
+    })
 }

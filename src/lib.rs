@@ -5,12 +5,12 @@
 //! [`load`] (YAML with spans, `extends`) → [`validate`] → [`compile`] (typed documents)
 //! → [`render`] (deterministic bytes) → [`output`] (write / check / diff).
 
+pub mod cli;
+pub mod compile;
 pub mod diag;
 pub mod driver;
 pub mod load;
 pub mod model;
-pub mod cli;
-pub mod compile;
 pub mod output;
 pub mod render;
 pub mod schema;

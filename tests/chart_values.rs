@@ -23,7 +23,10 @@ const COMMENTED_KEYS: &[(&str, &str)] = &[
     ("tempo", "persistence.storageClassName"),
     ("grafana", "persistence.storageClassName"),
     ("grafana", "service.nodePort"),
-    ("kube-prometheus-stack", "grafana.persistence.storageClassName"),
+    (
+        "kube-prometheus-stack",
+        "grafana.persistence.storageClassName",
+    ),
     ("kube-prometheus-stack", "grafana.service.nodePort"),
 ];
 
@@ -40,12 +43,18 @@ const PASS_THROUGH: &[(&str, &str)] = &[
 /// below a default that is empty (`{}`, `[]`, null) or a scalar, anything goes
 /// (those are free-form maps, lists or values).
 fn unknown_keys(chart: &str, ours: &Value, defaults: &Value, path: &str, out: &mut Vec<String>) {
-    let (Value::Object(ours), Value::Object(defaults)) = (ours, defaults) else { return };
+    let (Value::Object(ours), Value::Object(defaults)) = (ours, defaults) else {
+        return;
+    };
     if defaults.is_empty() {
         return;
     }
     for (key, value) in ours {
-        let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
         if PASS_THROUGH.contains(&(chart, here.as_str())) {
             continue;
         }
@@ -63,7 +72,8 @@ fn chart_defaults(dir: &Path, chart: &str) -> Value {
         .map(|e| e.unwrap().path())
         .find(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(&format!("{chart}-")) && name.ends_with(".values.yaml")
+            name.starts_with(&format!("{chart}-"))
+                && name.ends_with(".values.yaml")
                 && name[chart.len() + 1..].starts_with(|c: char| c.is_ascii_digit())
         })
         .unwrap_or_else(|| panic!("no default values for {chart}"));
@@ -100,9 +110,19 @@ fn generated_values() -> Vec<(String, String, Value)> {
         if helmfile.exists() {
             let hf = load_yaml(&helmfile);
             for release in hf["releases"].as_array().unwrap() {
-                let chart = release["chart"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+                let chart = release["chart"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned();
                 let values_file = profile.join(release["values"][0].as_str().unwrap());
-                out.push((values_file.display().to_string(), chart, load_yaml(&values_file)));
+                out.push((
+                    values_file.display().to_string(),
+                    chart,
+                    load_yaml(&values_file),
+                ));
             }
         }
         let flux = profile.join("flux");
@@ -117,7 +137,11 @@ fn generated_values() -> Vec<(String, String, Value)> {
                         .or_else(|| doc["spec"]["chartRef"]["name"].as_str())
                         .unwrap()
                         .to_owned();
-                    out.push((file.display().to_string(), chart, doc["spec"]["values"].clone()));
+                    out.push((
+                        file.display().to_string(),
+                        chart,
+                        doc["spec"]["values"].clone(),
+                    ));
                 }
             }
         }
@@ -132,20 +156,33 @@ fn generated_values_only_use_keys_the_charts_define() {
         return;
     };
     let values = generated_values();
-    assert!(values.len() >= 10, "expected the shipped profiles' values, found {}", values.len());
+    assert!(
+        values.len() >= 10,
+        "expected the shipped profiles' values, found {}",
+        values.len()
+    );
     let mut problems = Vec::new();
     for (file, chart, ours) in values {
         let defaults = chart_defaults(&dir, &chart);
         let mut unknown = Vec::new();
         unknown_keys(&chart, &ours, &defaults, "", &mut unknown);
-        problems.extend(unknown.into_iter().map(|k| format!("{file}: `{k}` is not a {chart} chart value")));
+        problems.extend(
+            unknown
+                .into_iter()
+                .map(|k| format!("{file}: `{k}` is not a {chart} chart value")),
+        );
     }
-    assert!(problems.is_empty(), "unknown values keys:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "unknown values keys:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn the_key_check_catches_a_misspelt_key() {
-    let defaults = serde_json::json!({"loki": {"auth_enabled": true, "limits_config": {"x": 1}}, "free": {}});
+    let defaults =
+        serde_json::json!({"loki": {"auth_enabled": true, "limits_config": {"x": 1}}, "free": {}});
     let ours = serde_json::json!({"loki": {"authEnabled": false, "limits_config": {"x": 2}}, "free": {"any": 1}});
     let mut unknown = Vec::new();
     unknown_keys("loki", &ours, &defaults, "", &mut unknown);

@@ -13,12 +13,18 @@ fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
     if sel.profile.is_empty() {
         return match discover(&sel.profiles) {
             Ok(list) if list.is_empty() => {
-                report::error(&format!("no profiles (*.yaml) in {}", sel.profiles.display()));
+                report::error(&format!(
+                    "no profiles (*.yaml) in {}",
+                    sel.profiles.display()
+                ));
                 None
             }
             Ok(list) => Some(list),
             Err(e) => {
-                report::error(&format!("cannot read profiles directory {}: {e}", sel.profiles.display()));
+                report::error(&format!(
+                    "cannot read profiles directory {}: {e}",
+                    sel.profiles.display()
+                ));
                 None
             }
         };
@@ -69,12 +75,22 @@ fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
 
 /// `o11yc build`.
 pub fn build(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else { return EXIT_ERROR };
+    let Some(compiled) = compile_all(sel) else {
+        return EXIT_ERROR;
+    };
     for c in &compiled {
         let dir = sel.out.join(&c.profile.name);
         match write_tree(&dir, &c.tree) {
-            Ok(0) => eprintln!("{}: up to date ({} files)", display_path(&dir), c.tree.len()),
-            Ok(n) => eprintln!("{}: wrote {n} of {} files", display_path(&dir), c.tree.len()),
+            Ok(0) => eprintln!(
+                "{}: up to date ({} files)",
+                display_path(&dir),
+                c.tree.len()
+            ),
+            Ok(n) => eprintln!(
+                "{}: wrote {n} of {} files",
+                display_path(&dir),
+                c.tree.len()
+            ),
             Err(e) => {
                 report::error(&e.to_string());
                 return EXIT_ERROR;
@@ -93,7 +109,9 @@ fn changes_of(dir: &Path, c: &Compiled) -> Result<Vec<Change>, i32> {
 
 /// `o11yc check`.
 pub fn check(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else { return EXIT_ERROR };
+    let Some(compiled) = compile_all(sel) else {
+        return EXIT_ERROR;
+    };
     let mut stale = 0;
     for c in &compiled {
         let dir = sel.out.join(&c.profile.name);
@@ -122,14 +140,24 @@ pub fn check(sel: &Selection) -> i32 {
         ));
         return EXIT_DIFFERS;
     }
-    eprintln!("{} profile{} valid and up to date", compiled.len(), if compiled.len() == 1 { "" } else { "s" });
+    eprintln!(
+        "{} profile{} valid and up to date",
+        compiled.len(),
+        if compiled.len() == 1 { "" } else { "s" }
+    );
     EXIT_OK
 }
 
 /// `o11yc diff`.
 pub fn diff(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else { return EXIT_ERROR };
-    let style = if report::stdout_color() { DiffStyle::Color } else { DiffStyle::Plain };
+    let Some(compiled) = compile_all(sel) else {
+        return EXIT_ERROR;
+    };
+    let style = if report::stdout_color() {
+        DiffStyle::Color
+    } else {
+        DiffStyle::Plain
+    };
     let mut any = false;
     for c in &compiled {
         let dir = sel.out.join(&c.profile.name);
@@ -143,13 +171,19 @@ pub fn diff(sel: &Selection) -> i32 {
             let on_disk = std::fs::read(dir.join(change.path()))
                 .ok()
                 .map(|b| String::from_utf8_lossy(&b).into_owned());
-            let generated = c.tree.get(change.path()).map(|b| String::from_utf8_lossy(b).into_owned());
+            let generated = c
+                .tree
+                .get(change.path())
+                .map(|b| String::from_utf8_lossy(b).into_owned());
             let (old, new) = match &change {
                 Change::Added(_) => (None, generated.or_else(|| Some(String::new()))),
                 Change::Modified(_) => (on_disk, generated.or_else(|| Some(String::new()))),
                 Change::Removed(_) => (on_disk, None),
             };
-            print!("{}", unified_diff(&shown, old.as_deref(), new.as_deref(), style));
+            print!(
+                "{}",
+                unified_diff(&shown, old.as_deref(), new.as_deref(), style)
+            );
         }
     }
     if any { EXIT_DIFFERS } else { EXIT_OK }

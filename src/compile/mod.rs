@@ -33,6 +33,7 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::namespaces::emit(&stack, &mut bundle);
     emit::storage::emit(&stack, &mut bundle);
     emit::access::emit(&stack, &mut bundle);
+    emit::vcluster::emit(&stack, &mut bundle);
     let releases = release::releases(&stack, None);
     match (profile.delivery.mode, &profile.delivery.flux) {
         (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),

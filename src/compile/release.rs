@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn repository_names_are_short_and_stable() {
-        assert_eq!(repository_name("https://grafana.github.io/helm-charts"), "grafana");
+        assert_eq!(
+            repository_name("https://grafana.github.io/helm-charts"),
+            "grafana"
+        );
         assert_eq!(
             repository_name("oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack"),
             "prometheus-community"

@@ -5,9 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{
-    Alloy, Grafana, GrafanaHost, Loki, Placement, Profile, PrometheusStack, Tempo,
-};
+use crate::model::{Alloy, Grafana, GrafanaHost, Loki, Placement, Profile, PrometheusStack, Tempo};
 
 /// Loki's Helm release name. Chart object names, and so claim names, derive from it.
 pub const LOKI_RELEASE: &str = "loki";
@@ -139,7 +137,10 @@ impl<'p> Stack<'p> {
                     self.service_host(&format!("{LOKI_RELEASE}-gateway"), ns)
                 )
             } else {
-                format!("{}/loki/api/v1/push", self.loki_query_url().expect("loki on"))
+                format!(
+                    "{}/loki/api/v1/push",
+                    self.loki_query_url().expect("loki on")
+                )
             }
         })
     }
@@ -184,7 +185,9 @@ impl<'p> Stack<'p> {
     pub fn grafana_service(&self) -> Option<String> {
         let grafana = self.grafana()?;
         Some(match (grafana.host, self.prometheus()) {
-            (GrafanaHost::KubePrometheusStack, Some(kps)) => format!("{}-grafana", kps.release_name),
+            (GrafanaHost::KubePrometheusStack, Some(kps)) => {
+                format!("{}-grafana", kps.release_name)
+            }
             _ => GRAFANA_RELEASE.to_owned(),
         })
     }
@@ -226,8 +229,11 @@ mod tests {
 
     #[test]
     fn kps_fullname_follows_the_chart_helper() {
-        assert_eq!(kps_fullname("kube-prometheus-stack"), "kube-prometheus-stack");
-        assert_eq!(kps_fullname("monitoring"), "monitoring-kube-prometheu");
+        assert_eq!(
+            kps_fullname("kube-prometheus-stack"),
+            "kube-prometheus-stack"
+        );
+        assert_eq!(kps_fullname("monitoring"), "monitoring-kube-prometheus");
         assert_eq!(kps_fullname("kps"), "kps-kube-prometheus-stack");
     }
 }

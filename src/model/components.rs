@@ -154,9 +154,9 @@ fn default_scrape_interval() -> Duration {
 impl PrometheusStack {
     /// The labels monitors and rules must carry for this Prometheus to select them.
     pub fn selector_labels(&self) -> BTreeMap<String, String> {
-        self.monitor_selector.clone().unwrap_or_else(|| {
-            BTreeMap::from([("release".to_owned(), self.release_name.clone())])
-        })
+        self.monitor_selector
+            .clone()
+            .unwrap_or_else(|| BTreeMap::from([("release".to_owned(), self.release_name.clone())]))
     }
 }
 

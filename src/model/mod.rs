@@ -11,6 +11,7 @@ mod placement;
 mod profile;
 mod storage;
 mod units;
+mod vcluster;
 
 pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
 pub use components::{
@@ -22,3 +23,4 @@ pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect
 pub use profile::{Cluster, Environment, NamespaceSettings, Profile};
 pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};
 pub use units::{Duration, Quantity};
+pub use vcluster::{AuditPolicy, AuditResources, VCluster};

@@ -85,7 +85,9 @@ pub struct Resources {
 }
 
 /// A resource o11yc sizes.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceName {
     /// CPU cores (`500m`, `2`).

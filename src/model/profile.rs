@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Alloy, Delivery, Grafana, Loki, Node, PrometheusStack, Tempo};
+use super::{Alloy, Delivery, Grafana, Loki, Node, PrometheusStack, Tempo, VCluster};
 
 /// One deployment of the observability stack, compiled to `generated/<profile>/`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -46,6 +46,9 @@ pub struct Profile {
     /// Grafana Alloy, the collector.
     #[serde(default)]
     pub alloy: Option<Alloy>,
+    /// vCluster test environments observed by this stack.
+    #[serde(default)]
+    pub vcluster: Option<VCluster>,
 }
 
 /// What a stack is for.

@@ -36,7 +36,10 @@ pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>, style: Dif
             None => text.to_owned(),
         }
     };
-    out.push_str(&paint(&format!("--- {a}\n+++ {b}\n"), Some(ChangeTag::Equal)));
+    out.push_str(&paint(
+        &format!("--- {a}\n+++ {b}\n"),
+        Some(ChangeTag::Equal),
+    ));
     for group in diff.grouped_ops(3) {
         let first = &group[0];
         let last = &group[group.len() - 1];
@@ -82,8 +85,16 @@ mod tests {
 
     #[test]
     fn modified_file_diff() {
-        let d = unified_diff("x.yaml", Some("a: 1\nb: 2\n"), Some("a: 1\nb: 3\n"), DiffStyle::Plain);
-        assert_eq!(d, "--- a/x.yaml\n+++ b/x.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n");
+        let d = unified_diff(
+            "x.yaml",
+            Some("a: 1\nb: 2\n"),
+            Some("a: 1\nb: 3\n"),
+            DiffStyle::Plain,
+        );
+        assert_eq!(
+            d,
+            "--- a/x.yaml\n+++ b/x.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n"
+        );
     }
 
     #[test]

@@ -73,7 +73,9 @@ impl Manifest {
 pub fn is_safe_relative(path: &str) -> bool {
     !path.starts_with('/')
         && !path.contains('\\')
-        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 #[cfg(test)]

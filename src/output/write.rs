@@ -133,35 +133,69 @@ mod tests {
     #[test]
     fn writes_files_and_a_manifest() {
         let dir = tempfile::tempdir().unwrap();
-        let n = write_tree(dir.path(), &tree(&[("a.yaml", "a\n"), ("sub/b.yaml", "b\n")])).unwrap();
+        let n = write_tree(
+            dir.path(),
+            &tree(&[("a.yaml", "a\n"), ("sub/b.yaml", "b\n")]),
+        )
+        .unwrap();
         assert_eq!(n, 2);
-        assert_eq!(std::fs::read_to_string(dir.path().join("sub/b.yaml")).unwrap(), "b\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("sub/b.yaml")).unwrap(),
+            "b\n"
+        );
         let manifest = Manifest::read(dir.path()).unwrap();
         assert!(manifest.contains("a.yaml") && manifest.contains("sub/b.yaml"));
         assert!(!dir.path().join(STAGING).exists());
         // Writing the same tree again changes nothing.
-        assert_eq!(write_tree(dir.path(), &tree(&[("a.yaml", "a\n"), ("sub/b.yaml", "b\n")])).unwrap(), 0);
+        assert_eq!(
+            write_tree(
+                dir.path(),
+                &tree(&[("a.yaml", "a\n"), ("sub/b.yaml", "b\n")])
+            )
+            .unwrap(),
+            0
+        );
     }
 
     #[test]
     fn prunes_only_files_it_wrote() {
         let dir = tempfile::tempdir().unwrap();
-        write_tree(dir.path(), &tree(&[("a.yaml", "a\n"), ("old/b.yaml", "b\n")])).unwrap();
+        write_tree(
+            dir.path(),
+            &tree(&[("a.yaml", "a\n"), ("old/b.yaml", "b\n")]),
+        )
+        .unwrap();
         std::fs::write(dir.path().join("mine.txt"), "user file").unwrap();
         write_tree(dir.path(), &tree(&[("a.yaml", "a2\n")])).unwrap();
         assert!(!dir.path().join("old/b.yaml").exists());
-        assert!(!dir.path().join("old").exists(), "emptied directory is removed");
-        assert_eq!(std::fs::read_to_string(dir.path().join("mine.txt")).unwrap(), "user file");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(), "a2\n");
+        assert!(
+            !dir.path().join("old").exists(),
+            "emptied directory is removed"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("mine.txt")).unwrap(),
+            "user file"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+            "a2\n"
+        );
     }
 
     #[test]
     fn refuses_to_overwrite_a_file_it_did_not_write() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.yaml"), "hand written").unwrap();
-        let err = write_tree(dir.path(), &tree(&[("a.yaml", "a\n"), ("b.yaml", "b\n")])).unwrap_err();
+        let err =
+            write_tree(dir.path(), &tree(&[("a.yaml", "a\n"), ("b.yaml", "b\n")])).unwrap_err();
         assert!(matches!(err, WriteError::NotOwned(_)), "{err}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(), "hand written");
-        assert!(!dir.path().join("b.yaml").exists(), "nothing written on refusal");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
+            "hand written"
+        );
+        assert!(
+            !dir.path().join("b.yaml").exists(),
+            "nothing written on refusal"
+        );
     }
 }

@@ -18,15 +18,43 @@ fn gib(bytes: u64) -> String {
     format!("{value:.1}Gi")
 }
 
+/// Retention, storage and daily ingest of one component.
+type Estimate<'p> = (&'p Duration, Option<&'p Storage>, Option<&'p Quantity>);
+
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
-    let estimates: [(&str, Option<(&Duration, Option<&Storage>, Option<&Quantity>)>); 3] = [
-        ("loki", profile.loki.as_ref().filter(|c| c.enabled).map(|c| (&c.retention, Some(&c.storage), c.ingest_per_day.as_ref()))),
-        ("tempo", profile.tempo.as_ref().filter(|c| c.enabled).map(|c| (&c.retention, Some(&c.storage), c.ingest_per_day.as_ref()))),
-        ("prometheus", profile.prometheus.as_ref().filter(|c| c.enabled).map(|c| (&c.retention, c.storage.as_ref(), c.ingest_per_day.as_ref()))),
+    let estimates: [(&str, Option<Estimate>); 3] = [
+        (
+            "loki",
+            profile
+                .loki
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| (&c.retention, Some(&c.storage), c.ingest_per_day.as_ref())),
+        ),
+        (
+            "tempo",
+            profile
+                .tempo
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| (&c.retention, Some(&c.storage), c.ingest_per_day.as_ref())),
+        ),
+        (
+            "prometheus",
+            profile
+                .prometheus
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| (&c.retention, c.storage.as_ref(), c.ingest_per_day.as_ref())),
+        ),
     ];
     for (component, estimate) in estimates {
-        let Some((retention, Some(storage), Some(per_day))) = estimate else { continue };
-        let Some(size) = size_of(storage) else { continue };
+        let Some((retention, Some(storage), Some(per_day))) = estimate else {
+            continue;
+        };
+        let Some(size) = size_of(storage) else {
+            continue;
+        };
         let needed = per_day.bytes().saturating_mul(retention.days_ceil());
         if size.bytes() < needed {
             let form = match storage {

@@ -22,6 +22,3 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     capacity::check(profile, root, &mut out);
     out
 }
-
-#[cfg(test)]
-mod tests;

@@ -28,13 +28,35 @@ fn label_error(root: &Located<Node>, path: &[Step], what: &str, name: &str) -> D
 }
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
-    let mut namespaces: Vec<(Vec<Step>, &str)> = vec![(vec![Step::Key("namespace")], &profile.namespace)];
+    let mut namespaces: Vec<(Vec<Step>, &str)> =
+        vec![(vec![Step::Key("namespace")], &profile.namespace)];
     let components = [
-        ("loki", profile.loki.as_ref().and_then(|c| c.namespace.as_deref())),
-        ("tempo", profile.tempo.as_ref().and_then(|c| c.namespace.as_deref())),
-        ("prometheus", profile.prometheus.as_ref().and_then(|c| c.namespace.as_deref())),
-        ("grafana", profile.grafana.as_ref().and_then(|c| c.namespace.as_deref())),
-        ("alloy", profile.alloy.as_ref().and_then(|c| c.namespace.as_deref())),
+        (
+            "loki",
+            profile.loki.as_ref().and_then(|c| c.namespace.as_deref()),
+        ),
+        (
+            "tempo",
+            profile.tempo.as_ref().and_then(|c| c.namespace.as_deref()),
+        ),
+        (
+            "prometheus",
+            profile
+                .prometheus
+                .as_ref()
+                .and_then(|c| c.namespace.as_deref()),
+        ),
+        (
+            "grafana",
+            profile
+                .grafana
+                .as_ref()
+                .and_then(|c| c.namespace.as_deref()),
+        ),
+        (
+            "alloy",
+            profile.alloy.as_ref().and_then(|c| c.namespace.as_deref()),
+        ),
     ];
     for (component, namespace) in components {
         if let Some(ns) = namespace {
@@ -48,7 +70,12 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
     }
     for name in profile.namespaces.keys() {
         if !is_dns_label(name) {
-            out.push(label_error(root, &[Step::Key("namespaces"), Step::Key(name)], "namespace", name));
+            out.push(label_error(
+                root,
+                &[Step::Key("namespaces"), Step::Key(name)],
+                "namespace",
+                name,
+            ));
         }
     }
     if let Some(kps) = &profile.prometheus

@@ -11,16 +11,17 @@ use crate::model::{Node, Placement, Profile, Storage, TaintEffect, Toleration};
 fn tolerates(tolerations: &[Toleration], taint: &crate::model::Taint) -> bool {
     tolerations.iter().any(|t| {
         t.key == taint.key
-            && t.value.as_ref().is_none_or(|v| Some(v) == taint.value.as_ref())
+            && t.value
+                .as_ref()
+                .is_none_or(|v| Some(v) == taint.value.as_ref())
             && t.effect.is_none_or(|e| e == taint.effect)
     })
 }
 
 fn selects(placement: &Placement, node: &Node) -> bool {
-    placement
-        .node_selector
-        .iter()
-        .all(|(k, v)| node.labels.get(k) == Some(v) || (k == "kubernetes.io/hostname" && *v == node.name))
+    placement.node_selector.iter().all(|(k, v)| {
+        node.labels.get(k) == Some(v) || (k == "kubernetes.io/hostname" && *v == node.name)
+    })
 }
 
 fn schedulable(placement: &Placement, node: &Node) -> bool {
@@ -38,25 +39,88 @@ pub fn check(profile: &Profile, root: &Located<YamlNode>, out: &mut Vec<Diagnost
         return;
     }
     let components: [(&str, Option<&Placement>, Option<&Storage>); 5] = [
-        ("loki", profile.loki.as_ref().filter(|c| c.enabled).map(|c| &c.placement), profile.loki.as_ref().map(|c| &c.storage)),
-        ("tempo", profile.tempo.as_ref().filter(|c| c.enabled).map(|c| &c.placement), profile.tempo.as_ref().map(|c| &c.storage)),
-        ("prometheus", profile.prometheus.as_ref().filter(|c| c.enabled).map(|c| &c.placement), profile.prometheus.as_ref().and_then(|c| c.storage.as_ref())),
-        ("grafana", profile.grafana.as_ref().filter(|c| c.enabled).map(|c| &c.placement), None),
-        ("alloy", profile.alloy.as_ref().filter(|c| c.enabled).map(|c| &c.placement), None),
+        (
+            "loki",
+            profile
+                .loki
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.placement),
+            profile.loki.as_ref().map(|c| &c.storage),
+        ),
+        (
+            "tempo",
+            profile
+                .tempo
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.placement),
+            profile.tempo.as_ref().map(|c| &c.storage),
+        ),
+        (
+            "prometheus",
+            profile
+                .prometheus
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.placement),
+            profile.prometheus.as_ref().and_then(|c| c.storage.as_ref()),
+        ),
+        (
+            "grafana",
+            profile
+                .grafana
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.placement),
+            None,
+        ),
+        (
+            "alloy",
+            profile
+                .alloy
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.placement),
+            None,
+        ),
     ];
     for (component, placement, storage) in components {
         let Some(placement) = placement else { continue };
         let base = [Step::Key(component), Step::Key("placement")];
         for (i, toleration) in placement.tolerations.iter().enumerate() {
-            let declared = nodes.iter().flat_map(|n| &n.taints).any(|t| t.key == toleration.key);
+            let declared = nodes
+                .iter()
+                .flat_map(|n| &n.taints)
+                .any(|t| t.key == toleration.key);
             if !declared {
-                let keys: Vec<&str> = nodes.iter().flat_map(|n| &n.taints).map(|t| t.key.as_str()).collect();
+                let keys: Vec<&str> = nodes
+                    .iter()
+                    .flat_map(|n| &n.taints)
+                    .map(|t| t.key.as_str())
+                    .collect();
                 let mut d = error_at(
                     root,
-                    &[base[0], base[1], Step::Key("tolerations"), Step::Index(i), Step::Key("key")],
-                    format!("toleration for taint `{}`, which no node in `cluster.nodes` has", toleration.key),
+                    &[
+                        base[0],
+                        base[1],
+                        Step::Key("tolerations"),
+                        Step::Index(i),
+                        Step::Key("key"),
+                    ],
+                    format!(
+                        "toleration for taint `{}`, which no node in `cluster.nodes` has",
+                        toleration.key
+                    ),
                 )
-                .note(format!("declared taint keys: {}", if keys.is_empty() { "none".to_owned() } else { keys.join(", ") }));
+                .note(format!(
+                    "declared taint keys: {}",
+                    if keys.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        keys.join(", ")
+                    }
+                ));
                 if let Some(s) = did_you_mean(&toleration.key, keys.iter().copied()) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else {
@@ -66,17 +130,38 @@ pub fn check(profile: &Profile, root: &Located<YamlNode>, out: &mut Vec<Diagnost
             }
         }
         if !placement.node_selector.is_empty() && !nodes.iter().any(|n| selects(placement, n)) {
-            let wanted: Vec<String> = placement.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let wanted: Vec<String> = placement
+                .node_selector
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             out.push(
-                error_at(root, &[base[0], base[1], Step::Key("nodeSelector")],
-                    format!("no node in `cluster.nodes` has the labels {}", wanted.join(", ")))
-                    .help("fix the selector, or add the labels to the node in `cluster.nodes`"),
+                error_at(
+                    root,
+                    &[base[0], base[1], Step::Key("nodeSelector")],
+                    format!(
+                        "no node in `cluster.nodes` has the labels {}",
+                        wanted.join(", ")
+                    ),
+                )
+                .help("fix the selector, or add the labels to the node in `cluster.nodes`"),
             );
         }
-        let Some(Storage::HostPath(volume)) = storage else { continue };
-        let node_path = [Step::Key(component), Step::Key("storage"), Step::Key("hostPath"), Step::Key("node")];
+        let Some(Storage::HostPath(volume)) = storage else {
+            continue;
+        };
+        let node_path = [
+            Step::Key(component),
+            Step::Key("storage"),
+            Step::Key("hostPath"),
+            Step::Key("node"),
+        ];
         let Some(node) = nodes.iter().find(|n| n.name == volume.node) else {
-            let mut d = error_at(root, &node_path, format!("node `{}` is not in `cluster.nodes`", volume.node));
+            let mut d = error_at(
+                root,
+                &node_path,
+                format!("node `{}` is not in `cluster.nodes`", volume.node),
+            );
             if let Some(s) = did_you_mean(&volume.node, nodes.iter().map(|n| n.name.as_str())) {
                 d = d.help(format!("did you mean `{s}`?"));
             } else {
@@ -89,18 +174,36 @@ pub fn check(profile: &Profile, root: &Located<YamlNode>, out: &mut Vec<Diagnost
             let untolerated: Vec<String> = node
                 .taints
                 .iter()
-                .filter(|t| t.effect != TaintEffect::PreferNoSchedule && !tolerates(&placement.tolerations, t))
-                .map(|t| format!("{}={}:{}", t.key, t.value.clone().unwrap_or_default(), effect_name(t.effect)))
+                .filter(|t| {
+                    t.effect != TaintEffect::PreferNoSchedule
+                        && !tolerates(&placement.tolerations, t)
+                })
+                .map(|t| {
+                    format!(
+                        "{}={}:{}",
+                        t.key,
+                        t.value.clone().unwrap_or_default(),
+                        effect_name(t.effect)
+                    )
+                })
                 .collect();
-            let mut d = error_at(root, &node_path,
-                format!("{component}'s volume is on `{}`, but its pods cannot be scheduled there", node.name));
+            let mut d = error_at(
+                root,
+                &node_path,
+                format!(
+                    "{component}'s volume is on `{}`, but its pods cannot be scheduled there",
+                    node.name
+                ),
+            );
             if !selects(placement, node) {
                 d = d.note("the node does not match `placement.nodeSelector`");
             }
             if !untolerated.is_empty() {
                 d = d.note(format!("taints not tolerated: {}", untolerated.join(", ")));
             }
-            out.push(d.help("align `placement` with the node, or move the volume to a node the pods can run on"));
+            out.push(d.help(
+                "align `placement` with the node, or move the volume to a node the pods can run on",
+            ));
         }
     }
 }

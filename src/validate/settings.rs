@@ -3,7 +3,9 @@
 use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{Access, AdminCredentials, DeliveryMode, Environment, GrafanaHost, Profile, Storage};
+use crate::model::{
+    Access, AdminCredentials, DeliveryMode, Environment, GrafanaHost, Profile, Storage,
+};
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     if profile.delivery.mode == DeliveryMode::Flux && profile.delivery.flux.is_none() {
@@ -12,16 +14,26 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 .help("add `flux: { path: ./generated/<profile> }` under `delivery`: the path Flux reads this directory from"),
         );
     }
+    if let Some(vcluster) = &profile.vcluster {
+        check_namespace_format(&vcluster.namespace_format, root, out);
+    }
     if let Some(grafana) = profile.grafana.as_ref().filter(|g| g.enabled) {
         check_grafana(profile, grafana, root, out);
     }
     if let Some(kps) = profile.prometheus.as_ref().filter(|p| p.enabled) {
         if let Some(Storage::ObjectStore(_)) = &kps.storage {
             out.push(
-                error_at(root, &[Step::Key("prometheus"), Step::Key("storage"), Step::Key("objectStore")],
-                    "Prometheus keeps its TSDB on a volume, not in an object store")
-                    .expected("`hostPath` or `claim`")
-                    .help("use `claim: { size: 50Gi }`, or `hostPath` for a local disk"),
+                error_at(
+                    root,
+                    &[
+                        Step::Key("prometheus"),
+                        Step::Key("storage"),
+                        Step::Key("objectStore"),
+                    ],
+                    "Prometheus keeps its TSDB on a volume, not in an object store",
+                )
+                .expected("`hostPath` or `claim`")
+                .help("use `claim: { size: 50Gi }`, or `hostPath` for a local disk"),
             );
         }
         if kps.selector_labels().is_empty() {
@@ -33,50 +45,110 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
         }
     }
     let storages = [
-        ("loki", profile.loki.as_ref().filter(|c| c.enabled).map(|c| &c.storage)),
-        ("tempo", profile.tempo.as_ref().filter(|c| c.enabled).map(|c| &c.storage)),
-        ("prometheus", profile.prometheus.as_ref().filter(|c| c.enabled).and_then(|c| c.storage.as_ref())),
+        (
+            "loki",
+            profile
+                .loki
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.storage),
+        ),
+        (
+            "tempo",
+            profile
+                .tempo
+                .as_ref()
+                .filter(|c| c.enabled)
+                .map(|c| &c.storage),
+        ),
+        (
+            "prometheus",
+            profile
+                .prometheus
+                .as_ref()
+                .filter(|c| c.enabled)
+                .and_then(|c| c.storage.as_ref()),
+        ),
     ];
     let mut paths: Vec<(&str, &str, &str)> = Vec::new();
     for (component, storage) in storages {
-        let Some(Storage::HostPath(volume)) = storage else { continue };
-        let path = [Step::Key(component), Step::Key("storage"), Step::Key("hostPath"), Step::Key("path")];
+        let Some(Storage::HostPath(volume)) = storage else {
+            continue;
+        };
+        let path = [
+            Step::Key(component),
+            Step::Key("storage"),
+            Step::Key("hostPath"),
+            Step::Key("path"),
+        ];
         if !volume.path.starts_with('/') {
             out.push(
-                error_at(root, &path, format!("hostPath `{}` is not an absolute path", volume.path))
-                    .help(format!("write `/{}`", volume.path.trim_start_matches("./"))),
+                error_at(
+                    root,
+                    &path,
+                    format!("hostPath `{}` is not an absolute path", volume.path),
+                )
+                .help(format!("write `/{}`", volume.path.trim_start_matches("./"))),
             );
         }
-        if let Some((other, _, _)) = paths.iter().find(|(_, node, p)| *node == volume.node && *p == volume.path) {
+        if let Some((other, _, _)) = paths
+            .iter()
+            .find(|(_, node, p)| *node == volume.node && *p == volume.path)
+        {
             out.push(
-                error_at(root, &path, format!("`{component}` and `{other}` would share `{}` on `{}`", volume.path, volume.node))
-                    .help(format!("give {component} its own directory, e.g. `{}/{component}`", volume.path.trim_end_matches('/'))),
+                error_at(
+                    root,
+                    &path,
+                    format!(
+                        "`{component}` and `{other}` would share `{}` on `{}`",
+                        volume.path, volume.node
+                    ),
+                )
+                .help(format!(
+                    "give {component} its own directory, e.g. `{}/{component}`",
+                    volume.path.trim_end_matches('/')
+                )),
             );
         }
         paths.push((component, &volume.node, &volume.path));
     }
 }
 
-fn check_grafana(profile: &Profile, grafana: &crate::model::Grafana, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
-    if matches!(grafana.admin, AdminCredentials::InsecureDefault) && profile.environment != Environment::Development {
+fn check_grafana(
+    profile: &Profile,
+    grafana: &crate::model::Grafana,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if matches!(grafana.admin, AdminCredentials::InsecureDefault)
+        && profile.environment != Environment::Development
+    {
         out.push(
             error_at(root, &[Step::Key("grafana"), Step::Key("admin")],
                 "the default Grafana credentials (admin/admin) are allowed only with `environment: development`")
                 .help("use `admin: { existingSecret: { name: grafana-admin } }` with a Secret holding `admin-user` and `admin-password`"),
         );
     }
-    if grafana.host == GrafanaHost::KubePrometheusStack && !profile.prometheus.as_ref().is_some_and(|p| p.enabled) {
+    if grafana.host == GrafanaHost::KubePrometheusStack
+        && !profile.prometheus.as_ref().is_some_and(|p| p.enabled)
+    {
         out.push(
-            error_at(root, &[Step::Key("grafana"), Step::Key("host")],
-                "`host: kubePrometheusStack` needs the `prometheus` component")
-                .help("add a `prometheus` section, or use `host: standalone`"),
+            error_at(
+                root,
+                &[Step::Key("grafana"), Step::Key("host")],
+                "`host: kubePrometheusStack` needs the `prometheus` component",
+            )
+            .help("add a `prometheus` section, or use `host: standalone`"),
         );
     }
     if grafana.dashboard_label.len() != 1 {
         out.push(
-            error_at(root, &[Step::Key("grafana"), Step::Key("dashboardLabel")],
-                "the dashboard sidecar watches exactly one label")
-                .help("give one `key: value`, e.g. `grafana_dashboard: \"1\"`"),
+            error_at(
+                root,
+                &[Step::Key("grafana"), Step::Key("dashboardLabel")],
+                "the dashboard sidecar watches exactly one label",
+            )
+            .help("give one `key: value`, e.g. `grafana_dashboard: \"1\"`"),
         );
     }
     match &grafana.access {
@@ -90,19 +162,110 @@ fn check_grafana(profile: &Profile, grafana: &crate::model::Grafana, root: &Loca
             }
             if !route.path.starts_with('/') {
                 out.push(
-                    error_at(root, &[Step::Key("grafana"), Step::Key("access"), Step::Key("httpRoute"), Step::Key("path")],
-                        format!("path `{}` must start with `/`", route.path))
-                        .help(format!("write `/{}`", route.path)),
+                    error_at(
+                        root,
+                        &[
+                            Step::Key("grafana"),
+                            Step::Key("access"),
+                            Step::Key("httpRoute"),
+                            Step::Key("path"),
+                        ],
+                        format!("path `{}` must start with `/`", route.path),
+                    )
+                    .help(format!("write `/{}`", route.path)),
                 );
             }
         }
         Access::NodePort(port) if !(30000..=32767).contains(&port.port) => {
             out.push(
-                error_at(root, &[Step::Key("grafana"), Step::Key("access"), Step::Key("nodePort"), Step::Key("port")],
-                    format!("node port {} is outside the cluster's node port range", port.port))
-                    .expected("a port from 30000 to 32767 (the default --service-node-port-range)"),
+                error_at(
+                    root,
+                    &[
+                        Step::Key("grafana"),
+                        Step::Key("access"),
+                        Step::Key("nodePort"),
+                        Step::Key("port"),
+                    ],
+                    format!(
+                        "node port {} is outside the cluster's node port range",
+                        port.port
+                    ),
+                )
+                .expected("a port from 30000 to 32767 (the default --service-node-port-range)"),
             );
         }
         _ => {}
+    }
+}
+
+/// A namespace format must be a DNS label with `{label_name}` placeholders that
+/// can be told apart: two placeholders need a literal between them.
+fn check_namespace_format(format: &str, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let path = [Step::Key("vcluster"), Step::Key("namespaceFormat")];
+    let mut placeholders = Vec::new();
+    let mut literal_since_last = true;
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            literal_since_last = true;
+        }
+        if literal
+            .chars()
+            .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        {
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!("`{literal}` in `{format}` cannot appear in a namespace name"),
+                )
+                .expected("lower-case letters, digits and `-` between placeholders"),
+            );
+            return;
+        }
+        let Some(close) = rest[open..].find('}') else {
+            out.push(
+                error_at(root, &path, format!("unclosed `{{` in `{format}`"))
+                    .help("close the placeholder with `}`"),
+            );
+            return;
+        };
+        let name = &rest[open + 1..open + close];
+        let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!("placeholder `{{{name}}}` is not a valid label name"),
+                )
+                .expected("lower-case letters, digits and `_`, e.g. `{run_id}`"),
+            );
+            return;
+        }
+        if !literal_since_last {
+            out.push(error_at(root, &path, format!("placeholders before `{{{name}}}` in `{format}` touch, so their values cannot be told apart"))
+                .help("put a separator such as `-` between them"));
+            return;
+        }
+        if placeholders.contains(&name) {
+            out.push(error_at(
+                root,
+                &path,
+                format!("placeholder `{{{name}}}` appears twice in `{format}`"),
+            ));
+            return;
+        }
+        placeholders.push(name);
+        literal_since_last = false;
+        rest = &rest[open + close + 1..];
+    }
+    if placeholders.is_empty() {
+        out.push(error_at(root, &path, format!("`{format}` has no `{{placeholder}}`"))
+            .help("name the parts to extract as labels, e.g. `test-{installer}-{run_id}-{run_attempt}`"));
     }
 }

@@ -15,7 +15,11 @@ fn assert_one_error(src: &str, line: usize, needle: &str) -> Diagnostic {
     assert_eq!(errs.len(), 1, "expected exactly one error, got {errs:#?}");
     let e = errs.into_iter().next().unwrap();
     assert_eq!(e.line, line, "wrong line for {e:?}");
-    assert!(e.message.contains(needle), "message {:?} lacks {needle:?}", e.message);
+    assert!(
+        e.message.contains(needle),
+        "message {:?} lacks {needle:?}",
+        e.message
+    );
     e
 }
 
@@ -105,7 +109,10 @@ fn graph_lists_edges() {
     let has = |a: &str, b: &str| edges.contains(&(a.to_string(), b.to_string()));
     assert!(has("discovery.relabel.pods", "discovery.kubernetes.pods"));
     assert!(has("loki.source.kubernetes.pods", "loki.process.pods"));
-    assert!(has("otelcol.processor.batch.default", "otelcol.exporter.otlp.tempo"));
+    assert!(has(
+        "otelcol.processor.batch.default",
+        "otelcol.exporter.otlp.tempo"
+    ));
     assert_eq!(edges.len(), 12, "{edges:#?}");
 }
 
@@ -325,7 +332,11 @@ loki.write "default" {
     let diags = check(&parse(src).unwrap());
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].severity, o11yc_alloy::Severity::Warning);
-    assert!(diags[0].message.contains("unknown component \"remote.vault\""));
+    assert!(
+        diags[0]
+            .message
+            .contains("unknown component \"remote.vault\"")
+    );
 }
 
 #[test]

@@ -12,7 +12,11 @@ fn corpus_parses_and_round_trips() {
         return;
     };
     let files = common::files_with_ext(&dir, ".alloy");
-    assert!(files.len() >= 200, "corpus looks incomplete: {}", files.len());
+    assert!(
+        files.len() >= 200,
+        "corpus looks incomplete: {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         let name = f.file_name().unwrap().to_string_lossy().to_string();
@@ -42,5 +46,10 @@ fn corpus_parses_and_round_trips() {
         }
     }
     println!("corpus: {} files, {} failures", files.len(), failures.len());
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

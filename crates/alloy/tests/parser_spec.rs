@@ -21,7 +21,12 @@ fn valid_files_parse() {
         let file = parsed.unwrap();
         let printed = o11yc_alloy::print(&file);
         let reparsed = o11yc_alloy::parse(&printed).expect("printed output parses");
-        assert_eq!(reparsed, file, "{}: round trip changed the tree", f.display());
+        assert_eq!(
+            reparsed,
+            file,
+            "{}: round trip changed the tree",
+            f.display()
+        );
     }
 }
 

@@ -74,6 +74,9 @@ fn every_printer_case_is_listed() {
     ];
     for p in common::files_with_ext(&dir, ".in") {
         let stem = p.file_stem().unwrap().to_string_lossy().to_string();
-        assert!(listed.contains(&stem.as_str()), "unlisted printer case {stem}");
+        assert!(
+            listed.contains(&stem.as_str()),
+            "unlisted printer case {stem}"
+        );
     }
 }

@@ -41,11 +41,7 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) {
     }
 }
 
-fn http_route(
-    route: &HttpRoute,
-    namespace: &str,
-    service: &str,
-) -> CustomResource<HttpRouteSpec> {
+fn http_route(route: &HttpRoute, namespace: &str, service: &str) -> CustomResource<HttpRouteSpec> {
     CustomResource {
         api_version: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
@@ -78,7 +74,10 @@ fn http_route(
 }
 
 fn cloudflared(tunnel: &CloudflareTunnel, namespace: &str) -> Deployment {
-    let labels = BTreeMap::from([("app.kubernetes.io/name".to_owned(), "cloudflared".to_owned())]);
+    let labels = BTreeMap::from([(
+        "app.kubernetes.io/name".to_owned(),
+        "cloudflared".to_owned(),
+    )]);
     let mut meta = object_meta("cloudflared", Some(namespace));
     meta.labels
         .get_or_insert_with(BTreeMap::new)
@@ -101,9 +100,15 @@ fn cloudflared(tunnel: &CloudflareTunnel, namespace: &str) -> Deployment {
                         name: "cloudflared".to_owned(),
                         image: Some(tunnel.image.clone()),
                         args: Some(
-                            ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"]
-                                .map(str::to_owned)
-                                .to_vec(),
+                            [
+                                "tunnel",
+                                "--no-autoupdate",
+                                "--metrics",
+                                "0.0.0.0:2000",
+                                "run",
+                            ]
+                            .map(str::to_owned)
+                            .to_vec(),
                         ),
                         env: Some(vec![EnvVar {
                             name: "TUNNEL_TOKEN".to_owned(),

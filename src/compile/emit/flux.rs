@@ -116,7 +116,10 @@ pub fn emit(stack: &Stack, flux: &FluxSettings, releases: &[Release], bundle: &m
     let sync = CustomResource {
         api_version: "kustomize.toolkit.fluxcd.io/v1",
         kind: "Kustomization",
-        metadata: object_meta(&format!("o11yc-{}", stack.profile_name()), Some(&flux.namespace)),
+        metadata: object_meta(
+            &format!("o11yc-{}", stack.profile_name()),
+            Some(&flux.namespace),
+        ),
         spec: FluxKustomizationSpec {
             interval: flux.interval.prometheus(),
             path: flux.path.clone(),

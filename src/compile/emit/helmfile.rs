@@ -61,7 +61,11 @@ pub fn emit(releases: &[Release], bundle: &mut Bundle) {
             }
         };
         if !repositories.iter().any(|r| r.name == name) {
-            repositories.push(Repository { name: name.clone(), url, oci });
+            repositories.push(Repository {
+                name: name.clone(),
+                url,
+                oci,
+            });
         }
         bundle.support_yaml(values_path(release), release.values.clone());
         out.push(HelmfileRelease {

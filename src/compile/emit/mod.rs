@@ -7,3 +7,4 @@ pub mod kustomization;
 pub mod namespaces;
 pub mod readme;
 pub mod storage;
+pub mod vcluster;

@@ -102,7 +102,9 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
         Some(Storage::HostPath(volume)) => {
             Some(storage_spec(&volume.size, Some(&volume.storage_class)))
         }
-        Some(Storage::Claim(claim)) => Some(storage_spec(&claim.size, claim.storage_class.as_deref())),
+        Some(Storage::Claim(claim)) => {
+            Some(storage_spec(&claim.size, claim.storage_class.as_deref()))
+        }
         // Rejected by validation: Prometheus keeps its TSDB on a volume.
         Some(Storage::ObjectStore(_)) | None => None,
     };

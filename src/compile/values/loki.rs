@@ -3,11 +3,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compile::placement::PodPlacement;
 use crate::compile::document::to_value;
+use crate::compile::placement::PodPlacement;
 use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
-use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
 use crate::model::{Loki, ObjectStore, ObjectStoreKind, Storage};
+use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
 
 /// The date the schema below starts; fixed so regenerating never changes it.
 const SCHEMA_FROM: &str = "2024-04-01";
@@ -161,7 +161,10 @@ fn s3_storage(store: &ObjectStore) -> LokiStorage {
         kind: "s3",
         bucket_names: Some(BucketNames {
             chunks: store.bucket.clone(),
-            ruler: store.ruler_bucket.clone().unwrap_or_else(|| store.bucket.clone()),
+            ruler: store
+                .ruler_bucket
+                .clone()
+                .unwrap_or_else(|| store.bucket.clone()),
             admin: store.bucket.clone(),
         }),
         s3: Some(S3 {

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::model::ObjectStore;
 
 /// `{ enabled: false }`.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 pub struct Disabled {
     enabled: bool,
 }
@@ -24,7 +24,7 @@ pub struct Disabled {
 impl Disabled {
     /// A switched-off sub-component.
     pub fn new() -> Self {
-        Disabled { enabled: false }
+        Disabled::default()
     }
 }
 

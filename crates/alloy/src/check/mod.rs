@@ -41,11 +41,12 @@ pub fn check_file(file: &File) -> Vec<Diagnostic> {
 /// references an export of `to`. Component ids are `name.label`, e.g.
 /// `loki.write.default`. Edges are deduplicated and in source order.
 pub fn graph(file: &File) -> Vec<(String, String)> {
-    let mut scratch = Vec::new();
+    // Diagnostics are not wanted here; `check_file` reports them.
+    let mut ignored = Vec::new();
     let customs = HashMap::new();
-    let scope = Scope::new(&file.body, &customs, false, &mut scratch);
+    let scope = Scope::new(&file.body, &customs, false, &mut ignored);
     let mut out = Vec::new();
-    for (from, tos) in scope.edges(&mut scratch) {
+    for (from, tos) in scope.edges() {
         for to in tos {
             let edge = (scope.decls[from].id.clone(), scope.decls[to].id.clone());
             if !out.contains(&edge) {
@@ -75,14 +76,13 @@ struct Decl<'a> {
     kind: Kind<'a>,
 }
 
-struct Scope<'a, 'p> {
+struct Scope<'a> {
     body: &'a [Stmt],
     decls: Vec<Decl<'a>>,
     by_id: HashMap<String, usize>,
     customs: HashMap<String, &'a Block>,
     /// Namespaces of `import.*` modules: blocks under them are accepted.
     modules: BTreeSet<String>,
-    _parent: std::marker::PhantomData<&'p ()>,
 }
 
 fn pos_of(p: Pos) -> (usize, usize) {
@@ -101,7 +101,7 @@ fn describe_block(b: &Block) -> String {
     }
 }
 
-impl<'a, 'p> Scope<'a, 'p> {
+impl<'a> Scope<'a> {
     fn new(
         body: &'a [Stmt],
         parent_customs: &HashMap<String, &'a Block>,
@@ -129,7 +129,6 @@ impl<'a, 'p> Scope<'a, 'p> {
             by_id: HashMap::new(),
             customs,
             modules,
-            _parent: std::marker::PhantomData,
         };
         for s in body {
             let Stmt::Block(b) = s else { continue };
@@ -168,10 +167,9 @@ impl<'a, 'p> Scope<'a, 'p> {
                         c,
                         format!("unknown component \"{name}\"; its arguments are not checked"),
                     );
-                    if let Some(h) = suggest::did_you_mean(
-                        &name,
-                        registry::COMPONENTS.iter().map(|c| c.name),
-                    ) {
+                    if let Some(h) =
+                        suggest::did_you_mean(&name, registry::COMPONENTS.iter().map(|c| c.name))
+                    {
                         d = d.with_help(h);
                     }
                     diags.push(d);
@@ -225,10 +223,11 @@ impl<'a, 'p> Scope<'a, 'p> {
                 Stmt::Attribute(a) => {
                     self.resolve_all(&a.value, &mut Vec::new(), diags);
                 }
-                Stmt::Block(b) if b.full_name() == "export" || b.label.is_none() => {
-                    if b.full_name() != "declare" {
-                        self.refs_in_body(&b.body, &mut Vec::new(), diags);
-                    }
+                Stmt::Block(b)
+                    if (b.full_name() == "export" || b.label.is_none())
+                        && b.full_name() != "declare" =>
+                {
+                    self.refs_in_body(&b.body, &mut Vec::new(), diags);
                 }
                 _ => {}
             }
@@ -272,7 +271,10 @@ impl<'a, 'p> Scope<'a, 'p> {
         registry::COMPONENTS
             .iter()
             .any(|c| c.name.split('.').next() == Some(first))
-            || self.decls.iter().any(|d| d.name.split('.').next() == Some(first))
+            || self
+                .decls
+                .iter()
+                .any(|d| d.name.split('.').next() == Some(first))
             || first == "argument"
     }
 
@@ -299,7 +301,7 @@ impl<'a, 'p> Scope<'a, 'p> {
         if !self.is_namespace(parts[0]) || parts.len() < 2 {
             return None;
         }
-        let Some(diags) = diags else { return None };
+        let diags = diags?;
         let full = parts.join(".");
         // Which component name did the reference mean?
         let known_name = (1..parts.len()).rev().find_map(|k| {
@@ -323,7 +325,10 @@ impl<'a, 'p> Scope<'a, 'p> {
                     format!("\"{full}\" refers to {name} \"{label}\", which is not declared"),
                 );
                 if let Some(h) = suggest::did_you_mean(label, labels.iter().copied()) {
-                    d = d.with_help(format!("{h} ({name}.{})", suggest::nearest(label, labels.iter().copied()).unwrap_or_default()));
+                    d = d.with_help(format!(
+                        "{h} ({name}.{})",
+                        suggest::nearest(label, labels.iter().copied()).unwrap_or_default()
+                    ));
                 } else if !labels.is_empty() {
                     d = d.with_help(format!("declared {name} labels: {}", labels.join(", ")));
                 } else {
@@ -332,15 +337,7 @@ impl<'a, 'p> Scope<'a, 'p> {
                 d
             }
             None => {
-                let candidates: Vec<String> = self
-                    .decls
-                    .iter()
-                    .map(|d| {
-                        let n = d.id.split('.').count();
-                        let _ = n;
-                        d.id.clone()
-                    })
-                    .collect();
+                let candidates: Vec<String> = self.decls.iter().map(|d| d.id.clone()).collect();
                 let prefix_len = |c: &String| c.split('.').count().min(parts.len());
                 let best = candidates
                     .iter()
@@ -409,9 +406,7 @@ impl<'a, 'p> Scope<'a, 'p> {
                 );
                 e = match suggest::did_you_mean(x, exports.iter().copied()) {
                     Some(h) => e.with_help(h),
-                    None if exports.is_empty() => {
-                        e.with_help(format!("{} has no exports", d.name))
-                    }
+                    None if exports.is_empty() => e.with_help(format!("{} has no exports", d.name)),
                     None => e.with_help(format!("exports of {}: {}", d.name, exports.join(", "))),
                 };
                 diags.push(e);
@@ -477,10 +472,9 @@ impl<'a, 'p> Scope<'a, 'p> {
                                 d = d.with_help(format!(
                                     "\"{name}\" is an argument: write `{name} = ...`"
                                 ));
-                            } else if let Some(h) = suggest::did_you_mean(
-                                &name,
-                                spec.blocks.iter().map(|x| x.name),
-                            ) {
+                            } else if let Some(h) =
+                                suggest::did_you_mean(&name, spec.blocks.iter().map(|x| x.name))
+                            {
                                 d = d.with_help(h);
                             }
                             diags.push(d);
@@ -501,7 +495,11 @@ impl<'a, 'p> Scope<'a, 'p> {
                         block.span.start,
                         format!("missing required argument \"{}\" in {what}", arg.name),
                     )
-                    .with_help(format!("add `{} = ...` ({})", arg.name, arg.ty.describe())),
+                    .with_help(format!(
+                        "add `{} = ...` ({})",
+                        arg.name,
+                        arg.ty.describe()
+                    )),
                 );
             }
         }
@@ -597,7 +595,8 @@ impl<'a, 'p> Scope<'a, 'p> {
             return;
         }
         // Alloy converts between numbers and numeric strings.
-        let numeric_string = matches!(&e.kind, ExprKind::String(s) if s.trim().parse::<f64>().is_ok());
+        let numeric_string =
+            matches!(&e.kind, ExprKind::String(s) if s.trim().parse::<f64>().is_ok());
         let bad_literal = match (ty, literal_kind(e)) {
             (_, None) => None,
             (Ty::String | Ty::Secret | Ty::Duration, Some(k)) if k != "string" && k != "number" => {
@@ -632,7 +631,14 @@ impl<'a, 'p> Scope<'a, 'p> {
         }
     }
 
-    fn check_receiver(&self, e: &Expr, want: Ty, arg: &str, what: &str, diags: &mut Vec<Diagnostic>) {
+    fn check_receiver(
+        &self,
+        e: &Expr,
+        want: Ty,
+        arg: &str,
+        what: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         if let Some(k) = literal_kind(e) {
             diags.push(error(
                 e.span.start,
@@ -683,12 +689,16 @@ impl<'a, 'p> Scope<'a, 'p> {
                 ),
             );
             d = d.with_help(match want {
-                Ty::LogsReceiver => "forward logs to a loki.* receiver (e.g. loki.write)".to_string(),
+                Ty::LogsReceiver => {
+                    "forward logs to a loki.* receiver (e.g. loki.write)".to_string()
+                }
                 Ty::MetricsReceiver => {
                     "forward metrics to a prometheus.* receiver (e.g. prometheus.remote_write)"
                         .to_string()
                 }
-                Ty::OtelConsumer(_) => "list the `input` export of an otelcol component".to_string(),
+                Ty::OtelConsumer(_) => {
+                    "list the `input` export of an otelcol component".to_string()
+                }
                 _ => "check the component reference".to_string(),
             });
             diags.push(d);
@@ -697,7 +707,8 @@ impl<'a, 'p> Scope<'a, 'p> {
 
     // ----- cycles -----------------------------------------------------------
 
-    fn edges(&self, scratch: &mut Vec<Diagnostic>) -> Vec<(usize, Vec<usize>)> {
+    /// For each declaration, the declarations it references.
+    fn edges(&self) -> Vec<(usize, Vec<usize>)> {
         self.decls
             .iter()
             .enumerate()
@@ -706,24 +717,19 @@ impl<'a, 'p> Scope<'a, 'p> {
                 let mut refs = Vec::new();
                 collect_refs_in_body(&d.block.body, &mut refs);
                 for (parts, pos) in refs {
-                    if let Some(j) = self.resolve(&parts, pos, None) {
-                        if !out.contains(&j) {
-                            out.push(j);
-                        }
+                    if let Some(j) = self.resolve(&parts, pos, None)
+                        && !out.contains(&j)
+                    {
+                        out.push(j);
                     }
                 }
-                let _ = &scratch;
                 (i, out)
             })
             .collect()
     }
 
     fn check_cycles(&self, diags: &mut Vec<Diagnostic>) {
-        let edges: Vec<Vec<usize>> = self
-            .edges(&mut Vec::new())
-            .into_iter()
-            .map(|(_, e)| e)
-            .collect();
+        let edges: Vec<Vec<usize>> = self.edges().into_iter().map(|(_, e)| e).collect();
         for comp in strongly_connected(&edges) {
             let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
             if comp.len() < 2 && !self_loop {

@@ -422,7 +422,11 @@ pub static COMPONENTS: &[ComponentSpec] = &[
             opt("tail_from_end", Ty::Bool),
             opt("legacy_positions_file", Ty::String),
         ],
-        &[open("decompression"), open("file_watch"), open("file_match")],
+        &[
+            open("decompression"),
+            open("file_watch"),
+            open("file_match"),
+        ],
         &[],
     ),
     component(
@@ -484,7 +488,10 @@ pub static COMPONENTS: &[ComponentSpec] = &[
     ),
     component(
         "loki.write",
-        &[opt("external_labels", Ty::Map), opt("max_streams", Ty::Number)],
+        &[
+            opt("external_labels", Ty::Map),
+            opt("max_streams", Ty::Number),
+        ],
         &[
             blk(
                 "endpoint",
@@ -615,11 +622,7 @@ pub static COMPONENTS: &[ComponentSpec] = &[
                     open("metadata_config"),
                     open("sigv4"),
                     open("azuread"),
-                    blk(
-                        "write_relabel_config",
-                        RULE.args,
-                        &[],
-                    ),
+                    blk("write_relabel_config", RULE.args, &[]),
                 ],
             ),
             open("wal"),
@@ -681,7 +684,12 @@ pub static COMPONENTS: &[ComponentSpec] = &[
     component(
         "otelcol.receiver.otlp",
         &[],
-        &[open("grpc"), open("http"), open("debug_metrics"), required(OTEL_OUTPUT)],
+        &[
+            open("grpc"),
+            open("http"),
+            open("debug_metrics"),
+            required(OTEL_OUTPUT),
+        ],
         &[],
     ),
     component(
@@ -751,20 +759,17 @@ pub static COMPONENTS: &[ComponentSpec] = &[
         "otelcol.receiver.prometheus",
         &[exp("receiver", Ty::MetricsReceiver)],
     ),
-    open_component("otelcol.receiver.loki", &[exp("receiver", Ty::LogsReceiver)]),
+    open_component(
+        "otelcol.receiver.loki",
+        &[exp("receiver", Ty::LogsReceiver)],
+    ),
     open_component("otelcol.processor.transform", &OTEL_INPUT_ALL),
     open_component("otelcol.processor.attributes", &OTEL_INPUT_ALL),
     open_component("otelcol.processor.filter", &OTEL_INPUT_ALL),
     open_component("otelcol.processor.k8sattributes", &OTEL_INPUT_ALL),
     open_component("otelcol.processor.memory_limiter", &OTEL_INPUT_ALL),
-    open_component(
-        "remote.kubernetes.secret",
-        &[exp("data", Ty::Map)],
-    ),
-    open_component(
-        "remote.kubernetes.configmap",
-        &[exp("data", Ty::Map)],
-    ),
+    open_component("remote.kubernetes.secret", &[exp("data", Ty::Map)]),
+    open_component("remote.kubernetes.configmap", &[exp("data", Ty::Map)]),
 ];
 
 /// Configuration blocks that are not components (no label, no warning).

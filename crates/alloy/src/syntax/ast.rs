@@ -373,7 +373,9 @@ fn expr_positioned(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Access { value, .. } => expr_positioned(value),
         ExprKind::Index { value, index, .. } => expr_positioned(value) && expr_positioned(index),
-        ExprKind::Call { func, args, .. } => expr_positioned(func) && args.iter().all(expr_positioned),
+        ExprKind::Call { func, args, .. } => {
+            expr_positioned(func) && args.iter().all(expr_positioned)
+        }
         ExprKind::Array(items) => items.iter().all(expr_positioned),
         ExprKind::Object(fields) => fields
             .iter()

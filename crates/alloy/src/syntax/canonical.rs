@@ -76,7 +76,11 @@ impl Writer<'_> {
     }
 
     fn body(&mut self, stmts: &[Stmt], level: usize) {
-        for stmt in stmts {
+        for (i, stmt) in stmts.iter().enumerate() {
+            // Blocks are separated by a blank line (before their comments).
+            if i > 0 && matches!(stmt, Stmt::Block(_)) {
+                self.out.push('\n');
+            }
             let span = stmt.span();
             if span.start.is_known() {
                 self.comments_before(span.start.offset, level);

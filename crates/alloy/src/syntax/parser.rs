@@ -183,7 +183,9 @@ impl Parser<'_> {
             }
             if self.kind() != TokenKind::Terminator {
                 let got = self.kind().describe();
-                self.error(format!("expected a new line after the statement, got {got}"));
+                self.error(format!(
+                    "expected a new line after the statement, got {got}"
+                ));
                 self.consume_statement();
             }
             self.next();
@@ -295,8 +297,18 @@ impl Parser<'_> {
                     }
                     bn.label_pos = self.pos();
                 }
+                TokenKind::Ident => self.error("expected block label, got IDENT"),
                 other => {
-                    self.error(format!("expected block label, got {}", other.describe()));
+                    let name = bn.parts.join(".");
+                    let what = if bn.parts.len() == 1 {
+                        "\"=\" or \"{\""
+                    } else {
+                        "a block label or \"{\""
+                    };
+                    self.error(format!(
+                        "expected {what} after \"{name}\", got {}",
+                        other.describe()
+                    ));
                 }
             }
             self.next();

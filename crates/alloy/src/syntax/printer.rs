@@ -362,7 +362,9 @@ impl<'a> Printer<'a> {
                 self.expr_multiline(value) || self.expr_multiline(index)
             }
             ExprKind::Unary { value, .. } => self.expr_multiline(value),
-            ExprKind::Binary { lhs, rhs, .. } => self.expr_multiline(lhs) || self.expr_multiline(rhs),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr_multiline(lhs) || self.expr_multiline(rhs)
+            }
             ExprKind::Paren(inner) => self.expr_multiline(inner),
             ExprKind::Array(items) => {
                 let mut prev = e.span.start;

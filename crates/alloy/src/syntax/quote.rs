@@ -60,7 +60,12 @@ pub fn unquote(raw: &str) -> Result<String, (usize, String)> {
                 }
                 match char::from_u32(value) {
                     Some(ch) => out.push(ch),
-                    None => return Err((k + 1, "escape sequence is invalid Unicode code point".into())),
+                    None => {
+                        return Err((
+                            k + 1,
+                            "escape sequence is invalid Unicode code point".into(),
+                        ));
+                    }
                 }
             }
             c => out.push(c),
