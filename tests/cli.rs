@@ -258,3 +258,39 @@ fn bad_flags_exit_2() {
     let (code, _, err) = run(o11yc().args(["build", "--all", "--profile", "dev"]));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn alloy_check_accepts_a_pipeline_and_locates_a_dangling_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.alloy");
+    std::fs::write(
+        &good,
+        "loki.write \"default\" {\n\tendpoint {\n\t\turl = \"http://loki:3100/loki/api/v1/push\"\n\t}\n}\n\nloki.source.kubernetes_events \"events\" {\n\tforward_to = [loki.write.default.receiver]\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(o11yc().args(["alloy", "check"]).arg(&good));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(o11yc().args(["alloy", "fmt", "--check"]).arg(&good));
+    assert_eq!(code, 0, "{err}");
+
+    let bad = dir.path().join("bad.alloy");
+    std::fs::write(&bad, "loki.source.kubernetes_events \"events\" {\n\tforward_to = [loki.write.missing.receiver]\n}\n").unwrap();
+    let (code, _, err) = run(o11yc().args(["alloy", "check"]).arg(&bad));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bad.alloy:2:"), "{err}");
+
+    let messy = dir.path().join("messy.alloy");
+    std::fs::write(
+        &messy,
+        "loki.write \"default\" {\nendpoint {\nurl = \"x\"\n}\n}\n",
+    )
+    .unwrap();
+    let (code, _, _) = run(o11yc().args(["alloy", "fmt", "--check"]).arg(&messy));
+    assert_eq!(code, 1);
+    let (code, _, _) = run(o11yc().args(["alloy", "fmt"]).arg(&messy));
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&messy).unwrap(),
+        "loki.write \"default\" {\n\tendpoint {\n\t\turl = \"x\"\n\t}\n}\n"
+    );
+}

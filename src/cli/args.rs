@@ -22,6 +22,9 @@ pub enum Command {
     Check(Selection),
     /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
     Diff(Selection),
+    /// Tools for Grafana Alloy configuration files.
+    #[command(subcommand)]
+    Alloy(AlloyCommand),
     /// Print the JSON Schema of the profile format.
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -45,4 +48,24 @@ pub struct Selection {
     /// Where generated directories go.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     pub out: PathBuf,
+}
+
+/// `o11yc alloy ...`.
+#[derive(Debug, Subcommand)]
+pub enum AlloyCommand {
+    /// Format Alloy files in place the way `alloy fmt` does.
+    Fmt {
+        /// Only report files that are not formatted (exit 1).
+        #[arg(long)]
+        check: bool,
+        /// The files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Parse and statically check Alloy files (references, exports, types, cycles).
+    Check {
+        /// The files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
 }

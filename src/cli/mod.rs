@@ -3,11 +3,12 @@
 //! Exit codes: 0 success / up to date; 1 `check` or `diff` found differences;
 //! 2 invalid input, usage error, or a file system error.
 
+mod alloy;
 mod args;
 mod commands;
 mod report;
 
-pub use args::{Cli, Command, Selection};
+pub use args::{AlloyCommand, Cli, Command, Selection};
 
 use clap::Parser;
 
@@ -32,6 +33,8 @@ pub fn run() -> i32 {
         Command::Build(sel) => commands::build(&sel),
         Command::Check(sel) => commands::check(&sel),
         Command::Diff(sel) => commands::diff(&sel),
+        Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),
+        Command::Alloy(AlloyCommand::Check { files }) => alloy::check(&files),
         Command::Schema { out } => commands::schema(out.as_deref()),
     }
 }
