@@ -11,4 +11,4 @@ pub mod suggest;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use render::render;
-pub use source::{FileId, SourceMap, Span};
+pub use source::{FileId, LineIndex, SourceMap, Span, floor_char_boundary};

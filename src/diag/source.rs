@@ -28,20 +28,9 @@ impl Span {
     /// Builds a span from byte offsets into `text`, computing line and column of `start`.
     ///
     /// Offsets are clamped to the text and to character boundaries, so this never panics.
+    /// For many spans into one text, build a [`LineIndex`] once instead.
     pub fn from_offsets(file: FileId, text: &str, start: usize, end: usize) -> Span {
-        let start = floor_char_boundary(text, start.min(text.len()));
-        let end = floor_char_boundary(text, end.clamp(start, text.len()));
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = text[line_start..start].chars().count() + 1;
-        Span {
-            file,
-            start,
-            end,
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        }
+        LineIndex::new(text).span(file, text, start, end)
     }
 
     /// A zero-length span at the very beginning of `file` (line 1, column 1).
@@ -56,7 +45,40 @@ impl Span {
     }
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// Byte offsets of line starts, for fast offset → line/column conversion.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// A span from byte offsets into `text` (the text this index was built from).
+    /// Offsets are clamped to the text and to character boundaries, so this never panics.
+    pub fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let line = self.starts.partition_point(|&s| s <= start).max(1);
+        let line_start = self.starts[line - 1];
+        let col = text[line_start..start].chars().count() + 1;
+        Span {
+            file,
+            start,
+            end,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(col).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// The largest character boundary of `text` at or before byte `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }

@@ -11,7 +11,7 @@ use serde_saphyr::granit_parser::{
 };
 
 use super::node::{Entry, Located, Node};
-use crate::diag::{Diagnostic, FileId, Span};
+use crate::diag::{Diagnostic, FileId, LineIndex, Span, floor_char_boundary};
 
 /// Deepest nesting of collections accepted.
 const MAX_DEPTH: usize = 64;
@@ -33,41 +33,6 @@ pub fn parse_yaml(file: FileId, text: &str) -> Result<Located<Node>, Diagnostic>
         budget: MAX_NODES,
     };
     b.document()
-}
-
-/// Byte offsets of line starts, for fast offset → line/column conversion.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span {
-        let start = floor_boundary(text, start.min(text.len()));
-        let end = floor_boundary(text, end.clamp(start, text.len()));
-        let line = self.starts.partition_point(|&s| s <= start).max(1);
-        let line_start = self.starts[line - 1];
-        let col = text[line_start..start].chars().count() + 1;
-        Span {
-            file,
-            start,
-            end,
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 type RawEvent<'a> = (Event<'a>, RawSpan);
@@ -104,7 +69,7 @@ impl<'a> Builder<'a> {
     /// A span one character wide at `m` (zero-width at end of input).
     fn point(&self, m: &Marker) -> Span {
         let s = self.byte(m).min(self.text.len());
-        let len = self.text[floor_boundary(self.text, s)..]
+        let len = self.text[floor_char_boundary(self.text, s)..]
             .chars()
             .next()
             .filter(|c| *c != '\n')
