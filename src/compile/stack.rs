@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Alloy, Grafana, GrafanaHost, Loki, Placement, Profile, PrometheusStack, Tempo};
+use crate::model::{Alloy, Component, Grafana, GrafanaHost, Loki, Profile, PrometheusStack, Tempo};
 
 /// Loki's Helm release name. Chart object names, and so claim names, derive from it.
 pub const LOKI_RELEASE: &str = "loki";
@@ -15,34 +15,6 @@ pub const TEMPO_RELEASE: &str = "tempo";
 pub const ALLOY_RELEASE: &str = "alloy";
 /// Standalone Grafana's Helm release name.
 pub const GRAFANA_RELEASE: &str = "grafana";
-
-/// What every deployable component of the model shares.
-pub trait Component {
-    /// Whether the component is deployed.
-    fn enabled(&self) -> bool;
-    /// The component's own namespace, if it overrides the profile's.
-    fn namespace_override(&self) -> Option<&str>;
-    /// Scheduling and resources.
-    fn placement(&self) -> &Placement;
-}
-
-macro_rules! component {
-    ($($ty:ty),*) => {$(
-        impl Component for $ty {
-            fn enabled(&self) -> bool {
-                self.enabled
-            }
-            fn namespace_override(&self) -> Option<&str> {
-                self.namespace.as_deref()
-            }
-            fn placement(&self) -> &Placement {
-                &self.placement
-            }
-        }
-    )*};
-}
-
-component!(Loki, Tempo, PrometheusStack, Grafana, Alloy);
 
 /// A profile with its enabled components resolved.
 #[derive(Clone, Copy)]

@@ -5,6 +5,7 @@
 //! generated from these types.
 
 mod access;
+mod component;
 mod components;
 mod delivery;
 mod placement;
@@ -14,6 +15,7 @@ mod units;
 mod vcluster;
 
 pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
+pub use component::Component;
 pub use components::{
     AdminCredentials, AdminSecret, Alloy, AlloyController, Grafana, GrafanaHost, Loki, Otlp,
     PrometheusStack, SecretKeyRef, Tempo, Toggle,

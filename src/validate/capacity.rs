@@ -3,7 +3,7 @@
 use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{Duration, Profile, Quantity, Storage};
+use crate::model::{Profile, Quantity, Storage};
 
 fn size_of(storage: &Storage) -> Option<&Quantity> {
     match storage {
@@ -18,38 +18,12 @@ fn gib(bytes: u64) -> String {
     format!("{value:.1}Gi")
 }
 
-/// Retention, storage and daily ingest of one component.
-type Estimate<'p> = (&'p Duration, Option<&'p Storage>, Option<&'p Quantity>);
-
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
-    let estimates: [(&str, Option<Estimate>); 3] = [
-        (
-            "loki",
-            profile
-                .loki
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| (&c.retention, Some(&c.storage), c.ingest_per_day.as_ref())),
-        ),
-        (
-            "tempo",
-            profile
-                .tempo
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| (&c.retention, Some(&c.storage), c.ingest_per_day.as_ref())),
-        ),
-        (
-            "prometheus",
-            profile
-                .prometheus
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| (&c.retention, c.storage.as_ref(), c.ingest_per_day.as_ref())),
-        ),
-    ];
-    for (component, estimate) in estimates {
-        let Some((retention, Some(storage), Some(per_day))) = estimate else {
+    for c in profile.enabled_components() {
+        let component = c.key();
+        let (Some(retention), Some(storage), Some(per_day)) =
+            (c.retention(), c.storage(), c.ingest_per_day())
+        else {
             continue;
         };
         let Some(size) = size_of(storage) else {

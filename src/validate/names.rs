@@ -30,37 +30,9 @@ fn label_error(root: &Located<Node>, path: &[Step], what: &str, name: &str) -> D
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let mut namespaces: Vec<(Vec<Step>, &str)> =
         vec![(vec![Step::Key("namespace")], &profile.namespace)];
-    let components = [
-        (
-            "loki",
-            profile.loki.as_ref().and_then(|c| c.namespace.as_deref()),
-        ),
-        (
-            "tempo",
-            profile.tempo.as_ref().and_then(|c| c.namespace.as_deref()),
-        ),
-        (
-            "prometheus",
-            profile
-                .prometheus
-                .as_ref()
-                .and_then(|c| c.namespace.as_deref()),
-        ),
-        (
-            "grafana",
-            profile
-                .grafana
-                .as_ref()
-                .and_then(|c| c.namespace.as_deref()),
-        ),
-        (
-            "alloy",
-            profile.alloy.as_ref().and_then(|c| c.namespace.as_deref()),
-        ),
-    ];
-    for (component, namespace) in components {
-        if let Some(ns) = namespace {
-            namespaces.push((vec![Step::Key(component), Step::Key("namespace")], ns));
+    for component in profile.components() {
+        if let Some(ns) = component.namespace_override() {
+            namespaces.push((vec![Step::Key(component.key()), Step::Key("namespace")], ns));
         }
     }
     for (path, name) in namespaces {

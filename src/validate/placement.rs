@@ -38,55 +38,8 @@ pub fn check(profile: &Profile, root: &Located<YamlNode>, out: &mut Vec<Diagnost
     if nodes.is_empty() {
         return;
     }
-    let components: [(&str, Option<&Placement>, Option<&Storage>); 5] = [
-        (
-            "loki",
-            profile
-                .loki
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.placement),
-            profile.loki.as_ref().map(|c| &c.storage),
-        ),
-        (
-            "tempo",
-            profile
-                .tempo
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.placement),
-            profile.tempo.as_ref().map(|c| &c.storage),
-        ),
-        (
-            "prometheus",
-            profile
-                .prometheus
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.placement),
-            profile.prometheus.as_ref().and_then(|c| c.storage.as_ref()),
-        ),
-        (
-            "grafana",
-            profile
-                .grafana
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.placement),
-            None,
-        ),
-        (
-            "alloy",
-            profile
-                .alloy
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.placement),
-            None,
-        ),
-    ];
-    for (component, placement, storage) in components {
-        let Some(placement) = placement else { continue };
+    for c in profile.enabled_components() {
+        let (component, placement, storage) = (c.key(), c.placement(), c.storage());
         let base = [Step::Key(component), Step::Key("placement")];
         for (i, toleration) in placement.tolerations.iter().enumerate() {
             let declared = nodes

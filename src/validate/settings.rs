@@ -44,34 +44,8 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
             );
         }
     }
-    let storages = [
-        (
-            "loki",
-            profile
-                .loki
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.storage),
-        ),
-        (
-            "tempo",
-            profile
-                .tempo
-                .as_ref()
-                .filter(|c| c.enabled)
-                .map(|c| &c.storage),
-        ),
-        (
-            "prometheus",
-            profile
-                .prometheus
-                .as_ref()
-                .filter(|c| c.enabled)
-                .and_then(|c| c.storage.as_ref()),
-        ),
-    ];
     let mut paths: Vec<(&str, &str, &str)> = Vec::new();
-    for (component, storage) in storages {
+    for (component, storage) in profile.enabled_components().map(|c| (c.key(), c.storage())) {
         let Some(Storage::HostPath(volume)) = storage else {
             continue;
         };
