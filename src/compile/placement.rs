@@ -2,11 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Toleration as KubeToleration;
-use serde_json::Value;
-
-use super::document::to_value;
 use crate::model::{Placement, Resources, TaintEffect, Toleration};
+use k8s_openapi::api::core::v1::Toleration as KubeToleration;
 
 /// The Kubernetes spelling of a taint effect.
 pub fn effect_name(effect: TaintEffect) -> &'static str {
@@ -37,7 +34,7 @@ pub struct PodPlacement {
     pub node_selector: BTreeMap<String, String>,
     /// Tolerated taints.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tolerations: Vec<Value>,
+    pub tolerations: Vec<KubeToleration>,
     /// Requests and limits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
@@ -47,11 +44,7 @@ impl From<&Placement> for PodPlacement {
     fn from(p: &Placement) -> Self {
         PodPlacement {
             node_selector: p.node_selector.clone(),
-            tolerations: p
-                .tolerations
-                .iter()
-                .map(|t| to_value(&kube_toleration(t)))
-                .collect(),
+            tolerations: p.tolerations.iter().map(kube_toleration).collect(),
             resources: p.resources.clone(),
         }
     }

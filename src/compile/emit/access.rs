@@ -13,7 +13,7 @@ use crate::compile::crd::{
     BackendRef, CustomResource, HttpRouteMatch, HttpRouteRule, HttpRouteSpec, ParentRef, PathMatch,
 };
 use crate::compile::document::{Bundle, to_value};
-use crate::compile::meta::object_meta;
+use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::stack::Stack;
 use crate::model::{Access, CloudflareTunnel, HttpRoute};
 
@@ -78,12 +78,8 @@ fn cloudflared(tunnel: &CloudflareTunnel, namespace: &str) -> Deployment {
         "app.kubernetes.io/name".to_owned(),
         "cloudflared".to_owned(),
     )]);
-    let mut meta = object_meta("cloudflared", Some(namespace));
-    meta.labels
-        .get_or_insert_with(BTreeMap::new)
-        .extend(labels.clone());
     Deployment {
-        metadata: meta,
+        metadata: with_labels(object_meta("cloudflared", Some(namespace)), &labels),
         spec: Some(DeploymentSpec {
             replicas: Some(tunnel.replicas as i32),
             selector: LabelSelector {

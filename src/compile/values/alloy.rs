@@ -77,12 +77,7 @@ pub fn values(alloy: &Alloy, config: String, host: &HostAccess) -> Value {
                 AlloyController::Statefulset => "statefulset",
             },
             node_selector: placement.node_selector,
-            tolerations: alloy
-                .placement
-                .tolerations
-                .iter()
-                .map(crate::compile::placement::kube_toleration)
-                .collect(),
+            tolerations: placement.tolerations,
         },
     })
 }
