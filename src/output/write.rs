@@ -38,19 +38,23 @@ fn io_at(path: &Path) -> impl Fn(io::Error) -> WriteError + '_ {
     move |e| WriteError::Io(path.to_owned(), e)
 }
 
-/// Refuses to overwrite a differing file that o11yc does not own.
-fn check_ownership(dir: &Path, tree: &RenderedTree, manifest: &Manifest) -> Result<(), WriteError> {
+/// The paths whose content on disk differs from `tree`, reading each file once.
+/// Refuses (before anything is written) when a differing file is not o11yc's.
+fn outdated<'t>(
+    dir: &Path,
+    tree: &'t RenderedTree,
+    manifest: &Manifest,
+) -> Result<Vec<&'t String>, WriteError> {
+    let mut out = Vec::new();
     for (path, bytes) in tree {
         let target = dir.join(path);
-        if manifest.contains(path) {
-            continue;
-        }
         match std::fs::read(&target) {
-            Ok(existing) if existing != *bytes => return Err(WriteError::NotOwned(target)),
-            _ => {}
+            Ok(existing) if existing == *bytes => continue,
+            Ok(_) if !manifest.contains(path) => return Err(WriteError::NotOwned(target)),
+            _ => out.push(path),
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Writes `tree` into `dir`: stages every file, moves each into place, prunes
@@ -59,7 +63,7 @@ fn check_ownership(dir: &Path, tree: &RenderedTree, manifest: &Manifest) -> Resu
 pub fn write_tree(dir: &Path, tree: &RenderedTree) -> Result<usize, WriteError> {
     std::fs::create_dir_all(dir).map_err(io_at(dir))?;
     let old = Manifest::read(dir).map_err(io_at(dir))?;
-    check_ownership(dir, tree, &old)?;
+    let outdated = outdated(dir, tree, &old)?;
 
     let staging = dir.join(STAGING);
     if staging.exists() {
@@ -67,16 +71,13 @@ pub fn write_tree(dir: &Path, tree: &RenderedTree) -> Result<usize, WriteError> 
     }
     let new = Manifest::of(tree);
     let mut staged = Vec::new();
-    for (path, bytes) in tree {
+    for path in outdated {
         let target = dir.join(path);
-        if std::fs::read(&target).is_ok_and(|existing| existing == *bytes) {
-            continue;
-        }
         let temp = staging.join(path);
         if let Some(parent) = temp.parent() {
             std::fs::create_dir_all(parent).map_err(io_at(parent))?;
         }
-        std::fs::write(&temp, bytes).map_err(io_at(&temp))?;
+        std::fs::write(&temp, &tree[path]).map_err(io_at(&temp))?;
         staged.push((temp, target));
     }
     let manifest_temp = staging.join(MANIFEST);
