@@ -294,3 +294,33 @@ fn alloy_check_accepts_a_pipeline_and_locates_a_dangling_reference() {
         "loki.write \"default\" {\n\tendpoint {\n\t\turl = \"x\"\n\t}\n}\n"
     );
 }
+
+#[test]
+fn graph_prints_each_pipeline_as_a_mermaid_flowchart() {
+    let (code, out, _) = run(o11yc().args(["graph", "--profile", "vcluster"]));
+    assert_eq!(code, 0);
+    let charts: Vec<&str> = out.split("\n\n").collect();
+    assert_eq!(charts.len(), 2, "{out}");
+    assert!(
+        charts[0]
+            .starts_with("%% vcluster: alloy/config.alloy (the stack's Alloy)\nflowchart LR\n")
+    );
+    assert!(charts[1].starts_with("%% vcluster: vcluster/alloy/config.alloy"));
+    // Data flows from discovery to the source to the writer.
+    assert!(out.contains("discovery_kubernetes_pods --> discovery_relabel_pod_logs"));
+    assert!(out.contains("loki_process_pod_logs --> loki_write_default"));
+    assert!(out.contains("loki_relabel_run_labels --> loki_write_default"));
+}
+
+#[test]
+fn every_generated_alloy_file_passes_alloy_check_and_fmt() {
+    let mut files = Vec::new();
+    for profile in ["dev", "homelab-nvme", "prod", "vcluster"] {
+        files.push(repo().join(format!("generated/{profile}/alloy/config.alloy")));
+    }
+    files.push(repo().join("generated/vcluster/vcluster/alloy/config.alloy"));
+    let (code, _, err) = run(o11yc().args(["alloy", "check"]).args(&files));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(o11yc().args(["alloy", "fmt", "--check"]).args(&files));
+    assert_eq!(code, 0, "{err}");
+}

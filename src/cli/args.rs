@@ -22,6 +22,8 @@ pub enum Command {
     Check(Selection),
     /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
     Diff(Selection),
+    /// Print the Alloy pipelines of profiles as Mermaid flowcharts.
+    Graph(Selection),
     /// Tools for Grafana Alloy configuration files.
     #[command(subcommand)]
     Alloy(AlloyCommand),

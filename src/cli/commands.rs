@@ -107,6 +107,31 @@ fn changes_of(dir: &Path, c: &Compiled) -> Result<Vec<Change>, i32> {
     })
 }
 
+/// `o11yc graph`: each Alloy pipeline as a Mermaid flowchart, preceded by a
+/// Mermaid comment naming the profile and file.
+pub fn graph(sel: &Selection) -> i32 {
+    let Some(compiled) = compile_all(sel) else {
+        return EXIT_ERROR;
+    };
+    let mut first = true;
+    for c in &compiled {
+        let stack = crate::compile::Stack::new(&c.model, &c.profile.name);
+        let alloy = crate::compile::emit::alloy::emit(&stack, &mut Default::default());
+        if alloy.pipelines.is_empty() {
+            eprintln!("{}: no Alloy pipeline (alloy is off)", c.profile.name);
+        }
+        for p in alloy.pipelines {
+            if !first {
+                println!();
+            }
+            first = false;
+            println!("%% {}: {} ({})", c.profile.name, p.path, p.title);
+            print!("{}", p.mermaid);
+        }
+    }
+    EXIT_OK
+}
+
 /// `o11yc check`.
 pub fn check(sel: &Selection) -> i32 {
     let Some(compiled) = compile_all(sel) else {

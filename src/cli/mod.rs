@@ -33,6 +33,7 @@ pub fn run() -> i32 {
         Command::Build(sel) => commands::build(&sel),
         Command::Check(sel) => commands::check(&sel),
         Command::Diff(sel) => commands::diff(&sel),
+        Command::Graph(sel) => commands::graph(&sel),
         Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),
         Command::Alloy(AlloyCommand::Check { files }) => alloy::check(&files),
         Command::Schema { out } => commands::schema(out.as_deref()),

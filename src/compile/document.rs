@@ -14,6 +14,8 @@ pub enum Content {
     Json(Value),
     /// Prose (the generated README), already rendered.
     Markdown(String),
+    /// Alloy configuration, already printed by the Alloy printer.
+    Alloy(String),
 }
 
 /// Whether a file is a Kubernetes object that `kustomization.yaml` must list.

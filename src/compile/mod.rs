@@ -7,6 +7,7 @@ pub mod datasources;
 pub mod document;
 pub mod emit;
 pub mod meta;
+pub mod pipeline;
 pub mod placement;
 pub mod release;
 pub mod stack;
@@ -34,7 +35,8 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::storage::emit(&stack, &mut bundle);
     emit::access::emit(&stack, &mut bundle);
     emit::vcluster::emit(&stack, &mut bundle);
-    let releases = release::releases(&stack, None);
+    let alloy = emit::alloy::emit(&stack, &mut bundle);
+    let releases = release::releases(&stack, alloy.values);
     match (profile.delivery.mode, &profile.delivery.flux) {
         (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),
         // Validation requires `delivery.flux` with `mode: flux`.
@@ -42,6 +44,6 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
         (DeliveryMode::Helmfile, _) => emit::helmfile::emit(&releases, &mut bundle),
     }
     emit::kustomization::emit(&mut bundle);
-    emit::readme::emit(&stack, provenance, &releases, &mut bundle);
+    emit::readme::emit(&stack, provenance, &releases, &alloy.pipelines, &mut bundle);
     bundle
 }

@@ -245,34 +245,3 @@ pub struct SecretKeyRef {
     /// Key inside the Secret.
     pub key: String,
 }
-
-/// Grafana Alloy, the collector.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Alloy {
-    /// Set to `false` to leave Alloy out.
-    #[serde(default = "yes")]
-    pub enabled: bool,
-    /// Namespace for Alloy; the profile's `namespace` when omitted.
-    #[serde(default)]
-    pub namespace: Option<String>,
-    /// How Alloy runs.
-    #[serde(default)]
-    pub controller: AlloyController,
-    /// Scheduling and resources.
-    #[serde(default)]
-    pub placement: Placement,
-}
-
-/// The workload kind Alloy runs as.
-#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub enum AlloyController {
-    /// One pod per node: needed for node-local sources (log files, journald).
-    #[default]
-    Daemonset,
-    /// A single Deployment.
-    Deployment,
-    /// A StatefulSet (for clustering with persistent WAL).
-    Statefulset,
-}

@@ -5,6 +5,7 @@
 //! generated from these types.
 
 mod access;
+mod alloy;
 mod component;
 mod components;
 mod delivery;
@@ -15,10 +16,14 @@ mod units;
 mod vcluster;
 
 pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
+pub use alloy::{
+    Alloy, AlloyController, AuditLogs, AuditWebhook, EventLogs, Gpu, JournalLogs, Logs, Metrics,
+    PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, Traces,
+};
 pub use component::Component;
 pub use components::{
-    AdminCredentials, AdminSecret, Alloy, AlloyController, Grafana, GrafanaHost, Loki, Otlp,
-    PrometheusStack, SecretKeyRef, Tempo, Toggle,
+    AdminCredentials, AdminSecret, Grafana, GrafanaHost, Loki, Otlp, PrometheusStack, SecretKeyRef,
+    Tempo, Toggle,
 };
 pub use delivery::{Chart, Charts, Delivery, DeliveryMode, FluxSettings, SourceKind};
 pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};

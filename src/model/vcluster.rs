@@ -1,7 +1,11 @@
 //! vCluster test environments: namespace naming and the API audit policy.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
+
+use super::Alloy;
 
 fn yes() -> bool {
     true
@@ -15,9 +19,23 @@ pub struct VCluster {
     /// labels extracted from the namespace, e.g. `test-{installer}-{run_id}-{run_attempt}`
     /// or, for KAIWO, `kaiwo-test-{github_run_id}-{github_run_attempt}-{installer}`.
     pub namespace_format: String,
+    /// Regular expressions (RE2) for placeholders of `namespaceFormat` whose values
+    /// may contain `-`. Defaults: names ending in `attempt` match `[0-9]+`, names ending
+    /// in `run_id` match `.+`, everything else `[^-]+`.
+    #[serde(default)]
+    pub label_patterns: BTreeMap<String, String>,
+    /// Also label telemetry with the whole host namespace under this label name
+    /// (KAIWO uses `vcluster_namespace`). Off by default: the run labels identify it.
+    #[serde(default)]
+    pub namespace_label: Option<String>,
     /// The audit policy ConfigMap applied to each vCluster namespace before the vCluster starts.
     #[serde(default)]
     pub audit_policy: AuditPolicy,
+    /// The Alloy installed inside each vCluster. It collects what only the virtual
+    /// cluster sees (its events, its API audit webhook, its operators) and writes to
+    /// the host stack's Loki and Prometheus. Its files go to `vcluster/alloy/`.
+    #[serde(default)]
+    pub alloy: Option<Alloy>,
 }
 
 /// The Kubernetes API audit policy for vClusters.

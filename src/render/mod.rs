@@ -46,6 +46,7 @@ pub fn render_document(document: &Document, sources: &[String]) -> String {
             out
         }
         Content::Markdown(text) => format!("<!-- {} -->\n{text}", header_line(sources)),
+        Content::Alloy(text) => format!("// {}\n{text}", header_line(sources)),
     }
 }
 

@@ -4,6 +4,7 @@
 mod capacity;
 mod locate;
 mod names;
+mod pipelines;
 mod placement;
 mod settings;
 
@@ -20,5 +21,6 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     settings::check(profile, root, &mut out);
     placement::check(profile, root, &mut out);
     capacity::check(profile, root, &mut out);
+    pipelines::check(profile, root, &mut out);
     out
 }

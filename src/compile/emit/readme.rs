@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::compile::Provenance;
 use crate::compile::document::{Bundle, Content, Document, Role};
+use crate::compile::emit::alloy::PipelineSummary;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::Release;
 use crate::compile::stack::Stack;
@@ -25,6 +26,13 @@ struct VolumeRow {
 }
 
 #[derive(Serialize)]
+struct PipelineRow<'a> {
+    path: &'a str,
+    title: &'a str,
+    mermaid: &'a str,
+}
+
+#[derive(Serialize)]
 struct ReleaseRow {
     name: String,
     chart: String,
@@ -33,7 +41,13 @@ struct ReleaseRow {
 }
 
 /// Emits `README.md`; call it last so it can list every other file.
-pub fn emit(stack: &Stack, provenance: &Provenance, releases: &[Release], bundle: &mut Bundle) {
+pub fn emit(
+    stack: &Stack,
+    provenance: &Provenance,
+    releases: &[Release],
+    pipelines: &[PipelineSummary],
+    bundle: &mut Bundle,
+) {
     let profile = stack.profile;
     let volumes: Vec<VolumeRow> = local_volumes(stack)
         .into_iter()
@@ -54,6 +68,18 @@ pub fn emit(stack: &Stack, provenance: &Provenance, releases: &[Release], bundle
             namespace: r.namespace.to_owned(),
         })
         .collect();
+    let pipeline_rows: Vec<PipelineRow> = pipelines
+        .iter()
+        .map(|p| PipelineRow {
+            path: &p.path,
+            title: p.title,
+            mermaid: &p.mermaid,
+        })
+        .collect();
+    let vcluster_alloy = pipelines
+        .iter()
+        .find(|p| p.path.starts_with("vcluster/"))
+        .map(|p| p.namespace.as_str());
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -80,6 +106,9 @@ pub fn emit(stack: &Stack, provenance: &Provenance, releases: &[Release], bundle
                 flux_path => profile.delivery.flux.as_ref().map(|f| f.path.clone()),
                 volumes => Value::from(Serde(&volumes)),
                 releases => Value::from(Serde(&release_rows)),
+                pipelines => Value::from(Serde(&pipeline_rows)),
+                vcluster_alloy => vcluster_alloy,
+                identity_configmap => crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP,
                 files => files,
             })
         })

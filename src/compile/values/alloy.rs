@@ -1,24 +1,44 @@
 //! Values for the `alloy` chart.
 
-use k8s_openapi::api::core::v1::{Toleration, VolumeMount};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapKeySelector, EnvVar, EnvVarSource, HostPathVolumeSource, ObjectFieldSelector,
+    PodSecurityContext, Toleration, Volume, VolumeMount,
+};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
+use crate::compile::pipeline::HostAccess;
 use crate::compile::placement::PodPlacement;
 use crate::model::{Alloy, AlloyController, Resources};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AlloyValues {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    global: Option<Global>,
     alloy: AlloySettings,
     controller: Controller,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct Global {
+    pod_security_context: PodSecurityContext,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct AlloySettings {
     config_map: ConfigMap,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clustering: Option<Clustering>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extra_env: Vec<EnvVar>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extra_ports: Vec<ExtraPort>,
     mounts: Mounts,
     #[serde(skip_serializing_if = "Option::is_none")]
     resources: Option<Resources>,
@@ -28,6 +48,21 @@ struct AlloySettings {
 struct ConfigMap {
     create: bool,
     content: String,
+}
+
+#[derive(Serialize)]
+struct Clustering {
+    enabled: bool,
+}
+
+/// An entry of the chart's `alloy.extraPorts`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtraPort {
+    name: String,
+    port: u16,
+    target_port: u16,
+    protocol: &'static str,
 }
 
 #[derive(Serialize)]
@@ -42,31 +77,114 @@ struct Mounts {
 struct Controller {
     #[serde(rename = "type")]
     kind: &'static str,
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    node_selector: std::collections::BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    node_selector: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tolerations: Vec<Toleration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    volumes: Option<Volumes>,
 }
 
-/// What the collection pipeline needs from the Alloy pods.
-#[derive(Clone, Debug, Default)]
-pub struct HostAccess {
-    /// Mount the node's `/var/log` (pod log files, journald under `/var/log/journal`).
-    pub varlog: bool,
+#[derive(Serialize)]
+struct Volumes {
+    extra: Vec<Volume>,
 }
 
-/// Helm values for Alloy running `config` (Alloy configuration text).
+/// The groups that may read the journal: `systemd-journal` (999) and `adm` (4).
+const JOURNAL_GROUPS: [i64; 2] = [999, 4];
+
+fn env(name: &str, source: EnvVarSource) -> EnvVar {
+    EnvVar {
+        name: name.to_owned(),
+        value_from: Some(source),
+        ..Default::default()
+    }
+}
+
+fn environment(host: &HostAccess) -> Vec<EnvVar> {
+    let mut out = Vec::new();
+    if host.node_name_env {
+        out.push(env(
+            "HOSTNAME",
+            EnvVarSource {
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: "spec.nodeName".to_owned(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        ));
+    }
+    if let Some((config_map, key)) = &host.vcluster_namespace_env {
+        out.push(env(
+            "VCLUSTER_NAMESPACE",
+            EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector {
+                    name: config_map.clone(),
+                    key: key.clone(),
+                    optional: None,
+                }),
+                ..Default::default()
+            },
+        ));
+    }
+    out
+}
+
+/// Helm values for Alloy running `config` (Alloy configuration text) with what
+/// its pipeline needs from the node (`host`).
 pub fn values(alloy: &Alloy, config: String, host: &HostAccess) -> Value {
     let placement = PodPlacement::from(&alloy.placement);
+    let mounts: Vec<VolumeMount> = host
+        .host_paths
+        .iter()
+        .map(|(name, path)| VolumeMount {
+            name: name.clone(),
+            mount_path: path.clone(),
+            read_only: Some(true),
+            ..Default::default()
+        })
+        .collect();
+    let volumes: Vec<Volume> = host
+        .host_paths
+        .iter()
+        .map(|(name, path)| Volume {
+            name: name.clone(),
+            host_path: Some(HostPathVolumeSource {
+                path: path.clone(),
+                type_: Some("DirectoryOrCreate".to_owned()),
+            }),
+            ..Default::default()
+        })
+        .collect();
     to_value(&AlloyValues {
+        global: host.journal_groups.then(|| Global {
+            pod_security_context: PodSecurityContext {
+                fs_group: Some(JOURNAL_GROUPS[0]),
+                supplemental_groups: Some(JOURNAL_GROUPS.to_vec()),
+                ..Default::default()
+            },
+        }),
         alloy: AlloySettings {
             config_map: ConfigMap {
                 create: true,
                 content: config,
             },
+            clustering: host.clustering.then_some(Clustering { enabled: true }),
+            extra_env: environment(host),
+            extra_ports: host
+                .ports
+                .iter()
+                .map(|(name, port)| ExtraPort {
+                    name: name.clone(),
+                    port: *port,
+                    target_port: *port,
+                    protocol: "TCP",
+                })
+                .collect(),
             mounts: Mounts {
                 varlog: host.varlog,
-                extra: Vec::new(),
+                extra: mounts,
             },
             resources: placement.resources,
         },
@@ -78,6 +196,7 @@ pub fn values(alloy: &Alloy, config: String, host: &HostAccess) -> Value {
             },
             node_selector: placement.node_selector,
             tolerations: placement.tolerations,
+            volumes: (!volumes.is_empty()).then_some(Volumes { extra: volumes }),
         },
     })
 }

@@ -57,6 +57,47 @@ pub fn graph(file: &File) -> Vec<(String, String)> {
     out
 }
 
+/// One reference between top-level components: `from` uses `export` of `to`
+/// (`loki.source.file.pods` uses `receiver` of `loki.process.pods`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The referring component's id (`loki.source.file.pods`).
+    pub from: String,
+    /// The referenced component's id (`loki.process.pods`).
+    pub to: String,
+    /// The export used (`receiver`, `targets`, `rules`...), when the reference names one.
+    pub export: Option<String>,
+}
+
+/// Every reference between the top-level components of `file`, deduplicated,
+/// in source order. Unresolved references are left out (`check_file` reports them).
+pub fn references(file: &File) -> Vec<Reference> {
+    let mut ignored = Vec::new();
+    let customs = HashMap::new();
+    let scope = Scope::new(&file.body, &customs, false, &mut ignored);
+    let mut out = Vec::new();
+    for decl in &scope.decls {
+        let mut refs = Vec::new();
+        collect_refs_in_body(&decl.block.body, &mut refs);
+        for (parts, pos) in refs {
+            let Some(j) = scope.resolve(&parts, pos, None) else {
+                continue;
+            };
+            let to = &scope.decls[j];
+            let depth = to.id.split('.').count();
+            let reference = Reference {
+                from: decl.id.clone(),
+                to: to.id.clone(),
+                export: parts.get(depth).map(|p| p.to_string()),
+            };
+            if !out.contains(&reference) {
+                out.push(reference);
+            }
+        }
+    }
+    out
+}
+
 #[derive(Clone, Copy)]
 enum Kind<'a> {
     Registered(&'static ComponentSpec),

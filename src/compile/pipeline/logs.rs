@@ -1,0 +1,315 @@
+//! Log sources: pods (API or files), events, journal, RKE2 files and the audit
+//! webhook, each with its `loki.process` stages.
+
+use o11yc_alloy::{Block, Expr};
+
+use super::stages::{self, source};
+use super::{Context, Side};
+use crate::model::PodLogSource;
+
+/// Adds every enabled log source; returns whether any was added.
+pub(super) fn add(cx: &mut Context) -> bool {
+    let logs = &cx.alloy.logs;
+    let mut any = false;
+    if logs.pods.enabled {
+        pods(cx);
+        any = true;
+    }
+    if logs.events.enabled {
+        events(cx);
+        any = true;
+    }
+    if logs.journal.enabled {
+        journal(cx);
+        any = true;
+    }
+    if logs.rke2.enabled {
+        rke2(cx);
+        any = true;
+    }
+    if let Some(webhook) = &logs.audit.webhook {
+        audit_webhook(cx, webhook.port);
+        any = true;
+    }
+    any
+}
+
+fn rule(source_labels: &[&str], target: &str) -> Block {
+    Block::new("rule", None)
+        .attr("source_labels", Expr::array(source_labels.iter().copied()))
+        .attr("target_label", target)
+}
+
+fn keep(source_label: &str, regex: &str) -> Block {
+    Block::new("rule", None)
+        .attr("source_labels", Expr::array([source_label]))
+        .attr("regex", regex)
+        .attr("action", "keep")
+}
+
+fn process(label: &str, forward_to: Expr, stages: Vec<Block>) -> Block {
+    Block::labeled("loki.process", label)
+        .blocks(stages)
+        .attr("forward_to", Expr::array([forward_to]))
+}
+
+fn pods(cx: &mut Context) {
+    let pods = &cx.alloy.logs.pods;
+    let targets = cx.pod_discovery();
+    let mut rules = vec![
+        Block::new("rule", None)
+            .attr(
+                "source_labels",
+                Expr::array(["__meta_kubernetes_pod_phase"]),
+            )
+            .attr("regex", "Pending|Succeeded|Failed|Completed")
+            .attr("action", "drop"),
+    ];
+    if !pods.namespaces.is_empty() {
+        rules.push(keep(
+            "__meta_kubernetes_namespace",
+            &pods.namespaces.join("|"),
+        ));
+    }
+    let in_vclusters = pods.vcluster_namespaces_only && cx.side == Side::Stack;
+    if in_vclusters && let Some(labels) = &cx.run_labels {
+        rules.push(keep("__meta_kubernetes_namespace", &labels.regex));
+        rules.extend(labels.rules("__meta_kubernetes_namespace"));
+    }
+    rules.extend([
+        rule(&["__meta_kubernetes_namespace"], "namespace"),
+        rule(&["__meta_kubernetes_pod_name"], "pod"),
+        rule(&["__meta_kubernetes_pod_container_name"], "container"),
+        rule(&["__meta_kubernetes_pod_node_name"], "node"),
+        rule(&["__meta_kubernetes_pod_label_app"], "app"),
+        rule(
+            &["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+            "app_name",
+        ),
+        rule(
+            &[
+                "__meta_kubernetes_namespace",
+                "__meta_kubernetes_pod_container_name",
+            ],
+            "job",
+        )
+        .attr("separator", "/"),
+    ]);
+    if pods.via == PodLogSource::Files {
+        cx.host.varlog = true;
+        rules.push(
+            rule(
+                &[
+                    "__meta_kubernetes_pod_uid",
+                    "__meta_kubernetes_pod_container_name",
+                ],
+                "__path__",
+            )
+            .attr("separator", "/")
+            .attr("replacement", "/var/log/pods/*$1/*.log"),
+        );
+    }
+    cx.blocks.push(
+        Block::labeled("discovery.relabel", "pod_logs")
+            .comment("Pod logs: running containers, with their Kubernetes labels.")
+            .attr("targets", targets)
+            .blocks(rules),
+    );
+    let receiver = Expr::reference("loki.process.pod_logs.receiver");
+    match pods.via {
+        PodLogSource::Api => cx.blocks.push(
+            Block::labeled("loki.source.kubernetes", "pod_logs")
+                .attr(
+                    "targets",
+                    Expr::reference("discovery.relabel.pod_logs.output"),
+                )
+                .attr("forward_to", Expr::array([receiver])),
+        ),
+        PodLogSource::Files => {
+            cx.blocks
+                .push(Block::labeled("local.file_match", "pod_logs").attr(
+                    "path_targets",
+                    Expr::reference("discovery.relabel.pod_logs.output"),
+                ));
+            cx.blocks.push(
+                Block::labeled("loki.source.file", "pod_logs")
+                    .attr(
+                        "targets",
+                        Expr::reference("local.file_match.pod_logs.targets"),
+                    )
+                    .attr("forward_to", Expr::array([receiver])),
+            );
+        }
+    }
+    let mut stages = Vec::new();
+    if pods.via == PodLogSource::Files {
+        stages.push(Block::new("stage.cri", None));
+    }
+    stages.push(stages::source_label(source::POD_LOG));
+    if pods.parse_json {
+        stages.extend(stages::json_level_and_message());
+    }
+    if pods.trace_ids {
+        stages.extend(stages::trace_id());
+    }
+    let unified = cx.alloy.logs.unified_schema;
+    if cx.alloy.logs.audit.syncer {
+        let mut audit = vec![stages::source_label(source::K8S_AUDIT_LOG)];
+        audit.extend(stages::audit_fields(""));
+        if unified {
+            audit.extend(stages::unified_line(&stages::unified_audit()));
+        }
+        stages.push(stages::matching(
+            r#"{container="syncer"} |= "\"apiVersion\":\"audit.k8s.io/v1\"""#,
+            audit,
+        ));
+    }
+    if unified {
+        let mut unify = vec![stages::capture_json_line()];
+        unify.extend(stages::unified_line(&stages::unified_pod_log()));
+        stages.push(stages::matching(
+            &format!(r#"{{source="{}"}}"#, source::POD_LOG),
+            unify,
+        ));
+    }
+    if !pods.pod_label {
+        stages.push(stages::label_drop(&["pod"]));
+    }
+    cx.blocks
+        .push(process("pod_logs", cx.logs_sink.clone(), stages));
+}
+
+fn events(cx: &mut Context) {
+    let events = &cx.alloy.logs.events;
+    let mut source_block = Block::labeled("loki.source.kubernetes_events", "events")
+        .comment("Kubernetes events, as JSON lines.")
+        .attr("job_name", "kubernetes-events")
+        .attr("log_format", "json");
+    if !events.namespaces.is_empty() {
+        source_block = source_block.attr(
+            "namespaces",
+            Expr::array(events.namespaces.iter().map(String::as_str)),
+        );
+    }
+    // Every DaemonSet pod would read the same events: cluster them so one does.
+    if cx.node_local {
+        cx.host.clustering = true;
+        source_block = source_block.block(Block::new("clustering", None).attr("enabled", true));
+    }
+    cx.blocks.push(source_block.attr(
+        "forward_to",
+        Expr::array([Expr::reference("loki.process.events.receiver")]),
+    ));
+    let mut stages = vec![stages::source_label(source::K8S_EVENT)];
+    stages.extend(stages::event_fields());
+    if cx.alloy.logs.unified_schema {
+        stages.push(stages::capture_json_line());
+        stages.extend(stages::unified_line(&stages::unified_event()));
+    }
+    cx.blocks
+        .push(process("events", cx.logs_sink.clone(), stages));
+}
+
+fn journal(cx: &mut Context) {
+    let journal = &cx.alloy.logs.journal;
+    cx.host.varlog = true;
+    cx.host.journal_groups = true;
+    cx.host.node_name_env = true;
+    let mut rules = Vec::new();
+    if !journal.units.is_empty() {
+        rules.push(keep("__journal__systemd_unit", &journal.units.join("|")));
+    }
+    rules.extend([
+        rule(&["__journal__systemd_unit"], "unit"),
+        rule(&["__journal_priority_keyword"], "level"),
+    ]);
+    cx.blocks.push(
+        Block::labeled("loki.relabel", "journal")
+            .comment("The node's systemd journal, with unit and priority labels.")
+            .blocks(rules)
+            .attr("forward_to", Expr::array(Vec::<Expr>::new())),
+    );
+    cx.blocks.push(
+        Block::labeled("loki.source.journal", "journal")
+            .attr("path", "/var/log/journal")
+            .attr("max_age", journal.max_age.go())
+            .attr(
+                "relabel_rules",
+                Expr::reference("loki.relabel.journal.rules"),
+            )
+            .attr(
+                "labels",
+                Expr::object([
+                    ("source", Expr::string(source::JOURNAL)),
+                    ("job", Expr::string("journal")),
+                    ("node", Expr::call("sys.env", [Expr::string("HOSTNAME")])),
+                ]),
+            )
+            .attr("forward_to", Expr::array([cx.logs_sink.clone()])),
+    );
+}
+
+const RKE2_LOGS: &str = "/var/lib/rancher/rke2/agent/logs";
+const RKE2_CONTAINERD: &str = "/var/lib/rancher/rke2/agent/containerd";
+
+fn rke2(cx: &mut Context) {
+    cx.host.node_name_env = true;
+    cx.host
+        .host_paths
+        .push(("rke2-logs".to_owned(), RKE2_LOGS.to_owned()));
+    cx.host
+        .host_paths
+        .push(("rke2-containerd".to_owned(), RKE2_CONTAINERD.to_owned()));
+    let target = |path: String, kind: &str| {
+        Expr::object([
+            ("__path__", Expr::string(path)),
+            ("source", Expr::string(source::RKE2)),
+            ("type", Expr::string(kind)),
+            ("job", Expr::string("rke2")),
+            ("node", Expr::call("sys.env", [Expr::string("HOSTNAME")])),
+        ])
+    };
+    cx.blocks.push(
+        Block::labeled("local.file_match", "rke2")
+            .comment("RKE2's kubelet and containerd log files on the node.")
+            .attr(
+                "path_targets",
+                Expr::array([
+                    target(format!("{RKE2_LOGS}/kubelet.log"), "kubelet"),
+                    target(format!("{RKE2_CONTAINERD}/containerd.log"), "containerd"),
+                ]),
+            ),
+    );
+    cx.blocks.push(
+        Block::labeled("loki.source.file", "rke2")
+            .attr("targets", Expr::reference("local.file_match.rke2.targets"))
+            .attr("forward_to", Expr::array([cx.logs_sink.clone()])),
+    );
+}
+
+fn audit_webhook(cx: &mut Context, port: u16) {
+    cx.host.ports.push(("audit-webhook".to_owned(), port));
+    cx.blocks.push(
+        Block::labeled("loki.source.api", "audit_webhook")
+            .comment("API server audit webhook: one EventList per request on /loki/api/v1/raw.")
+            .block(
+                Block::new("http", None)
+                    .attr("listen_address", "0.0.0.0")
+                    .attr("listen_port", i64::from(port)),
+            )
+            .attr(
+                "labels",
+                Expr::object([("source", source::K8S_AUDIT_LOG), ("job", "audit-webhook")]),
+            )
+            .attr(
+                "forward_to",
+                Expr::array([Expr::reference("loki.process.audit_webhook.receiver")]),
+            ),
+    );
+    let mut stages = stages::audit_fields("items[0].");
+    if cx.alloy.logs.unified_schema {
+        stages.extend(stages::unified_line(&stages::unified_audit()));
+    }
+    cx.blocks
+        .push(process("audit_webhook", cx.logs_sink.clone(), stages));
+}

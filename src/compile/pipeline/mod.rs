@@ -1,0 +1,234 @@
+//! Alloy pipelines generated from the profile, as Alloy syntax trees.
+//!
+//! One [`Pipeline`] per Alloy deployment: the stack's own Alloy, and for the
+//! vcluster profile the Alloy installed inside each vCluster. Sources are added
+//! in a fixed order and every component label is fixed, so the printed file is
+//! deterministic. The file is checked with `o11yc_alloy::check` during
+//! validation (see `validate::pipelines`).
+
+pub mod graph;
+mod logs;
+mod metrics;
+pub mod run_labels;
+pub mod stages;
+mod traces;
+
+use o11yc_alloy::{Block, Expr, File};
+
+use crate::compile::stack::Stack;
+use crate::model::{Alloy, AlloyController};
+use run_labels::RunLabels;
+
+/// Which Alloy a pipeline is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The Alloy deployed with the stack, in the cluster the stack runs in.
+    Stack,
+    /// The Alloy installed inside each vCluster; it writes to the host stack.
+    VCluster,
+}
+
+/// Where a pipeline's Alloy pods need the node or extra ports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostAccess {
+    /// Mount the node's `/var/log` (pod log files, the journal).
+    pub varlog: bool,
+    /// Extra host directories to mount read-only: (volume name, path).
+    pub host_paths: Vec<(String, String)>,
+    /// Container ports to open and put on the Service: (name, port).
+    pub ports: Vec<(String, u16)>,
+    /// Run with the journal's groups (`systemd-journal` 999, `adm` 4).
+    pub journal_groups: bool,
+    /// Set `HOSTNAME` to the node name, for node-local discovery.
+    pub node_name_env: bool,
+    /// Read `VCLUSTER_NAMESPACE` from this ConfigMap (name, key), for run labels.
+    pub vcluster_namespace_env: Option<(String, String)>,
+    /// Alloy clustering (to share scrape targets between DaemonSet pods).
+    pub clustering: bool,
+}
+
+/// A generated pipeline and what its pods need.
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    /// The Alloy configuration.
+    pub file: File,
+    /// Mounts, ports and environment for the Alloy chart values.
+    pub host: HostAccess,
+}
+
+/// The ConfigMap (inside the vCluster) that tells the vCluster Alloy which host
+/// namespace it runs in; CI creates it with the vCluster.
+pub const VCLUSTER_IDENTITY_CONFIGMAP: &str = "o11yc-vcluster-identity";
+
+/// What every source builder needs.
+pub(crate) struct Context<'a> {
+    pub stack: Stack<'a>,
+    pub alloy: &'a Alloy,
+    pub side: Side,
+    pub run_labels: Option<RunLabels>,
+    /// Discovery restricted to the pod's own node (DaemonSet).
+    pub node_local: bool,
+    pub logs_sink: Expr,
+    pub metrics_sink: Expr,
+    pub host: HostAccess,
+    pub blocks: Vec<Block>,
+    shared_pod_discovery: bool,
+}
+
+impl Context<'_> {
+    /// The shared `discovery.kubernetes "pods"` (declared once, on first use).
+    pub fn pod_discovery(&mut self) -> Expr {
+        if !self.shared_pod_discovery {
+            self.shared_pod_discovery = true;
+            let mut block = Block::labeled("discovery.kubernetes", "pods").attr("role", "pod");
+            if self.node_local {
+                self.host.node_name_env = true;
+                block = block.block(
+                    Block::new("selectors", None)
+                        .attr("role", "pod")
+                        .attr("field", node_field("spec.nodeName")),
+                );
+            }
+            self.blocks
+                .push(block.comment("Pods on this node, for log collection and scraping."));
+        }
+        Expr::reference("discovery.kubernetes.pods.targets")
+    }
+
+    /// The `cluster` label every signal carries.
+    pub fn cluster_labels(&self) -> Expr {
+        Expr::object([("cluster", self.stack.profile.cluster.name.as_str())])
+    }
+}
+
+/// `"<field>=" + sys.env("HOSTNAME")`: a field selector for this node.
+pub(crate) fn node_field(field: &str) -> Expr {
+    Expr::binary(
+        o11yc_alloy::BinaryOp::Add,
+        Expr::string(format!("{field}=")),
+        Expr::call("sys.env", [Expr::string("HOSTNAME")]),
+    )
+}
+
+/// Sanitises a Kubernetes label key for use in a `__meta_kubernetes_*` name.
+pub(crate) fn meta_label(key: &str) -> String {
+    key.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// Builds the pipeline of one Alloy deployment.
+pub fn build(stack: Stack, alloy: &Alloy, side: Side) -> Pipeline {
+    let run_labels = stack.profile.vcluster.as_ref().map(RunLabels::new);
+    let mut cx = Context {
+        stack,
+        alloy,
+        side,
+        run_labels,
+        node_local: alloy.controller == AlloyController::Daemonset,
+        logs_sink: Expr::reference("loki.write.default.receiver"),
+        metrics_sink: Expr::reference("prometheus.remote_write.default.receiver"),
+        host: HostAccess::default(),
+        blocks: Vec::new(),
+        shared_pod_discovery: false,
+    };
+    if side == Side::VCluster && cx.run_labels.is_some() {
+        cx.logs_sink = Expr::reference("loki.relabel.run_labels.receiver");
+        cx.metrics_sink = Expr::reference("prometheus.relabel.run_labels.receiver");
+    }
+    let has_logs = logs::add(&mut cx);
+    let has_metrics = metrics::add(&mut cx);
+    traces::add(&mut cx);
+    if has_logs {
+        add_logs_sink(&mut cx);
+    }
+    if has_metrics {
+        add_metrics_sink(&mut cx);
+    }
+    let file = File::new()
+        .comment(format!(
+            "Alloy pipeline of profile {}: {}.",
+            stack.profile_name(),
+            match side {
+                Side::Stack => "the stack's Alloy",
+                Side::VCluster => "the Alloy inside each vCluster",
+            }
+        ))
+        .comment("Check hand edits with `o11yc alloy check`.")
+        .blocks(cx.blocks);
+    Pipeline {
+        file,
+        host: cx.host,
+    }
+}
+
+impl Pipeline {
+    /// The configuration text: the generated pipeline followed by the profile's
+    /// `custom` snippet, formatted as `alloy fmt` would. Validation has parsed the
+    /// snippet; should it not parse, it is appended as written.
+    pub fn text(&self, custom: Option<&str>) -> String {
+        let generated = o11yc_alloy::print(&self.file);
+        let Some(custom) = custom.filter(|c| !c.trim().is_empty()) else {
+            return generated;
+        };
+        let joined = format!(
+            "{generated}\n// Custom configuration from the profile (alloy.custom).\n{custom}"
+        );
+        o11yc_alloy::format(&joined).unwrap_or(joined)
+    }
+}
+
+/// A sink: on the vCluster side, a relabel component adding the run labels
+/// (`relabel` is `loki.relabel` or `prometheus.relabel`) in front of the writer.
+fn add_sink(cx: &mut Context, relabel: &str, writer: Block) {
+    let writer_receiver = writer.export("receiver");
+    if cx.side == Side::VCluster
+        && let Some(rules) = vcluster_run_label_rules(cx)
+    {
+        cx.blocks.push(
+            Block::labeled(relabel, "run_labels")
+                .comment("Run labels from the host namespace this vCluster runs in.")
+                .blocks(rules)
+                .attr("forward_to", Expr::array([writer_receiver])),
+        );
+    }
+    cx.blocks
+        .push(writer.attr("external_labels", cx.cluster_labels()));
+}
+
+fn add_logs_sink(cx: &mut Context) {
+    let url = cx.stack.loki_push_url().unwrap_or_default();
+    let writer = Block::labeled("loki.write", "default")
+        .block(Block::new("endpoint", None).attr("url", url));
+    add_sink(cx, "loki.relabel", writer);
+}
+
+fn add_metrics_sink(cx: &mut Context) {
+    let url = cx.stack.prometheus_remote_write_url().unwrap_or_default();
+    let writer = Block::labeled("prometheus.remote_write", "default")
+        .block(Block::new("endpoint", None).attr("url", url));
+    add_sink(cx, "prometheus.relabel", writer);
+}
+
+/// In the vCluster, the host namespace comes from the environment: a rule puts it
+/// in a temporary label, the run-label rules split it, and the temporary label
+/// is dropped unless the profile keeps it.
+fn vcluster_run_label_rules(cx: &mut Context) -> Option<Vec<Block>> {
+    let labels = cx.run_labels.as_ref()?;
+    cx.host.vcluster_namespace_env = Some((
+        VCLUSTER_IDENTITY_CONFIGMAP.to_owned(),
+        "namespace".to_owned(),
+    ));
+    const TEMP: &str = "__vcluster_namespace";
+    let mut rules = vec![Block::new("rule", None).attr("target_label", TEMP).attr(
+        "replacement",
+        Expr::call("sys.env", [Expr::string("VCLUSTER_NAMESPACE")]),
+    )];
+    rules.extend(labels.rules(TEMP));
+    rules.push(
+        Block::new("rule", None)
+            .attr("action", "labeldrop")
+            .attr("regex", TEMP),
+    );
+    Some(rules)
+}

@@ -1,0 +1,347 @@
+//! Grafana Alloy: how it runs and what its pipeline collects.
+//!
+//! Every source is a switch with settings; the pipeline in
+//! `compile::pipeline` turns the switches into Alloy components.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Duration, Placement};
+
+fn yes() -> bool {
+    true
+}
+
+/// Grafana Alloy, the collector deployed with the stack.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Alloy {
+    /// Set to `false` to leave Alloy out.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Namespace for Alloy; the profile's `namespace` when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// How Alloy runs.
+    #[serde(default)]
+    pub controller: AlloyController,
+    /// Log sources and processing.
+    #[serde(default)]
+    pub logs: Logs,
+    /// Metrics sources.
+    #[serde(default)]
+    pub metrics: Metrics,
+    /// Trace reception.
+    #[serde(default)]
+    pub traces: Traces,
+    /// Extra Alloy configuration appended to the generated pipeline. It is parsed and
+    /// checked with the rest, so it may reference the generated components
+    /// (`loki.write.default.receiver`, `prometheus.remote_write.default.receiver`).
+    #[serde(default)]
+    pub custom: Option<String>,
+    /// Scheduling and resources.
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+/// The workload kind Alloy runs as.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum AlloyController {
+    /// One pod per node: needed for node-local sources (log files, journald).
+    #[default]
+    Daemonset,
+    /// A single Deployment.
+    Deployment,
+    /// A StatefulSet (for clustering with persistent WAL).
+    Statefulset,
+}
+
+/// Log sources and processing.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Logs {
+    /// Container logs of pods (`source="pod_log"`).
+    #[serde(default)]
+    pub pods: PodLogs,
+    /// Kubernetes events as JSON lines (`source="k8s_event"`).
+    #[serde(default)]
+    pub events: EventLogs,
+    /// systemd journal of the nodes (`source="journal"`, with `unit` and `level`).
+    #[serde(default)]
+    pub journal: JournalLogs,
+    /// RKE2's kubelet and containerd log files (`source="rke2"`, with `type`).
+    #[serde(default)]
+    pub rke2: Rke2Logs,
+    /// Kubernetes API audit events (`source="k8s_audit_log"`).
+    #[serde(default)]
+    pub audit: AuditLogs,
+    /// Rewrite every line into the unified JSON schema (`source`, `level`, `action`,
+    /// `message`, `object`, `pod`, `container`, `timestamp`, `details`) so that one
+    /// LogQL `| json` works across pod logs, events and audit logs.
+    #[serde(default)]
+    pub unified_schema: bool,
+}
+
+/// Container logs of pods.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PodLogs {
+    /// Collect pod logs.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Where the logs are read.
+    #[serde(default)]
+    pub via: PodLogSource,
+    /// Only these namespaces; all when empty.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    /// Only the namespaces of vCluster test environments (those matching
+    /// `vcluster.namespaceFormat`), with the run labels extracted from the name.
+    #[serde(default)]
+    pub vcluster_namespaces_only: bool,
+    /// Parse JSON lines and take `level` and `msg` from them.
+    #[serde(default = "yes")]
+    pub parse_json: bool,
+    /// Extract trace ids (W3C `traceparent`, B3 `X-B3-Traceid`, JSON `trace_id`)
+    /// into the `trace_id` structured metadata, for logs→traces links.
+    #[serde(default = "yes")]
+    pub trace_ids: bool,
+    /// Keep the pod name as a label. Off by default: pod names are high-cardinality,
+    /// the unified schema and `| json` carry them instead.
+    #[serde(default)]
+    pub pod_label: bool,
+}
+
+impl Default for PodLogs {
+    fn default() -> Self {
+        PodLogs {
+            enabled: true,
+            via: PodLogSource::default(),
+            namespaces: Vec::new(),
+            vcluster_namespaces_only: false,
+            parse_json: true,
+            trace_ids: true,
+            pod_label: false,
+        }
+    }
+}
+
+/// How pod logs are read.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum PodLogSource {
+    /// Through the Kubernetes API (`loki.source.kubernetes`): no host mounts.
+    #[default]
+    Api,
+    /// From `/var/log/pods` on the node (`loki.source.file`): needs a DaemonSet.
+    Files,
+}
+
+/// Kubernetes events.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EventLogs {
+    /// Collect events.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Only these namespaces; all when empty.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+}
+
+impl Default for EventLogs {
+    fn default() -> Self {
+        EventLogs {
+            enabled: true,
+            namespaces: Vec::new(),
+        }
+    }
+}
+
+/// The systemd journal.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct JournalLogs {
+    /// Collect the journal (needs a DaemonSet; mounts `/var/log`).
+    #[serde(default)]
+    pub enabled: bool,
+    /// Only these units (e.g. `kubelet.service`); all when empty.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// How far back to read on first start.
+    #[serde(default = "default_journal_max_age")]
+    pub max_age: Duration,
+}
+
+fn default_journal_max_age() -> Duration {
+    Duration::from_secs(12 * 3600)
+}
+
+impl Default for JournalLogs {
+    fn default() -> Self {
+        JournalLogs {
+            enabled: false,
+            units: Vec::new(),
+            max_age: default_journal_max_age(),
+        }
+    }
+}
+
+/// RKE2 node log files.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Rke2Logs {
+    /// Collect `kubelet.log` and `containerd.log` (needs a DaemonSet; mounts the RKE2 directories).
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// Kubernetes API audit events.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AuditLogs {
+    /// Take audit events from the stdout of the vCluster `syncer` containers
+    /// (the API server logs them there with `--audit-log-path=-`). Needs `vcluster`.
+    #[serde(default)]
+    pub syncer: bool,
+    /// Receive audit events from an API server audit webhook.
+    #[serde(default)]
+    pub webhook: Option<AuditWebhook>,
+}
+
+/// An HTTP endpoint for the API server's audit webhook backend.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AuditWebhook {
+    /// Port Alloy listens on. The API server posts to `/loki/api/v1/raw`; set
+    /// `--audit-webhook-batch-max-size=1` so that each request holds one event.
+    #[serde(default = "default_webhook_port")]
+    pub port: u16,
+}
+
+fn default_webhook_port() -> u16 {
+    9095
+}
+
+/// Metrics sources. Samples go to the stack's Prometheus by remote write, which
+/// needs `prometheus.remoteWriteReceiver: true`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metrics {
+    /// Kubelet metrics of every node (through the API server proxy).
+    #[serde(default)]
+    pub kubelet: bool,
+    /// cAdvisor container metrics of every node (through the API server proxy).
+    #[serde(default)]
+    pub cadvisor: bool,
+    /// kube-state-metrics (pods labelled `app.kubernetes.io/name: kube-state-metrics`).
+    #[serde(default)]
+    pub kube_state_metrics: bool,
+    /// Scrape what ServiceMonitors describe (for clusters without a Prometheus Operator of their own).
+    #[serde(default)]
+    pub service_monitors: bool,
+    /// Scrape what PodMonitors describe.
+    #[serde(default)]
+    pub pod_monitors: bool,
+    /// GPU exporters.
+    #[serde(default)]
+    pub gpu: Gpu,
+    /// Kueue's controller manager metrics (HTTPS on port 8443, service-account token).
+    #[serde(default)]
+    pub kueue: bool,
+    /// The KubeRay operator's metrics (port 8080).
+    #[serde(default)]
+    pub kuberay: bool,
+    /// Ray cluster head and worker pods (`ray.io/node-type`, port `metrics`).
+    #[serde(default)]
+    pub ray_clusters: bool,
+    /// More pods to scrape, e.g. your operators.
+    #[serde(default)]
+    pub targets: Vec<ScrapeTarget>,
+}
+
+/// GPU exporters on the nodes.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Gpu {
+    /// NVIDIA DCGM exporter (pods labelled `app: nvidia-dcgm-exporter`, port 9400).
+    #[serde(default)]
+    pub nvidia: bool,
+    /// AMD device metrics exporter (pods labelled
+    /// `app.kubernetes.io/name: device-metrics-exporter`, port 5000).
+    #[serde(default)]
+    pub amd: bool,
+}
+
+/// Pods to scrape, found by label.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ScrapeTarget {
+    /// The `job` label of the samples, e.g. `kaiwo-operator`.
+    pub name: String,
+    /// Only pods in this namespace; any namespace when omitted.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Labels the pods carry.
+    pub selector: BTreeMap<String, String>,
+    /// The container port: a name (`metrics`) or a number (`8443`).
+    pub port: String,
+    /// HTTP path of the metrics.
+    #[serde(default = "default_metrics_path")]
+    pub path: String,
+    /// `http` or `https`.
+    #[serde(default)]
+    pub scheme: Scheme,
+    /// Send the pod's service-account token (for kube-rbac-proxy protected endpoints).
+    #[serde(default)]
+    pub bearer_token: bool,
+    /// Skip TLS verification (self-signed operator certificates).
+    #[serde(default)]
+    pub insecure_skip_verify: bool,
+    /// Scrape interval; Alloy's default (60s) when omitted.
+    #[serde(default)]
+    pub interval: Option<Duration>,
+}
+
+fn default_metrics_path() -> String {
+    "/metrics".to_owned()
+}
+
+/// URL scheme of a metrics endpoint.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum Scheme {
+    /// Plain HTTP.
+    #[default]
+    Http,
+    /// HTTPS.
+    Https,
+}
+
+/// Trace reception.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Traces {
+    /// Receive OTLP (gRPC 4317, HTTP 4318) from applications and forward it to Tempo.
+    #[serde(default)]
+    pub otlp: bool,
+}
+
+impl Alloy {
+    /// Whether any source reads files on the node, so Alloy must run on every node.
+    pub fn needs_node_access(&self) -> bool {
+        self.logs.needs_node_access()
+    }
+}
+
+impl Logs {
+    /// Whether any log source reads files on the node.
+    pub fn needs_node_access(&self) -> bool {
+        (self.pods.enabled && self.pods.via == PodLogSource::Files)
+            || self.journal.enabled
+            || self.rke2.enabled
+    }
+}

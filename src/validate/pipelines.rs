@@ -1,0 +1,253 @@
+//! Alloy settings: sources need the stores they write to and the node access
+//! they read from, `custom` snippets must parse, and every generated pipeline
+//! must pass the Alloy checker.
+
+use super::locate::{Step, error_at};
+use crate::compile::Stack;
+use crate::compile::pipeline::{self, Side, run_labels};
+use crate::diag::Diagnostic;
+use crate::load::{Located, Node};
+use crate::model::{Alloy, AlloyController, Profile};
+
+pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    if let Some(vcluster) = &profile.vcluster {
+        check_label_patterns(vcluster, root, out);
+    }
+    if let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) {
+        check_alloy(
+            profile,
+            alloy,
+            &[Step::Key("alloy")],
+            Side::Stack,
+            root,
+            out,
+        );
+    }
+    let in_vcluster = profile.vcluster.as_ref().and_then(|v| v.alloy.as_ref());
+    if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
+        check_alloy(
+            profile,
+            alloy,
+            &[Step::Key("vcluster"), Step::Key("alloy")],
+            Side::VCluster,
+            root,
+            out,
+        );
+    }
+}
+
+fn at<'a>(base: &[Step<'a>], rest: &[Step<'a>]) -> Vec<Step<'a>> {
+    base.iter().chain(rest).copied().collect()
+}
+
+fn check_label_patterns(
+    vcluster: &crate::model::VCluster,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let placeholders: Vec<&str> = run_labels::pieces(&vcluster.namespace_format)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| match p {
+            run_labels::Piece::Placeholder(name) => Some(name),
+            run_labels::Piece::Text(_) => None,
+        })
+        .collect();
+    for (name, pattern) in &vcluster.label_patterns {
+        let path = [
+            Step::Key("vcluster"),
+            Step::Key("labelPatterns"),
+            Step::Key(name),
+        ];
+        if !placeholders.contains(&name.as_str()) {
+            let mut d = error_at(
+                root,
+                &path,
+                format!("`{name}` is not a placeholder of `namespaceFormat`"),
+            )
+            .expected(format!("one of {}", placeholders.join(", ")));
+            if let Some(s) = crate::diag::suggest::did_you_mean(name, placeholders.iter().copied())
+            {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            out.push(d);
+        }
+        match regex::Regex::new(pattern) {
+            Err(e) => out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!("`{pattern}` is not a valid regular expression"),
+                )
+                .note(e.to_string())
+                .help("patterns use RE2 syntax, as Alloy's relabel rules do"),
+            ),
+            Ok(re) if re.captures_len() > 1 => out.push(
+                error_at(root, &path, format!("`{pattern}` has a capturing group"))
+                    .help("use a non-capturing group `(?:...)`: groups number the run labels"),
+            ),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn check_alloy(
+    profile: &Profile,
+    alloy: &Alloy,
+    base: &[Step],
+    side: Side,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let stack = Stack::new(profile, "");
+    let logs = &alloy.logs;
+    let any_logs = logs.pods.enabled
+        || logs.events.enabled
+        || logs.journal.enabled
+        || logs.rke2.enabled
+        || logs.audit.webhook.is_some();
+    if any_logs && stack.loki().is_none() {
+        out.push(
+            error_at(root, &at(base, &[Step::Key("logs")]), "Alloy collects logs but the profile has no Loki to send them to")
+                .help("add a `loki` section, or switch the log sources off (`pods: { enabled: false }`, `events: { enabled: false }`)"),
+        );
+    }
+    let m = &alloy.metrics;
+    let any_metrics = m.kubelet
+        || m.cadvisor
+        || m.kube_state_metrics
+        || m.service_monitors
+        || m.pod_monitors
+        || m.gpu.nvidia
+        || m.gpu.amd
+        || m.kueue
+        || m.kuberay
+        || m.ray_clusters
+        || !m.targets.is_empty();
+    if any_metrics {
+        match stack.prometheus() {
+            None => out.push(
+                error_at(
+                    root,
+                    &at(base, &[Step::Key("metrics")]),
+                    "Alloy scrapes metrics but the profile has no Prometheus to write them to",
+                )
+                .help("add a `prometheus` section with `remoteWriteReceiver: true`"),
+            ),
+            Some(kps) if !kps.remote_write_receiver => out.push(
+                error_at(
+                    root,
+                    &at(base, &[Step::Key("metrics")]),
+                    "Alloy writes metrics by remote write, which this Prometheus does not accept",
+                )
+                .help("set `prometheus.remoteWriteReceiver: true`"),
+            ),
+            Some(_) => {}
+        }
+    }
+    if alloy.traces.otlp && stack.tempo_otlp_grpc_endpoint().is_none() {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("traces"), Step::Key("otlp")]),
+                "Alloy receives traces but the profile has no Tempo accepting OTLP gRPC",
+            )
+            .help("add a `tempo` section (with `otlp.grpc: true`), or set `otlp: false`"),
+        );
+    }
+    if logs.needs_node_access() && alloy.controller != AlloyController::Daemonset {
+        let source = if logs.journal.enabled {
+            "journal"
+        } else if logs.rke2.enabled {
+            "rke2"
+        } else {
+            "pods"
+        };
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key(source)]),
+                format!("`logs.{source}` reads files on the node, so Alloy must run on every node"),
+            )
+            .help("set `controller: daemonset`, or read pod logs with `via: api`"),
+        );
+    }
+    let needs_vcluster = logs.audit.syncer || logs.pods.vcluster_namespaces_only;
+    if needs_vcluster && profile.vcluster.is_none() {
+        let key = if logs.audit.syncer { "audit" } else { "pods" };
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key(key)]),
+                "this source reads vCluster namespaces, but the profile has no `vcluster` section",
+            )
+            .help("add `vcluster: { namespaceFormat: test-{installer}-{run_id}-{run_attempt} }`"),
+        );
+    }
+    if logs.audit.syncer && !logs.pods.enabled {
+        out.push(
+            error_at(
+                root,
+                &at(
+                    base,
+                    &[Step::Key("logs"), Step::Key("audit"), Step::Key("syncer")],
+                ),
+                "audit events from the syncer are read with the pod logs, which are off",
+            )
+            .help("enable `logs.pods`"),
+        );
+    }
+    let custom_path = at(base, &[Step::Key("custom")]);
+    if let Some(custom) = &alloy.custom
+        && let Err(diags) = o11yc_alloy::parse(custom)
+    {
+        for d in diags {
+            out.push(snippet_error(root, &custom_path, &d, "of `custom`"));
+        }
+        return;
+    }
+    // Only a complete profile yields a meaningful pipeline to check.
+    if out.iter().any(Diagnostic::is_error) {
+        return;
+    }
+    let pipeline = pipeline::build(stack, alloy, side);
+    let text = pipeline.text(alloy.custom.as_deref());
+    let file = match o11yc_alloy::parse(&text) {
+        Ok(file) => file,
+        Err(diags) => {
+            for d in diags {
+                out.push(snippet_error(root, &custom_path, &d, "of the pipeline"));
+            }
+            return;
+        }
+    };
+    for d in o11yc_alloy::check(&file) {
+        if d.is_error() {
+            out.push(snippet_error(root, &custom_path, &d, "of the pipeline").note(
+                "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
+            ));
+        }
+    }
+}
+
+/// An Alloy diagnostic about a custom snippet (or the pipeline it joins),
+/// located at the `custom` key, with the snippet's own line and column.
+fn snippet_error(
+    root: &Located<Node>,
+    path: &[Step],
+    d: &o11yc_alloy::Diagnostic,
+    text: &str,
+) -> Diagnostic {
+    let mut out = error_at(
+        root,
+        path,
+        format!(
+            "Alloy: {} (line {}, column {} {text})",
+            d.message, d.line, d.col
+        ),
+    );
+    if let Some(help) = &d.help {
+        out = out.help(help.clone());
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! Alloy pipelines from profiles: settings that cannot work are located errors,
+//! `custom` snippets are parsed and checked with the generated pipeline, and
+//! what is generated passes the Alloy checker.
+
+use o11yc::diag::SourceMap;
+use o11yc::driver::{ProfileRef, compile_profile};
+
+const BASE: &str = "\
+cluster:
+  name: c
+namespace: logging
+delivery:
+  mode: helmfile
+loki:
+  retention: 7d
+  storage:
+    claim: { size: 10Gi }
+";
+
+/// Compiles `BASE` + `extra`; returns the one-line form (with help) of every
+/// diagnostic, or the generated files on success.
+fn compile(extra: &str) -> Result<Vec<(String, String)>, Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(&path, format!("{BASE}{extra}")).unwrap();
+    let mut sources = SourceMap::new();
+    let profile = ProfileRef {
+        name: "p".into(),
+        path: path.clone(),
+    };
+    match compile_profile(&profile, &mut sources) {
+        Ok(c) => Ok(c
+            .tree
+            .into_iter()
+            .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+            .collect()),
+        Err(diags) => Err(diags
+            .iter()
+            .map(|d| {
+                let mut line = d
+                    .one_line(&sources)
+                    .replace(&path.display().to_string(), "p.yaml");
+                for extra in [&d.help, &d.expected].into_iter().flatten() {
+                    line.push_str(" | ");
+                    line.push_str(extra);
+                }
+                line
+            })
+            .collect()),
+    }
+}
+
+fn assert_one(extra: &str, needles: &[&str]) {
+    let found = compile(extra).expect_err("the profile should be rejected");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    for needle in needles {
+        assert!(found[0].contains(needle), "`{needle}` not in {found:#?}");
+    }
+}
+
+fn alloy_config(extra: &str) -> String {
+    let files = compile(extra).unwrap_or_else(|e| panic!("{e:#?}"));
+    files
+        .into_iter()
+        .find(|(p, _)| p == "alloy/config.alloy")
+        .expect("alloy/config.alloy is generated")
+        .1
+}
+
+#[test]
+fn a_dangling_reference_in_custom_is_located_at_the_custom_key() {
+    assert_one(
+        "alloy:\n  custom: |\n    loki.source.api \"extra\" {\n      http { listen_port = 9999 }\n      forward_to = [loki.write.missing.receiver]\n    }\n",
+        &["p.yaml:11:3", "loki.write.missing", "not declared"],
+    );
+}
+
+#[test]
+fn a_logs_receiver_in_a_metrics_input_is_rejected() {
+    assert_one(
+        "alloy:\n  custom: |\n    prometheus.scrape \"x\" {\n      targets = []\n      forward_to = [loki.write.default.receiver]\n    }\n",
+        &[
+            "p.yaml:11:3",
+            "is a logs receiver",
+            "expects a metrics receiver",
+        ],
+    );
+}
+
+#[test]
+fn a_duplicate_label_with_the_generated_pipeline_is_rejected() {
+    assert_one(
+        "alloy:\n  custom: |\n    loki.write \"default\" {\n      endpoint { url = \"http://other\" }\n    }\n",
+        &["p.yaml:11:3", "duplicate component loki.write \"default\""],
+    );
+}
+
+#[test]
+fn a_cycle_through_custom_components_is_rejected() {
+    assert_one(
+        "alloy:\n  custom: |\n    loki.process \"a\" {\n      forward_to = [loki.process.b.receiver]\n    }\n    loki.process \"b\" {\n      forward_to = [loki.process.a.receiver]\n    }\n",
+        &["p.yaml:11:3", "reference cycle"],
+    );
+}
+
+#[test]
+fn a_custom_snippet_with_a_syntax_error_is_located() {
+    assert_one(
+        "alloy:\n  custom: |\n    loki.write \"x\" {\n",
+        &["p.yaml:11:3", "of `custom`"],
+    );
+}
+
+#[test]
+fn a_valid_custom_snippet_joins_the_pipeline() {
+    let config = alloy_config(
+        "alloy:\n  custom: |\n    // Extra push endpoint for apps.\n    loki.source.api \"apps\" {\n      http { listen_port = 3500 }\n      forward_to = [loki.write.default.receiver]\n    }\n",
+    );
+    assert!(config.contains("// Custom configuration from the profile (alloy.custom)."));
+    assert!(config.contains("// Extra push endpoint for apps."));
+    assert!(config.contains("loki.source.api \"apps\" {"));
+    let file = o11yc_alloy::parse(&config).unwrap();
+    assert!(o11yc_alloy::check(&file).iter().all(|d| !d.is_error()));
+}
+
+#[test]
+fn metrics_need_a_prometheus_that_accepts_remote_write() {
+    assert_one(
+        "prometheus:\n  retention: 1d\nalloy:\n  metrics:\n    kubelet: true\n",
+        &["p.yaml:13:3", "remoteWriteReceiver: true"],
+    );
+    assert_one(
+        "alloy:\n  metrics:\n    cadvisor: true\n",
+        &["p.yaml:11:3", "no Prometheus"],
+    );
+}
+
+#[test]
+fn logs_need_loki() {
+    let found = compile("alloy: {}\n").map(|_| ()).err().unwrap_or_default();
+    // BASE has Loki: this profile is accepted...
+    assert!(found.is_empty(), "{found:#?}");
+    // ...and the same Alloy without Loki is not.
+    let without_loki = BASE.replace("loki:", "other:");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "{}alloy: {{}}\n",
+            &without_loki[..without_loki.find("other:").unwrap()]
+        ),
+    )
+    .unwrap();
+    let mut sources = SourceMap::new();
+    let profile = ProfileRef {
+        name: "p".into(),
+        path,
+    };
+    let diags = compile_profile(&profile, &mut sources)
+        .err()
+        .expect("rejected");
+    assert_eq!(diags.len(), 1);
+    let line = diags[0].one_line(&sources);
+    assert!(line.contains(":6:1:") && line.contains("no Loki"), "{line}");
+}
+
+#[test]
+fn node_files_need_a_daemonset() {
+    assert_one(
+        "alloy:\n  controller: deployment\n  logs:\n    journal: { enabled: true }\n",
+        &["p.yaml:13:5", "controller: daemonset"],
+    );
+}
+
+#[test]
+fn vcluster_sources_need_the_vcluster_section() {
+    assert_one(
+        "alloy:\n  logs:\n    audit: { syncer: true }\n",
+        &["p.yaml:12:5", "namespaceFormat"],
+    );
+}
+
+#[test]
+fn label_patterns_must_name_placeholders_and_compile() {
+    assert_one(
+        "vcluster:\n  namespaceFormat: test-{installer}-{run_id}\n  labelPatterns:\n    run_idd: \"[a-z]+\"\n",
+        &["p.yaml:13:5", "did you mean `run_id`"],
+    );
+    assert_one(
+        "vcluster:\n  namespaceFormat: test-{installer}-{run_id}\n  labelPatterns:\n    run_id: \"([a-z]+\"\n",
+        &["p.yaml:13:5", "not a valid regular expression"],
+    );
+}
+
+#[test]
+fn pod_logs_from_files_mount_var_log_and_use_cri() {
+    let files = compile("alloy:\n  logs:\n    pods: { via: files }\n").unwrap();
+    let config = &files
+        .iter()
+        .find(|(p, _)| p == "alloy/config.alloy")
+        .unwrap()
+        .1;
+    assert!(config.contains("stage.cri { }"), "{config}");
+    assert!(config.contains("\"/var/log/pods/*$1/*.log\""), "{config}");
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "values/alloy.yaml")
+        .unwrap()
+        .1;
+    assert!(values.contains("varlog: true"), "{values}");
+}
+
+#[test]
+fn traces_go_from_otlp_to_tempo() {
+    let config = alloy_config(
+        "tempo:\n  retention: 1d\n  storage: { claim: { size: 1Gi } }\nalloy:\n  traces: { otlp: true }\n",
+    );
+    assert!(config.contains("otelcol.receiver.otlp \"default\""));
+    assert!(config.contains("endpoint = \"tempo.logging.svc.cluster.local:4317\""));
+}
