@@ -7,9 +7,13 @@ pub mod datasources;
 pub mod document;
 pub mod emit;
 pub mod meta;
+pub mod monitoring_crd;
 pub mod placement;
 pub mod release;
+pub mod rules;
 pub mod stack;
+#[cfg(test)]
+pub mod testing;
 pub mod values;
 
 pub use document::{Bundle, Content, Document, Role};
@@ -34,6 +38,8 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::storage::emit(&stack, &mut bundle);
     emit::access::emit(&stack, &mut bundle);
     emit::vcluster::emit(&stack, &mut bundle);
+    rules::emit(&stack, &mut bundle);
+    emit::monitors::emit(&stack, &mut bundle);
     let releases = release::releases(&stack, None);
     match (profile.delivery.mode, &profile.delivery.flux) {
         (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),

@@ -5,9 +5,12 @@
 //! generated from these types.
 
 mod access;
+mod alerts;
 mod component;
 mod components;
+mod dashboards;
 mod delivery;
+mod monitors;
 mod placement;
 mod profile;
 mod storage;
@@ -15,12 +18,15 @@ mod units;
 mod vcluster;
 
 pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
+pub use alerts::{Alerts, CustomGroup, CustomRule, GroupOverride, RuleOverride};
 pub use component::Component;
 pub use components::{
     AdminCredentials, AdminSecret, Alloy, AlloyController, Grafana, GrafanaHost, Loki, Otlp,
     PrometheusStack, SecretKeyRef, Tempo, Toggle,
 };
+pub use dashboards::Dashboards;
 pub use delivery::{Chart, Charts, Delivery, DeliveryMode, FluxSettings, SourceKind};
+pub use monitors::{Monitor, MonitorKind};
 pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};
 pub use profile::{Cluster, Environment, NamespaceSettings, Profile};
 pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};

@@ -4,6 +4,7 @@ pub mod access;
 pub mod flux;
 pub mod helmfile;
 pub mod kustomization;
+pub mod monitors;
 pub mod namespaces;
 pub mod readme;
 pub mod storage;
