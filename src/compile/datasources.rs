@@ -32,6 +32,13 @@ pub struct Datasource {
     json_data: JsonData,
 }
 
+impl Datasource {
+    /// The plugin id (`prometheus`, `loki`, `tempo`).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+}
+
 /// Per-type settings, only the ones o11yc sets.
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]

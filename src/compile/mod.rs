@@ -3,6 +3,7 @@
 //! Nothing here touches the file system or formats text; see `render` and `output`.
 
 pub mod crd;
+pub mod dashboards;
 pub mod datasources;
 pub mod document;
 pub mod emit;
@@ -40,6 +41,7 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::vcluster::emit(&stack, &mut bundle);
     rules::emit(&stack, &mut bundle);
     emit::monitors::emit(&stack, &mut bundle);
+    dashboards::emit(&stack, &mut bundle);
     let releases = release::releases(&stack, None);
     match (profile.delivery.mode, &profile.delivery.flux) {
         (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),

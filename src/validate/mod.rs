@@ -3,6 +3,7 @@
 
 mod alerts;
 mod capacity;
+mod dashboards;
 mod locate;
 mod monitors;
 mod names;
@@ -24,5 +25,6 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     capacity::check(profile, root, &mut out);
     alerts::check(profile, root, &mut out);
     monitors::check(profile, root, &mut out);
+    dashboards::check(profile, root, &mut out);
     out
 }
