@@ -31,3 +31,6 @@ for dir in generated/*/; do
   kubectl kustomize "$dir" >/dev/null
   echo "ok  ${dir%/}"
 done
+
+step "promtool checks and unit-tests every generated PrometheusRule"
+bash scripts/promtool.sh

@@ -12,6 +12,7 @@ pub mod driver;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod query;
 pub mod render;
 pub mod schema;
 pub mod validate;

@@ -227,3 +227,89 @@ fn ambiguous_namespace_formats_are_rejected() {
         Vec::<String>::new()
     );
 }
+
+const PROMETHEUS: &str = "\
+prometheus:
+  retention: 10d
+";
+
+#[test]
+fn a_custom_rule_with_broken_promql_is_located_and_named() {
+    let extra = format!(
+        "{PROMETHEUS}alerts:
+  custom:
+    - name: apps
+      rules:
+        - alert: AppDown
+          expr: sum(up{{job=\"app\"}} == 0
+          for: 5m
+"
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:19:11:",
+            "the expression of rule `AppDown` is not valid PromQL",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_builtin_alert_gets_a_suggestion() {
+    let extra = format!(
+        "{PROMETHEUS}alerts:
+  groups:
+    alloy:
+      rules:
+        AlloyHighMemoryUsge: {{ threshold: 90 }}
+"
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:18:9:",
+            "group `alloy` has no alert `AlloyHighMemoryUsge`",
+            "did you mean `AlloyHighMemoryUsage`?",
+        ],
+    );
+}
+
+#[test]
+fn a_monitor_prometheus_would_not_select_is_located() {
+    let extra = format!(
+        "{PROMETHEUS}monitors:
+  - name: my-app
+    namespace: apps
+    selector: {{ app: my-app }}
+    port: http-metrics
+    labels:
+      release: prometheus
+"
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:20:7:",
+            "Prometheus would ignore monitor `my-app`",
+            "`release: kube-prometheus-stack`",
+            "remove `release` from `labels`",
+        ],
+    );
+}
+
+#[test]
+fn default_grafana_credentials_in_production_are_located() {
+    let extra = "\
+environment: production
+grafana:
+  admin: insecureDefault
+";
+    assert_one(
+        extra,
+        &[
+            "p.yaml:14:3:",
+            "the default Grafana credentials (admin/admin) are allowed only with `environment: development`",
+            "existingSecret",
+        ],
+    );
+}

@@ -17,6 +17,12 @@ pub const TEMPO_UID: &str = "tempo";
 /// The log field (structured metadata) that carries a trace id.
 pub const TRACE_ID_FIELD: &str = "trace_id";
 
+/// The Loki query Tempo's "logs for this span" link runs: the span's namespace
+/// as stream selector, then the trace id in structured metadata.
+/// `$$` escapes `$` from the environment-variable expansion Grafana applies to
+/// provisioning files.
+pub const TRACE_TO_LOGS_QUERY: &str = "{$${__tags}} | trace_id=\"$${__trace.traceId}\"";
+
 /// One provisioned datasource.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +36,13 @@ pub struct Datasource {
     is_default: bool,
     editable: bool,
     json_data: JsonData,
+}
+
+impl Datasource {
+    /// The plugin id (`prometheus`, `loki`, `tempo`).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
 }
 
 /// Per-type settings, only the ones o11yc sets.
@@ -76,9 +89,13 @@ struct TracesToLogs {
     datasource_uid: &'static str,
     span_start_time_shift: &'static str,
     span_end_time_shift: &'static str,
+    #[serde(rename = "filterByTraceID")]
     filter_by_trace_id: bool,
+    #[serde(rename = "filterBySpanID")]
     filter_by_span_id: bool,
     tags: Vec<TagMapping>,
+    custom_query: bool,
+    query: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -142,7 +159,8 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
                         matcher_type: "label",
                         matcher_regex: TRACE_ID_FIELD,
                         datasource_uid: TEMPO_UID,
-                        url: "${__value.raw}",
+                        // `$$`: provisioning files expand `${...}` from the environment.
+                        url: "$${__value.raw}",
                         url_display_label: "View trace",
                     }]
                 } else {
@@ -167,12 +185,16 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
                     datasource_uid: LOKI_UID,
                     span_start_time_shift: "-5m",
                     span_end_time_shift: "5m",
-                    filter_by_trace_id: true,
+                    // `trace_id` is structured metadata, not text of the line:
+                    // a line filter on the trace id (`filterByTraceID`) would find nothing.
+                    filter_by_trace_id: false,
                     filter_by_span_id: false,
                     tags: vec![TagMapping {
                         key: "k8s.namespace.name",
                         value: "namespace",
                     }],
+                    custom_query: true,
+                    query: TRACE_TO_LOGS_QUERY,
                 }),
                 service_map: prometheus.then_some(UidRef {
                     datasource_uid: PROMETHEUS_UID,
@@ -186,4 +208,40 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::document::to_value;
+    use crate::compile::testing::profile;
+    use crate::query::{check_logql, expand_grafana_variables};
+
+    #[test]
+    fn traces_and_logs_link_through_the_trace_id_metadata() {
+        let p = profile(
+            "
+cluster: { name: c }
+namespace: obs
+delivery: { mode: helmfile }
+loki: { retention: 7d, storage: { claim: { size: 10Gi } } }
+tempo: { retention: 7d, storage: { claim: { size: 10Gi } } }
+",
+        );
+        let sources = to_value(&datasources(&Stack::new(&p, "p")));
+        let loki = &sources[0]["jsonData"]["derivedFields"][0];
+        assert_eq!(loki["matcherType"], "label");
+        assert_eq!(loki["matcherRegex"], TRACE_ID_FIELD);
+        assert_eq!(loki["datasourceUid"], TEMPO_UID);
+        assert_eq!(loki["url"], "$${__value.raw}");
+        let tempo = &sources[1]["jsonData"]["tracesToLogsV2"];
+        assert_eq!(tempo["datasourceUid"], LOKI_UID);
+        assert_eq!(tempo["customQuery"], true);
+        assert_eq!(tempo["filterByTraceID"], false);
+        // `${__tags}` expands to `namespace="..."`.
+        let query = TRACE_TO_LOGS_QUERY
+            .replace("$$", "$")
+            .replace("${__tags}", "namespace=\"$ns\"");
+        assert_eq!(check_logql(&expand_grafana_variables(&query)), Ok(()));
+    }
 }

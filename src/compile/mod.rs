@@ -3,14 +3,19 @@
 //! Nothing here touches the file system or formats text; see `render` and `output`.
 
 pub mod crd;
+pub mod dashboards;
 pub mod datasources;
 pub mod document;
 pub mod emit;
 pub mod meta;
+pub mod monitoring_crd;
 pub mod pipeline;
 pub mod placement;
 pub mod release;
+pub mod rules;
 pub mod stack;
+#[cfg(test)]
+pub mod testing;
 pub mod values;
 
 pub use document::{Bundle, Content, Document, Role};
@@ -35,6 +40,9 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::storage::emit(&stack, &mut bundle);
     emit::access::emit(&stack, &mut bundle);
     emit::vcluster::emit(&stack, &mut bundle);
+    rules::emit(&stack, &mut bundle);
+    emit::monitors::emit(&stack, &mut bundle);
+    dashboards::emit(&stack, &mut bundle);
     let alloy = emit::alloy::emit(&stack, &mut bundle);
     let releases = release::releases(&stack, alloy.values);
     match (profile.delivery.mode, &profile.delivery.flux) {

@@ -5,10 +5,13 @@
 //! generated from these types.
 
 mod access;
+mod alerts;
 mod alloy;
 mod component;
 mod components;
+mod dashboards;
 mod delivery;
+mod monitors;
 mod placement;
 mod profile;
 mod storage;
@@ -16,6 +19,7 @@ mod units;
 mod vcluster;
 
 pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
+pub use alerts::{Alerts, CustomGroup, CustomRule, GroupOverride, RuleOverride};
 pub use alloy::{
     Alloy, AlloyController, AuditLogs, AuditWebhook, EventLogs, Gpu, JournalLogs, Logs, Metrics,
     PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, Traces,
@@ -25,7 +29,9 @@ pub use components::{
     AdminCredentials, AdminSecret, Grafana, GrafanaHost, Loki, Otlp, PrometheusStack, SecretKeyRef,
     Tempo, Toggle,
 };
+pub use dashboards::Dashboards;
 pub use delivery::{Chart, Charts, Delivery, DeliveryMode, FluxSettings, SourceKind};
+pub use monitors::{Monitor, MonitorKind};
 pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};
 pub use profile::{Cluster, Environment, NamespaceSettings, Profile};
 pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};

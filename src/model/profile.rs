@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Alloy, Delivery, Grafana, Loki, Node, PrometheusStack, Tempo, VCluster};
+use super::{
+    Alerts, Alloy, Dashboards, Delivery, Grafana, Loki, Monitor, Node, PrometheusStack, Tempo,
+    VCluster,
+};
 
 /// One deployment of the observability stack, compiled to `generated/<profile>/`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -49,6 +52,15 @@ pub struct Profile {
     /// vCluster test environments observed by this stack.
     #[serde(default)]
     pub vcluster: Option<VCluster>,
+    /// Alerting rules: overrides of the built-in groups and rule groups of your own.
+    #[serde(default)]
+    pub alerts: Alerts,
+    /// Extra workloads for Prometheus to scrape (operators, your applications).
+    #[serde(default)]
+    pub monitors: Vec<Monitor>,
+    /// Which Grafana dashboards to ship.
+    #[serde(default)]
+    pub dashboards: Dashboards,
 }
 
 /// What a stack is for.

@@ -1,8 +1,11 @@
 //! Semantic validation: checks that the schema cannot express, each reported at
 //! the profile key that has to change.
 
+mod alerts;
 mod capacity;
+mod dashboards;
 mod locate;
+mod monitors;
 mod names;
 mod pipelines;
 mod placement;
@@ -21,6 +24,9 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     settings::check(profile, root, &mut out);
     placement::check(profile, root, &mut out);
     capacity::check(profile, root, &mut out);
+    alerts::check(profile, root, &mut out);
+    monitors::check(profile, root, &mut out);
+    dashboards::check(profile, root, &mut out);
     pipelines::check(profile, root, &mut out);
     out
 }

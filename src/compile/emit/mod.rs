@@ -5,6 +5,7 @@ pub mod alloy;
 pub mod flux;
 pub mod helmfile;
 pub mod kustomization;
+pub mod monitors;
 pub mod namespaces;
 pub mod readme;
 pub mod storage;

@@ -1,0 +1,359 @@
+//! The parts of Grafana's dashboard JSON model o11yc writes, as typed structs,
+//! and a builder that numbers panels and lays them out on the 24-column grid.
+
+use serde::Serialize;
+
+/// Dashboard JSON schema version written (Grafana 11).
+pub const SCHEMA_VERSION: u32 = 39;
+
+/// The kind of datasource a query runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// Prometheus (PromQL), through the `${datasource}` variable.
+    Prometheus,
+    /// Loki (LogQL), through the `${loki}` variable.
+    Loki,
+}
+
+impl Source {
+    /// Grafana's plugin id.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Source::Prometheus => "prometheus",
+            Source::Loki => "loki",
+        }
+    }
+
+    /// The datasource variable's name.
+    pub fn variable(self) -> &'static str {
+        match self {
+            Source::Prometheus => "datasource",
+            Source::Loki => "loki",
+        }
+    }
+
+    fn reference(self) -> DatasourceRef {
+        DatasourceRef {
+            kind: self.kind(),
+            uid: format!("${{{}}}", self.variable()),
+        }
+    }
+}
+
+/// A datasource reference through a variable (never a hard-coded uid).
+#[derive(Clone, Debug, Serialize)]
+pub struct DatasourceRef {
+    /// Plugin id.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `${datasource}` or `${loki}`.
+    pub uid: String,
+}
+
+/// A dashboard.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    /// Stable uid (also the file name).
+    pub uid: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// Tags.
+    pub tags: Vec<&'static str>,
+    /// Time zone of the browser.
+    pub timezone: &'static str,
+    /// JSON model version.
+    pub schema_version: u32,
+    /// Read-only in the UI: the profile is the source.
+    pub editable: bool,
+    /// Auto-refresh.
+    pub refresh: &'static str,
+    /// Default time range.
+    pub time: TimeRange,
+    /// Template variables.
+    pub templating: Templating,
+    /// Panels.
+    pub panels: Vec<Panel>,
+}
+
+/// A time range.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimeRange {
+    /// Start (`now-1h`).
+    pub from: &'static str,
+    /// End (`now`).
+    pub to: &'static str,
+}
+
+/// The variables of a dashboard.
+#[derive(Clone, Debug, Serialize)]
+pub struct Templating {
+    /// In display order.
+    pub list: Vec<Variable>,
+}
+
+/// A template variable.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Variable {
+    /// `datasource`, `query`, `custom` or `textbox`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Name used as `$name`.
+    pub name: &'static str,
+    /// Label shown.
+    pub label: &'static str,
+    /// Plugin id (datasource variables), query, comma-separated values (custom) or default text.
+    pub query: String,
+    /// Datasource of a query variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<DatasourceRef>,
+    /// Refresh on time range change (query variables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<u8>,
+    /// Several values at once.
+    pub multi: bool,
+    /// An "All" option.
+    pub include_all: bool,
+    /// The regex "All" stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_value: Option<&'static str>,
+}
+
+impl Variable {
+    /// A datasource picker for `source`.
+    pub fn datasource(source: Source, label: &'static str) -> Self {
+        Variable {
+            kind: "datasource",
+            name: source.variable(),
+            label,
+            query: source.kind().to_owned(),
+            datasource: None,
+            refresh: None,
+            multi: false,
+            include_all: false,
+            all_value: None,
+        }
+    }
+
+    /// Values of a label (`label_values(...)`) from `source`.
+    pub fn query(source: Source, name: &'static str, label: &'static str, query: String) -> Self {
+        Variable {
+            kind: "query",
+            name,
+            label,
+            query,
+            datasource: Some(source.reference()),
+            refresh: Some(2),
+            multi: false,
+            include_all: false,
+            all_value: None,
+        }
+    }
+
+    /// Lets users pick several values or all (`.*`).
+    pub fn multi_all(mut self) -> Self {
+        self.multi = true;
+        self.include_all = true;
+        self.all_value = Some(".*");
+        self
+    }
+
+    /// A free-text box.
+    pub fn textbox(name: &'static str, label: &'static str) -> Self {
+        Variable {
+            kind: "textbox",
+            name,
+            label,
+            query: String::new(),
+            datasource: None,
+            refresh: None,
+            multi: false,
+            include_all: false,
+            all_value: None,
+        }
+    }
+
+    /// A fixed list of values.
+    pub fn custom(name: &'static str, label: &'static str, values: &[&str]) -> Self {
+        Variable {
+            kind: "custom",
+            query: values.join(","),
+            ..Variable::textbox(name, label)
+        }
+        .multi_all()
+    }
+}
+
+/// A panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Panel {
+    /// Unique in the dashboard.
+    pub id: u32,
+    /// Visualization (`timeseries`, `logs`, `stat`, `state-timeline`).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// Where its queries run.
+    pub datasource: DatasourceRef,
+    /// Position on the grid.
+    pub grid_pos: GridPos,
+    /// Queries.
+    pub targets: Vec<Target>,
+    /// Unit of the values, when they have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_config: Option<FieldConfig>,
+}
+
+/// Position and size in grid units (24 columns).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct GridPos {
+    /// Column.
+    pub x: u32,
+    /// Row.
+    pub y: u32,
+    /// Width.
+    pub w: u32,
+    /// Height.
+    pub h: u32,
+}
+
+/// A query of a panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    /// `A`, `B`, ...
+    pub ref_id: String,
+    /// Where it runs.
+    pub datasource: DatasourceRef,
+    /// PromQL or LogQL.
+    pub expr: String,
+    /// Series name template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legend_format: Option<&'static str>,
+}
+
+/// Field defaults.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldConfig {
+    /// Defaults for every field.
+    pub defaults: FieldDefaults,
+}
+
+/// The unit of a panel's values.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldDefaults {
+    /// Grafana unit id (`bytes`, `percent`, `s`, ...).
+    pub unit: &'static str,
+}
+
+/// A query of a panel, before ids are assigned.
+pub struct Query {
+    /// PromQL or LogQL.
+    pub expr: String,
+    /// Series name template.
+    pub legend: Option<&'static str>,
+}
+
+/// Shorthand for a query with a legend.
+pub fn q(expr: impl Into<String>, legend: &'static str) -> Query {
+    Query {
+        expr: expr.into(),
+        legend: (!legend.is_empty()).then_some(legend),
+    }
+}
+
+/// Builds a dashboard: numbers panels from 1 and fills rows left to right.
+pub struct Builder {
+    dashboard: Dashboard,
+    x: u32,
+    y: u32,
+    row_height: u32,
+}
+
+impl Builder {
+    /// A dashboard with a 1-hour default range.
+    pub fn new(uid: &'static str, title: &'static str, tags: Vec<&'static str>) -> Self {
+        Builder {
+            dashboard: Dashboard {
+                uid,
+                title,
+                tags,
+                timezone: "browser",
+                schema_version: SCHEMA_VERSION,
+                editable: false,
+                refresh: "30s",
+                time: TimeRange {
+                    from: "now-1h",
+                    to: "now",
+                },
+                templating: Templating { list: Vec::new() },
+                panels: Vec::new(),
+            },
+            x: 0,
+            y: 0,
+            row_height: 0,
+        }
+    }
+
+    /// Adds a variable.
+    pub fn variable(mut self, variable: Variable) -> Self {
+        self.dashboard.templating.list.push(variable);
+        self
+    }
+
+    /// Adds a panel `w` columns wide and `h` rows high.
+    #[allow(clippy::too_many_arguments)]
+    pub fn panel(
+        mut self,
+        kind: &'static str,
+        title: &'static str,
+        source: Source,
+        unit: Option<&'static str>,
+        (w, h): (u32, u32),
+        queries: Vec<Query>,
+    ) -> Self {
+        if self.x + w > 24 {
+            self.x = 0;
+            self.y += self.row_height;
+            self.row_height = 0;
+        }
+        let id = u32::try_from(self.dashboard.panels.len()).unwrap_or(u32::MAX) + 1;
+        let targets = queries
+            .into_iter()
+            .zip('A'..='Z')
+            .map(|(query, ref_id)| Target {
+                ref_id: ref_id.to_string(),
+                datasource: source.reference(),
+                expr: query.expr,
+                legend_format: query.legend,
+            })
+            .collect();
+        self.dashboard.panels.push(Panel {
+            id,
+            kind,
+            title,
+            datasource: source.reference(),
+            grid_pos: GridPos {
+                x: self.x,
+                y: self.y,
+                w,
+                h,
+            },
+            targets,
+            field_config: unit.map(|unit| FieldConfig {
+                defaults: FieldDefaults { unit },
+            }),
+        });
+        self.x += w;
+        self.row_height = self.row_height.max(h);
+        self
+    }
+
+    /// The finished dashboard.
+    pub fn build(self) -> Dashboard {
+        self.dashboard
+    }
+}

@@ -1,0 +1,142 @@
+//! PrometheusRules: the built-in groups that fit the stack, with the profile's
+//! overrides applied, and the profile's own groups. One PrometheusRule per group,
+//! in Prometheus' namespace, labelled so that Prometheus selects it.
+
+pub mod builtin;
+
+use std::collections::BTreeMap;
+
+use crate::compile::crd::CustomResource;
+use crate::compile::document::{Bundle, to_value};
+use crate::compile::meta::{object_meta, with_labels};
+use crate::compile::monitoring_crd::{MONITORING_V1, PrometheusRuleSpec, Rule, RuleGroup};
+use crate::compile::stack::Stack;
+use crate::model::{CustomGroup, Duration, PrometheusStack};
+
+use builtin::{Builtin, Context, Group};
+
+/// Where a group's PrometheusRule is written; `scripts/promtool.sh` reads these.
+pub fn rule_path(group: &str) -> String {
+    format!("monitoring/rules/{group}.yaml")
+}
+
+/// The built-in groups the stack gets, each with its rules after overrides.
+pub fn builtin_groups(stack: &Stack) -> Vec<RuleGroup> {
+    let Some(kps) = stack.prometheus() else {
+        return Vec::new();
+    };
+    let alerts = &stack.profile.alerts;
+    if !alerts.enabled {
+        return Vec::new();
+    }
+    let all = builtin::all();
+    let mut out = Vec::new();
+    for group in Group::ALL {
+        let overrides = alerts.groups.get(group.name());
+        if !group.applies(stack) || overrides.is_some_and(|o| !o.enabled) {
+            continue;
+        }
+        let context = Context::new(stack, group);
+        let rules: Vec<Rule> = all
+            .iter()
+            .filter(|b| b.group == group && fits(stack, kps, b))
+            .filter_map(|b| {
+                let o = overrides.and_then(|o| o.rules.get(b.alert));
+                if o.and_then(|o| o.enabled) == Some(false) {
+                    return None;
+                }
+                let threshold = o.and_then(|o| o.threshold).or(b.threshold).unwrap_or(0.0);
+                let for_ = o.and_then(|o| o.for_).unwrap_or_else(|| {
+                    b.for_
+                        .parse::<Duration>()
+                        .expect("built-in durations are valid")
+                });
+                let severity = o
+                    .and_then(|o| o.severity.clone())
+                    .unwrap_or_else(|| b.severity.to_owned());
+                Some(Rule {
+                    alert: Some(b.alert.to_owned()),
+                    record: None,
+                    expr: (b.expr)(&context, threshold),
+                    for_: Some(for_.prometheus()),
+                    labels: BTreeMap::from([("severity".to_owned(), severity)]),
+                    annotations: BTreeMap::from([
+                        ("description".to_owned(), b.description.to_owned()),
+                        ("summary".to_owned(), b.summary.to_owned()),
+                    ]),
+                })
+            })
+            .collect();
+        if !rules.is_empty() {
+            out.push(RuleGroup {
+                name: group.name().to_owned(),
+                interval: None,
+                rules,
+            });
+        }
+    }
+    out
+}
+
+fn fits(stack: &Stack, kps: &PrometheusStack, builtin: &Builtin) -> bool {
+    (!builtin.needs_kube_state_metrics || kps.kube_state_metrics.enabled)
+        && stack
+            .alloy()
+            .is_none_or(|a| builtin::fits_controller(builtin, a.controller))
+}
+
+/// A group of the profile's own rules.
+pub fn custom_group(group: &CustomGroup) -> RuleGroup {
+    RuleGroup {
+        name: group.name.clone(),
+        interval: group.interval.as_ref().map(Duration::prometheus),
+        rules: group
+            .rules
+            .iter()
+            .map(|r| Rule {
+                alert: r.alert.clone(),
+                record: r.record.clone(),
+                expr: r.expr.clone(),
+                for_: r.for_.as_ref().map(Duration::prometheus),
+                labels: r.labels.clone(),
+                annotations: r.annotations.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Emits `monitoring/rules/<group>.yaml` per built-in group and
+/// `monitoring/rules/custom-<name>.yaml` per custom group (only with Prometheus).
+pub fn emit(stack: &Stack, bundle: &mut Bundle) {
+    let Some(kps) = stack.prometheus() else {
+        return;
+    };
+    let namespace = stack.namespace_of(kps);
+    let labels = kps.selector_labels();
+    let builtin = builtin_groups(stack)
+        .into_iter()
+        .map(|g| (g.name.clone(), g));
+    let custom = stack
+        .profile
+        .alerts
+        .custom
+        .iter()
+        .map(|g| (format!("custom-{}", g.name), custom_group(g)));
+    for (file, group) in builtin.chain(custom) {
+        let rule = CustomResource {
+            api_version: MONITORING_V1,
+            kind: "PrometheusRule",
+            metadata: with_labels(
+                object_meta(&format!("o11yc-{file}"), Some(namespace)),
+                &labels,
+            ),
+            spec: PrometheusRuleSpec {
+                groups: vec![group],
+            },
+        };
+        bundle.resource(rule_path(&file), vec![to_value(&rule)]);
+    }
+}
+
+#[cfg(test)]
+mod tests;

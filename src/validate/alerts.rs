@@ -1,0 +1,127 @@
+//! Alert settings: known built-in groups and alerts, well-formed custom rules
+//! whose PromQL parses, and Prometheus to run them.
+
+use super::locate::{Step, error_at};
+use super::names::is_dns_label;
+use crate::compile::rules::builtin::{self, Group};
+use crate::diag::Diagnostic;
+use crate::diag::suggest::{did_you_mean, one_of};
+use crate::load::{Located, Node};
+use crate::model::Profile;
+use crate::query::check_promql;
+
+pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let alerts = &profile.alerts;
+    let prometheus = profile.prometheus.as_ref().is_some_and(|p| p.enabled);
+    if !prometheus && !alerts.custom.is_empty() {
+        out.push(
+            error_at(root, &[Step::Key("alerts"), Step::Key("custom")],
+                "custom rules need the `prometheus` component (it brings the PrometheusRule CRD and evaluates them)")
+                .help("add a `prometheus` section, or remove `alerts.custom`"),
+        );
+    }
+    let all = builtin::all();
+    for (name, group) in &alerts.groups {
+        let path = [Step::Key("alerts"), Step::Key("groups"), Step::Key(name)];
+        let Some(known) = Group::ALL.into_iter().find(|g| g.name() == name) else {
+            let names = Group::ALL.map(Group::name);
+            let mut d = error_at(root, &path, format!("unknown alert group `{name}`"))
+                .expected(one_of(&names));
+            if let Some(s) = did_you_mean(name, names.iter()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            out.push(d);
+            continue;
+        };
+        let in_group: Vec<_> = all.iter().filter(|b| b.group == known).collect();
+        for (alert, o) in &group.rules {
+            let rule_path = [
+                Step::Key("alerts"),
+                Step::Key("groups"),
+                Step::Key(name),
+                Step::Key("rules"),
+                Step::Key(alert),
+            ];
+            let Some(b) = in_group.iter().find(|b| b.alert == alert) else {
+                let names: Vec<&str> = in_group.iter().map(|b| b.alert).collect();
+                let mut d = error_at(
+                    root,
+                    &rule_path,
+                    format!("group `{name}` has no alert `{alert}`"),
+                )
+                .expected(one_of(&names));
+                if let Some(s) = did_you_mean(alert, names.iter()) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                out.push(d);
+                continue;
+            };
+            if o.threshold.is_some() && b.threshold.is_none() {
+                let mut path = rule_path.to_vec();
+                path.push(Step::Key("threshold"));
+                out.push(
+                    error_at(root, &path, format!("`{alert}` has no threshold to change"))
+                        .help("remove `threshold`; `for`, `severity` and `enabled` can be changed"),
+                );
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (g, group) in alerts.custom.iter().enumerate() {
+        let group_path = [Step::Key("alerts"), Step::Key("custom"), Step::Index(g)];
+        if !is_dns_label(&group.name) {
+            out.push(
+                error_at(
+                    root,
+                    &[
+                        group_path[0],
+                        group_path[1],
+                        group_path[2],
+                        Step::Key("name"),
+                    ],
+                    format!("`{}` is not a valid rule group name", group.name),
+                )
+                .expected(
+                    "lower-case letters, digits and `-` (it names the PrometheusRule and its file)",
+                ),
+            );
+        } else if !seen.insert(group.name.as_str()) {
+            out.push(error_at(
+                root,
+                &[
+                    group_path[0],
+                    group_path[1],
+                    group_path[2],
+                    Step::Key("name"),
+                ],
+                format!("rule group `{}` is defined twice", group.name),
+            ));
+        }
+        for (r, rule) in group.rules.iter().enumerate() {
+            let at = |key: &'static str| {
+                let mut p = group_path.to_vec();
+                p.extend([Step::Key("rules"), Step::Index(r), Step::Key(key)]);
+                p
+            };
+            match (&rule.alert, &rule.record) {
+                (Some(_), Some(_)) | (None, None) => out.push(
+                    error_at(root, &at("expr")[..5], "a rule has either `alert` or `record`")
+                        .help("`alert: Name` for an alerting rule, `record: level:metric:ops` for a recording rule"),
+                ),
+                (None, Some(_)) if rule.for_.is_some() || !rule.annotations.is_empty() => out.push(
+                    error_at(root, &at(if rule.for_.is_some() { "for" } else { "annotations" }),
+                        format!("recording rule `{}` cannot have `for` or `annotations`", rule.name()))
+                        .help("remove them, or make it an alerting rule with `alert:`"),
+                ),
+                _ => {}
+            }
+            if let Err(e) = check_promql(&rule.expr) {
+                out.push(
+                    error_at(root, &at("expr"), format!("the expression of rule `{}` is not valid PromQL", rule.name()))
+                        .note(e)
+                        .help("check it in Prometheus' query editor (`promtool check rules` reports the same)"),
+                );
+            }
+        }
+    }
+}

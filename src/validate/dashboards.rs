@@ -1,0 +1,59 @@
+//! `dashboards.include` names dashboards o11yc has, whose datasources the profile deploys.
+
+use super::locate::{Step, error_at};
+use crate::compile::Stack;
+use crate::compile::dashboards::{CATALOG, missing};
+use crate::diag::Diagnostic;
+use crate::diag::suggest::{did_you_mean, one_of};
+use crate::load::{Located, Node};
+use crate::model::Profile;
+
+pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let Some(include) = &profile.dashboards.include else {
+        return;
+    };
+    let stack = Stack::new(profile, "");
+    let uids = CATALOG.map(|e| e.uid);
+    for (i, uid) in include.iter().enumerate() {
+        let path = [
+            Step::Key("dashboards"),
+            Step::Key("include"),
+            Step::Index(i),
+        ];
+        let Some(entry) = CATALOG.iter().find(|e| e.uid == uid) else {
+            let mut d =
+                error_at(root, &path, format!("no dashboard `{uid}`")).expected(one_of(&uids));
+            if let Some(s) = did_you_mean(uid, uids.iter()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            out.push(d);
+            continue;
+        };
+        if stack.grafana().is_none() {
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!("dashboard `{uid}` needs the `grafana` component"),
+                )
+                .help("add a `grafana` section, or remove `dashboards.include`"),
+            );
+        } else if let Some(why) = missing(&stack, entry) {
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!("dashboard `{uid}` cannot be shipped: {why}"),
+                )
+                .help("remove it from `dashboards.include`, or enable the component"),
+            );
+        }
+        if include[..i].contains(uid) {
+            out.push(error_at(
+                root,
+                &path,
+                format!("dashboard `{uid}` is listed twice"),
+            ));
+        }
+    }
+}
