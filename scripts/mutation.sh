@@ -39,7 +39,7 @@ mutation() {
   elif ! grep -qF -- "$expect" <<<"$out"; then
     fail mutation "$name" "$validator failed, but not on the mutation (expected '$expect'): $(head -n 1 <<<"$out")"
   else
-    ok mutation "$name caught by $validator" "$(grep -F -m 1 -- "$expect" <<<"$out" | cut -c 1-160)"
+    ok mutation "$name caught by $validator" "$(grep -F -m 1 -- "$expect" <<<"$out" | sed "s|$MUT/||; s/^ *//" | cut -c 1-140)"
   fi
 }
 
