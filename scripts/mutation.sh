@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Mutation checks: proves each validator of scripts/conformance.sh bites. Each
+# check copies a generated profile to target/conformance/mutations/, runs the
+# validator on the untouched copy (it must pass: the control), corrupts one
+# object, and runs the same validator again: it must fail, with the corruption
+# named in its output. Prints `ok   mutation <name> caught by <validator>` or
+# `FAIL mutation <name> NOT caught`, then a summary; exits 1 on any failure.
+# Run by scripts/conformance.sh; runs on its own too.
+source "$(dirname "$0")/conformance/lib.sh"
+
+setup || { summary mutation; exit 1; }
+MUT=$WORK/mutations
+rm -rf "$MUT"
+mkdir -p "$MUT"
+
+# The validators as the conformance checks run them, on a profile directory.
+via_kustomize() { kubectl kustomize "$1" >/dev/null; }
+via_k8s_schema() { render "$1" "$1.rendered.yaml" >/dev/null && k8s_schema "$1.rendered.yaml"; }
+via_crd_schema() { render "$1" "$1.rendered.yaml" >/dev/null && crd_schema "$1.rendered.yaml"; }
+
+# mutation NAME VALIDATOR EXPECT SUBJECT EDIT...: SUBJECT (a directory or file,
+# copied to $MUT/NAME) passes `via_VALIDATOR`, `EDIT... COPY` corrupts it, and
+# then `via_VALIDATOR COPY` fails with EXPECT in its output.
+mutation() {
+  local name=$1 validator=$2 expect=$3 subject=$4 copy=$MUT/$1 out
+  shift 4
+  cp -r "$subject" "$copy"
+  if ! out=$("via_${validator//-/_}" "$copy" 2>&1); then
+    fail mutation "$name" "control: $validator rejects the unmutated copy: $(head -n 1 <<<"$out")"
+    return
+  fi
+  if ! out=$("$@" "$copy" 2>&1); then
+    fail mutation "$name" "the mutation does not apply: $(head -n 1 <<<"$out")"
+    return
+  fi
+  if out=$("via_${validator//-/_}" "$copy" 2>&1); then
+    FAILED=$((FAILED + 1))
+    echo "FAIL mutation $name NOT caught by $validator: $(tail -n 1 <<<"$out")"
+  elif ! grep -qF -- "$expect" <<<"$out"; then
+    fail mutation "$name" "$validator failed, but not on the mutation (expected '$expect'): $(head -n 1 <<<"$out")"
+  else
+    ok mutation "$name caught by $validator" "$(grep -F -m 1 -- "$expect" <<<"$out" | sed "s|$MUT/||; s/^ *//" | cut -c 1-140)"
+  fi
+}
+
+# set FILE KIND NAME PATH JSON DIR: one field of one object in DIR/FILE.
+set_field() { "$PY" "$TOOLS/yamledit.py" set "$6/$1" "$2" "$3" "$4" "$5"; }
+
+echo "==> (a) core objects: kubernetes-validate --strict"
+mutation core-replicas-string k8s-schema "spec.replicas" generated/dev \
+  set_field access/cloudflared.yaml Deployment cloudflared spec.replicas '"two"'
+mutation core-pv-capacity-list k8s-schema "spec.capacity" generated/homelab-nvme \
+  set_field storage/loki.yaml PersistentVolume loki-logging spec.capacity '["200Gi"]'
+mutation core-unknown-field k8s-schema "labelz" generated/homelab-nvme \
+  set_field namespaces.yaml Namespace logging metadata.labelz '{"a": "b"}'
+mutation core-unknown-kind k8s-schema "Namepsace" generated/dev \
+  set_field namespaces.yaml Namespace monitoring kind '"Namepsace"'
+
+echo "==> (b) custom resources: CRD schemas"
+mutation crd-unknown-field crd-schema "chartt" generated/dev \
+  set_field flux/loki.yaml HelmRelease loki spec.chartt '{"spec": {"chart": "loki"}}'
+mutation crd-wrong-type crd-schema "/spec/rules/0/backendRefs/0/port" generated/homelab-nvme \
+  set_field access/grafana-httproute.yaml HTTPRoute grafana spec.rules.0.backendRefs.0.port '"eighty"'
+mutation crd-bad-duration crd-schema "/spec/interval" generated/dev \
+  set_field flux/sync.yaml Kustomization o11yc-dev spec.interval '"ten minutes"'
+mutation crd-unserved-version crd-schema "no CRD serves" generated/prod \
+  set_field flux/sources.yaml HelmRepository grafana apiVersion '"source.toolkit.fluxcd.io/v1beta9"'
+mutation crd-unknown-metadata crd-schema "lables" generated/prod \
+  set_field flux/loki.yaml HelmRelease loki metadata.lables '{"a": "b"}'
+
+echo "==> kustomize"
+add_missing_resource() { printf -- '- missing.yaml\n' >>"$1/kustomization.yaml"; }
+mutation kustomize-missing-resource kustomize "missing.yaml" generated/homelab-nvme add_missing_resource
+
+echo "==> (c) PrometheusRules: promtool"
+rule_file=$(grep -rl --include='*.yaml' '^kind: PrometheusRule' generated | sort | head -n 1)
+if [ -z "$rule_file" ]; then
+  fail mutation promql-syntax "no PrometheusRule is generated, but the shipped profiles have rules"
+else
+  via_promtool() { promtool_rules "$1"; }
+  rule_name=$("$PY" -c 'import sys, yaml
+print(next(d["metadata"]["name"] for d in yaml.safe_load_all(open(sys.argv[1])) if d and d.get("kind") == "PrometheusRule"))' "$rule_file")
+  break_expr() { "$PY" "$TOOLS/yamledit.py" set "$1" PrometheusRule "$rule_name" spec.groups.0.rules.0.expr '"sum(rate(up[5m]) by (job"'; }
+  mutation promql-syntax promtool "could not parse expression" "$rule_file" break_expr
+fi
+
+echo "==> (d) Alloy: o11yc alloy check"
+via_alloy_check() { alloy_check "$1"; }
+alloy_file=$(find generated -name '*.alloy' | sort | head -n 1)
+if [ -z "$alloy_file" ]; then
+  alloy_file=$MUT/pipeline.alloy
+  cat >"$alloy_file" <<'EOF'
+loki.write "default" {
+  endpoint {
+    url = "http://loki:3100/loki/api/v1/push"
+  }
+}
+
+loki.source.file "o11yc_mutation" {
+  targets    = []
+  forward_to = [loki.write.default.receiver]
+}
+EOF
+  dangle() { sed -i 's/loki\.write\.default\.receiver/loki.write.missing.receiver/' "$1"; grep -q missing "$1"; }
+else
+  dangle() {
+    printf '\nloki.source.file "o11yc_mutation" {\n  targets    = []\n  forward_to = [loki.write.missing.receiver]\n}\n' >>"$1"
+  }
+fi
+mutation alloy-dangling-reference alloy-check "loki.write.missing.receiver" "$alloy_file" dangle
+
+echo "==> freshness: o11yc check"
+via_fresh() { "$O11YC" check --all --out "$1"; }
+touch_generated() { printf '# edited by hand\n' >>"$1/dev/namespaces.yaml"; }
+mutation stale-generated fresh "namespaces.yaml" generated touch_generated
+
+summary mutation
