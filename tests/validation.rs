@@ -1,5 +1,7 @@
 //! Semantic checks: each reports the profile key to change, located, with a fix.
 
+mod common;
+
 use o11yc::diag::SourceMap;
 use o11yc::driver::{ProfileRef, compile_profile};
 
@@ -19,36 +21,9 @@ delivery:
 
 /// Compiles `BASE` + `extra`; returns the one-line form of every diagnostic.
 fn problems(extra: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.yaml");
-    std::fs::write(&path, format!("{BASE}{extra}")).unwrap();
-    let mut sources = SourceMap::new();
-    let profile = ProfileRef {
-        name: "p".into(),
-        path: path.clone(),
-    };
-    match compile_profile(&profile, &mut sources) {
-        Ok(_) => Vec::new(),
-        Err(diags) => diags
-            .iter()
-            .map(|d| {
-                let mut line = d
-                    .one_line(&sources)
-                    .replace(&path.display().to_string(), "p.yaml");
-                for extra in [&d.help, &d.expected].into_iter().flatten() {
-                    line.push_str(" | ");
-                    line.push_str(extra);
-                }
-                line.push_str(
-                    &d.notes
-                        .iter()
-                        .map(|n| format!(" | {n}"))
-                        .collect::<String>(),
-                );
-                line
-            })
-            .collect(),
-    }
+    common::compile_text(&format!("{BASE}{extra}"))
+        .err()
+        .unwrap_or_default()
 }
 
 fn assert_one(extra: &str, needles: &[&str]) {

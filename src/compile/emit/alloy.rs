@@ -8,6 +8,7 @@ use crate::compile::document::{Bundle, Content, Document, Role};
 use crate::compile::pipeline::{self, Side, graph};
 use crate::compile::stack::Stack;
 use crate::compile::values;
+use crate::model::Alloy;
 
 /// One generated pipeline, for the README.
 pub struct PipelineSummary {
@@ -34,16 +35,7 @@ pub struct AlloyOutput {
 pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
     let mut out = AlloyOutput::default();
     if let Some(alloy) = stack.alloy() {
-        let pipeline = pipeline::build(*stack, alloy, Side::Stack);
-        let text = pipeline.text(alloy.custom.as_deref());
-        out.pipelines.push(summary(
-            "alloy/config.alloy",
-            "the stack's Alloy",
-            &text,
-            stack.namespace_of(alloy),
-        ));
-        add_config(bundle, "alloy/config.alloy", &text);
-        out.values = Some(values::alloy::values(alloy, text, &pipeline.host));
+        out.values = Some(emit_one(stack, alloy, Side::Stack, bundle, &mut out));
     }
     let in_vcluster = stack
         .profile
@@ -51,21 +43,34 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
         .as_ref()
         .and_then(|v| v.alloy.as_ref());
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
-        let pipeline = pipeline::build(*stack, alloy, Side::VCluster);
-        let text = pipeline.text(alloy.custom.as_deref());
-        out.pipelines.push(summary(
-            "vcluster/alloy/config.alloy",
-            "the Alloy inside each vCluster",
-            &text,
-            stack.namespace_of(alloy),
-        ));
-        add_config(bundle, "vcluster/alloy/config.alloy", &text);
-        bundle.support_yaml(
-            "vcluster/alloy/values.yaml",
-            values::alloy::values(alloy, text, &pipeline.host),
-        );
+        let values = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
+        bundle.support_yaml("vcluster/alloy/values.yaml", values);
     }
     out
+}
+
+/// Writes one pipeline's configuration file, records its summary and returns
+/// the chart values that run it.
+fn emit_one(
+    stack: &Stack,
+    alloy: &Alloy,
+    side: Side,
+    bundle: &mut Bundle,
+    out: &mut AlloyOutput,
+) -> Value {
+    let (path, title) = match side {
+        Side::Stack => ("alloy/config.alloy", "the stack's Alloy"),
+        Side::VCluster => (
+            "vcluster/alloy/config.alloy",
+            "the Alloy inside each vCluster",
+        ),
+    };
+    let pipeline = pipeline::build(*stack, alloy, side);
+    let text = pipeline.text(alloy.custom.as_deref());
+    out.pipelines
+        .push(summary(path, title, &text, stack.namespace_of(alloy)));
+    add_config(bundle, path, &text);
+    values::alloy::values(alloy, text, &pipeline.host)
 }
 
 fn add_config(bundle: &mut Bundle, path: &str, text: &str) {
