@@ -263,6 +263,23 @@ pub struct Metrics {
     pub targets: Vec<ScrapeTarget>,
 }
 
+impl Metrics {
+    /// Whether any metrics source is on (the pipeline then remote-writes to Prometheus).
+    pub fn any_enabled(&self) -> bool {
+        self.kubelet
+            || self.cadvisor
+            || self.kube_state_metrics
+            || self.service_monitors
+            || self.pod_monitors
+            || self.gpu.nvidia
+            || self.gpu.amd
+            || self.kueue
+            || self.kuberay
+            || self.ray_clusters
+            || !self.targets.is_empty()
+    }
+}
+
 /// GPU exporters on the nodes.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -330,14 +347,16 @@ pub struct Traces {
     pub otlp: bool,
 }
 
-impl Alloy {
-    /// Whether any source reads files on the node, so Alloy must run on every node.
-    pub fn needs_node_access(&self) -> bool {
-        self.logs.needs_node_access()
-    }
-}
-
 impl Logs {
+    /// Whether any log source is on (the pipeline then writes to Loki).
+    pub fn any_enabled(&self) -> bool {
+        self.pods.enabled
+            || self.events.enabled
+            || self.journal.enabled
+            || self.rke2.enabled
+            || self.audit.webhook.is_some()
+    }
+
     /// Whether any log source reads files on the node.
     pub fn needs_node_access(&self) -> bool {
         (self.pods.enabled && self.pods.via == PodLogSource::Files)

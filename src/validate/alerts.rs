@@ -69,16 +69,17 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
     let mut seen = std::collections::BTreeSet::new();
     for (g, group) in alerts.custom.iter().enumerate() {
         let group_path = [Step::Key("alerts"), Step::Key("custom"), Step::Index(g)];
+        let name_path = [
+            group_path[0],
+            group_path[1],
+            group_path[2],
+            Step::Key("name"),
+        ];
         if !is_dns_label(&group.name) {
             out.push(
                 error_at(
                     root,
-                    &[
-                        group_path[0],
-                        group_path[1],
-                        group_path[2],
-                        Step::Key("name"),
-                    ],
+                    &name_path,
                     format!("`{}` is not a valid rule group name", group.name),
                 )
                 .expected(
@@ -88,12 +89,7 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
         } else if !seen.insert(group.name.as_str()) {
             out.push(error_at(
                 root,
-                &[
-                    group_path[0],
-                    group_path[1],
-                    group_path[2],
-                    Step::Key("name"),
-                ],
+                &name_path,
                 format!("rule group `{}` is defined twice", group.name),
             ));
         }

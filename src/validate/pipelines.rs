@@ -101,30 +101,13 @@ fn check_alloy(
 ) {
     let stack = Stack::new(profile, "");
     let logs = &alloy.logs;
-    let any_logs = logs.pods.enabled
-        || logs.events.enabled
-        || logs.journal.enabled
-        || logs.rke2.enabled
-        || logs.audit.webhook.is_some();
-    if any_logs && stack.loki().is_none() {
+    if logs.any_enabled() && stack.loki().is_none() {
         out.push(
             error_at(root, &at(base, &[Step::Key("logs")]), "Alloy collects logs but the profile has no Loki to send them to")
                 .help("add a `loki` section, or switch the log sources off (`pods: { enabled: false }`, `events: { enabled: false }`)"),
         );
     }
-    let m = &alloy.metrics;
-    let any_metrics = m.kubelet
-        || m.cadvisor
-        || m.kube_state_metrics
-        || m.service_monitors
-        || m.pod_monitors
-        || m.gpu.nvidia
-        || m.gpu.amd
-        || m.kueue
-        || m.kuberay
-        || m.ray_clusters
-        || !m.targets.is_empty();
-    if any_metrics {
+    if alloy.metrics.any_enabled() {
         match stack.prometheus() {
             None => out.push(
                 error_at(

@@ -3,48 +3,29 @@
 
 use o11yc_alloy::{Block, Expr};
 
+use super::relabel::{copy, keep};
 use super::stages::{self, source};
-use super::{Context, Side};
+use super::{Context, Side, relabel};
 use crate::model::PodLogSource;
 
-/// Adds every enabled log source; returns whether any was added.
-pub(super) fn add(cx: &mut Context) -> bool {
+/// Adds every enabled log source (`Logs::any_enabled` says whether there is one).
+pub(super) fn add(cx: &mut Context) {
     let logs = &cx.alloy.logs;
-    let mut any = false;
     if logs.pods.enabled {
         pods(cx);
-        any = true;
     }
     if logs.events.enabled {
         events(cx);
-        any = true;
     }
     if logs.journal.enabled {
         journal(cx);
-        any = true;
     }
     if logs.rke2.enabled {
         rke2(cx);
-        any = true;
     }
     if let Some(webhook) = &logs.audit.webhook {
         audit_webhook(cx, webhook.port);
-        any = true;
     }
-    any
-}
-
-fn rule(source_labels: &[&str], target: &str) -> Block {
-    Block::new("rule", None)
-        .attr("source_labels", Expr::array(source_labels.iter().copied()))
-        .attr("target_label", target)
-}
-
-fn keep(source_label: &str, regex: &str) -> Block {
-    Block::new("rule", None)
-        .attr("source_labels", Expr::array([source_label]))
-        .attr("regex", regex)
-        .attr("action", "keep")
 }
 
 fn process(label: &str, forward_to: Expr, stages: Vec<Block>) -> Block {
@@ -56,15 +37,10 @@ fn process(label: &str, forward_to: Expr, stages: Vec<Block>) -> Block {
 fn pods(cx: &mut Context) {
     let pods = &cx.alloy.logs.pods;
     let targets = cx.pod_discovery();
-    let mut rules = vec![
-        Block::new("rule", None)
-            .attr(
-                "source_labels",
-                Expr::array(["__meta_kubernetes_pod_phase"]),
-            )
-            .attr("regex", "Pending|Succeeded|Failed|Completed")
-            .attr("action", "drop"),
-    ];
+    let mut rules = vec![relabel::drop(
+        "__meta_kubernetes_pod_phase",
+        "Pending|Succeeded|Failed|Completed",
+    )];
     if !pods.namespaces.is_empty() {
         rules.push(keep(
             "__meta_kubernetes_namespace",
@@ -77,16 +53,16 @@ fn pods(cx: &mut Context) {
         rules.extend(labels.rules("__meta_kubernetes_namespace"));
     }
     rules.extend([
-        rule(&["__meta_kubernetes_namespace"], "namespace"),
-        rule(&["__meta_kubernetes_pod_name"], "pod"),
-        rule(&["__meta_kubernetes_pod_container_name"], "container"),
-        rule(&["__meta_kubernetes_pod_node_name"], "node"),
-        rule(&["__meta_kubernetes_pod_label_app"], "app"),
-        rule(
+        copy(&["__meta_kubernetes_namespace"], "namespace"),
+        copy(&["__meta_kubernetes_pod_name"], "pod"),
+        copy(&["__meta_kubernetes_pod_container_name"], "container"),
+        copy(&["__meta_kubernetes_pod_node_name"], "node"),
+        copy(&["__meta_kubernetes_pod_label_app"], "app"),
+        copy(
             &["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
             "app_name",
         ),
-        rule(
+        copy(
             &[
                 "__meta_kubernetes_namespace",
                 "__meta_kubernetes_pod_container_name",
@@ -98,7 +74,7 @@ fn pods(cx: &mut Context) {
     if pods.via == PodLogSource::Files {
         cx.host.varlog = true;
         rules.push(
-            rule(
+            copy(
                 &[
                     "__meta_kubernetes_pod_uid",
                     "__meta_kubernetes_pod_container_name",
@@ -220,8 +196,8 @@ fn journal(cx: &mut Context) {
         rules.push(keep("__journal__systemd_unit", &journal.units.join("|")));
     }
     rules.extend([
-        rule(&["__journal__systemd_unit"], "unit"),
-        rule(&["__journal_priority_keyword"], "level"),
+        copy(&["__journal__systemd_unit"], "unit"),
+        copy(&["__journal_priority_keyword"], "level"),
     ]);
     cx.blocks.push(
         Block::labeled("loki.relabel", "journal")

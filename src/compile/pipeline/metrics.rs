@@ -6,41 +6,34 @@ use std::collections::BTreeMap;
 
 use o11yc_alloy::{Block, Expr};
 
-use super::{Context, meta_label, node_field};
+use super::relabel::{copy, keep, set};
+use super::{Context, meta_label};
 use crate::model::{Scheme, ScrapeTarget};
 
 const SERVICE_ACCOUNT_TOKEN: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 const SERVICE_ACCOUNT_CA: &str = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
 
-/// Adds every enabled metrics source; returns whether any was added.
-pub(super) fn add(cx: &mut Context) -> bool {
+/// Adds every enabled metrics source (`Metrics::any_enabled` says whether there is one).
+pub(super) fn add(cx: &mut Context) {
     let metrics = &cx.alloy.metrics;
-    let mut any = false;
     if metrics.kubelet || metrics.cadvisor {
         node_discovery(cx);
     }
     if metrics.kubelet {
         node_scrape(cx, "kubelet", "/metrics");
-        any = true;
     }
     if metrics.cadvisor {
         node_scrape(cx, "cadvisor", "/metrics/cadvisor");
-        any = true;
     }
     for target in presets(cx).iter().chain(&metrics.targets) {
         pod_scrape(cx, target);
-        any = true;
     }
-    for (enabled, kind) in [
-        (metrics.service_monitors, "servicemonitors"),
-        (metrics.pod_monitors, "podmonitors"),
-    ] {
-        if enabled {
-            operator_discovery(cx, kind);
-            any = true;
-        }
+    if metrics.service_monitors {
+        operator_discovery(cx, "servicemonitors");
     }
-    any
+    if metrics.pod_monitors {
+        operator_discovery(cx, "podmonitors");
+    }
 }
 
 fn target(
@@ -132,17 +125,9 @@ fn presets(cx: &Context) -> Vec<ScrapeTarget> {
 }
 
 fn node_discovery(cx: &mut Context) {
-    let mut block = Block::labeled("discovery.kubernetes", "nodes")
-        .comment("Nodes, scraped through the API server proxy (kubelet and cAdvisor).")
-        .attr("role", "node");
-    if cx.node_local {
-        cx.host.node_name_env = true;
-        block = block.block(
-            Block::new("selectors", None)
-                .attr("role", "node")
-                .attr("field", node_field("metadata.name")),
-        );
-    }
+    let block = cx
+        .discovery("nodes", "node", "metadata.name")
+        .comment("Nodes, scraped through the API server proxy (kubelet and cAdvisor).");
     cx.blocks.push(block);
 }
 
@@ -154,28 +139,12 @@ fn node_scrape(cx: &mut Context, job: &str, path: &str) {
                 "targets",
                 Expr::reference("discovery.kubernetes.nodes.targets"),
             )
+            .block(set("__address__", "kubernetes.default.svc:443"))
             .block(
-                Block::new("rule", None)
-                    .attr("target_label", "__address__")
-                    .attr("replacement", "kubernetes.default.svc:443"),
-            )
-            .block(
-                Block::new("rule", None)
-                    .attr(
-                        "source_labels",
-                        Expr::array(["__meta_kubernetes_node_name"]),
-                    )
-                    .attr("target_label", "__metrics_path__")
+                copy(&["__meta_kubernetes_node_name"], "__metrics_path__")
                     .attr("replacement", format!("/api/v1/nodes/$1/proxy{path}")),
             )
-            .block(
-                Block::new("rule", None)
-                    .attr(
-                        "source_labels",
-                        Expr::array(["__meta_kubernetes_node_name"]),
-                    )
-                    .attr("target_label", "node"),
-            ),
+            .block(copy(&["__meta_kubernetes_node_name"], "node")),
     );
     cx.blocks.push(
         Block::labeled("prometheus.scrape", label)
@@ -233,11 +202,7 @@ fn pod_scrape(cx: &mut Context, target: &ScrapeTarget) {
         ("__meta_kubernetes_pod_name", "pod"),
         ("__meta_kubernetes_pod_container_name", "container"),
     ] {
-        rules.push(
-            Block::new("rule", None)
-                .attr("source_labels", Expr::array([from]))
-                .attr("target_label", to),
-        );
+        rules.push(copy(&[from], to));
     }
     cx.blocks.push(
         Block::labeled("discovery.relabel", &label)
@@ -270,13 +235,6 @@ fn pod_scrape(cx: &mut Context, target: &ScrapeTarget) {
     }
     cx.blocks
         .push(scrape.attr("forward_to", Expr::array([cx.metrics_sink.clone()])));
-}
-
-fn keep(source_label: &str, regex: &str) -> Block {
-    Block::new("rule", None)
-        .attr("source_labels", Expr::array([source_label]))
-        .attr("regex", regex)
-        .attr("action", "keep")
 }
 
 fn operator_discovery(cx: &mut Context, kind: &str) {

@@ -9,6 +9,7 @@
 pub mod graph;
 mod logs;
 mod metrics;
+mod relabel;
 pub mod run_labels;
 pub mod stages;
 mod traces;
@@ -80,19 +81,27 @@ impl Context<'_> {
     pub fn pod_discovery(&mut self) -> Expr {
         if !self.shared_pod_discovery {
             self.shared_pod_discovery = true;
-            let mut block = Block::labeled("discovery.kubernetes", "pods").attr("role", "pod");
-            if self.node_local {
-                self.host.node_name_env = true;
-                block = block.block(
-                    Block::new("selectors", None)
-                        .attr("role", "pod")
-                        .attr("field", node_field("spec.nodeName")),
-                );
-            }
-            self.blocks
-                .push(block.comment("Pods on this node, for log collection and scraping."));
+            let block = self
+                .discovery("pods", "pod", "spec.nodeName")
+                .comment("Pods on this node, for log collection and scraping.");
+            self.blocks.push(block);
         }
         Expr::reference("discovery.kubernetes.pods.targets")
+    }
+
+    /// `discovery.kubernetes "<label>"` of `role`; on a DaemonSet, only the objects
+    /// whose `node_field` names this pod's node.
+    pub fn discovery(&mut self, label: &str, role: &str, node_field_path: &str) -> Block {
+        let block = Block::labeled("discovery.kubernetes", label).attr("role", role);
+        if !self.node_local {
+            return block;
+        }
+        self.host.node_name_env = true;
+        block.block(
+            Block::new("selectors", None)
+                .attr("role", role)
+                .attr("field", node_field(node_field_path)),
+        )
     }
 
     /// The `cluster` label every signal carries.
@@ -136,13 +145,13 @@ pub fn build(stack: Stack, alloy: &Alloy, side: Side) -> Pipeline {
         cx.logs_sink = Expr::reference("loki.relabel.run_labels.receiver");
         cx.metrics_sink = Expr::reference("prometheus.relabel.run_labels.receiver");
     }
-    let has_logs = logs::add(&mut cx);
-    let has_metrics = metrics::add(&mut cx);
+    logs::add(&mut cx);
+    metrics::add(&mut cx);
     traces::add(&mut cx);
-    if has_logs {
+    if alloy.logs.any_enabled() {
         add_logs_sink(&mut cx);
     }
-    if has_metrics {
+    if alloy.metrics.any_enabled() {
         add_metrics_sink(&mut cx);
     }
     let file = File::new()
@@ -220,15 +229,11 @@ fn vcluster_run_label_rules(cx: &mut Context) -> Option<Vec<Block>> {
         "namespace".to_owned(),
     ));
     const TEMP: &str = "__vcluster_namespace";
-    let mut rules = vec![Block::new("rule", None).attr("target_label", TEMP).attr(
-        "replacement",
+    let mut rules = vec![relabel::set(
+        TEMP,
         Expr::call("sys.env", [Expr::string("VCLUSTER_NAMESPACE")]),
     )];
     rules.extend(labels.rules(TEMP));
-    rules.push(
-        Block::new("rule", None)
-            .attr("action", "labeldrop")
-            .attr("regex", TEMP),
-    );
+    rules.push(relabel::label_drop(TEMP));
     Some(rules)
 }

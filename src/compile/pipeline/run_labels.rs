@@ -3,6 +3,8 @@
 
 use o11yc_alloy::{Block, Expr};
 
+use super::relabel;
+
 use crate::model::VCluster;
 
 /// A namespace format compiled to an anchored RE2 expression with one group per label.
@@ -105,11 +107,7 @@ impl RunLabels {
     pub fn rules(&self, source_label: &str) -> Vec<Block> {
         let mut rules = Vec::new();
         if let Some(name) = &self.namespace_label {
-            rules.push(
-                Block::new("rule", None)
-                    .attr("source_labels", Expr::array([source_label]))
-                    .attr("target_label", name.as_str()),
-            );
+            rules.push(relabel::copy(&[source_label], name));
         }
         for (i, label) in self.labels.iter().enumerate() {
             rules.push(
@@ -121,14 +119,6 @@ impl RunLabels {
             );
         }
         rules
-    }
-
-    /// A rule keeping only targets whose `source_label` matches the format.
-    pub fn keep_rule(&self, source_label: &str) -> Block {
-        Block::new("rule", None)
-            .attr("source_labels", Expr::array([source_label]))
-            .attr("regex", self.regex.as_str())
-            .attr("action", "keep")
     }
 }
 

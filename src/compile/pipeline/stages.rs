@@ -328,11 +328,9 @@ mod tests {
                 out.push_str(&serde_json::to_string(value).unwrap());
             } else if action.starts_with("if ") {
                 // Take the `if` branch: the raw JSON value.
-                let else_at = rest.find("{{ else }}").unwrap();
                 let end_at = rest.find("{{ end }}").unwrap();
                 out.push_str(r#"{"raw":true}"#);
                 rest = &rest[end_at + "{{ end }}".len()..];
-                let _ = else_at;
             }
         }
         out.push_str(rest);
