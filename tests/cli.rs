@@ -313,6 +313,13 @@ fn graph_prints_each_pipeline_as_a_mermaid_flowchart() {
 }
 
 #[test]
+fn graph_of_an_unknown_profile_exits_2_and_prints_no_chart() {
+    let (code, out, err) = run(o11yc().args(["graph", "--profile", "nope"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
 fn every_generated_alloy_file_passes_alloy_check_and_fmt() {
     let mut files = Vec::new();
     for profile in ["dev", "homelab-nvme", "prod", "vcluster"] {
