@@ -45,6 +45,11 @@ for dir in $(kustomization_dirs generated); do
   fi
 done
 
+echo "==> Bootstrap order on an empty cluster"
+for dir in generated/*/; do
+  check bootstrap "${dir%/}" bootstrap_order "${dir%/}"
+done
+
 echo "==> Prometheus rules"
 if bash scripts/promtool.sh; then
   ok promtool scripts/promtool.sh

@@ -57,20 +57,38 @@ mutation core-unknown-kind k8s-schema "Namepsace" generated/dev \
   set_field namespaces.yaml Namespace monitoring kind '"Namepsace"'
 
 echo "==> (b) custom resources: CRD schemas"
-mutation crd-unknown-field crd-schema "chartt" generated/dev \
-  set_field flux/loki.yaml HelmRelease loki spec.chartt '{"spec": {"chart": "loki"}}'
+mutation crd-unknown-field crd-schema "chartt" generated/dev/flux/loki \
+  set_field helmrelease.yaml HelmRelease loki spec.chartt '{"spec": {"chart": "loki"}}'
 mutation crd-wrong-type crd-schema "/spec/rules/0/backendRefs/0/port" generated/homelab-nvme \
   set_field access/grafana-httproute.yaml HTTPRoute grafana spec.rules.0.backendRefs.0.port '"eighty"'
 mutation crd-bad-duration crd-schema "/spec/interval" generated/dev \
   set_field flux/sync.yaml Kustomization o11yc-dev spec.interval '"ten minutes"'
 mutation crd-unserved-version crd-schema "no CRD serves" generated/prod \
   set_field flux/sources.yaml HelmRepository grafana apiVersion '"source.toolkit.fluxcd.io/v1beta9"'
-mutation crd-unknown-metadata crd-schema "lables" generated/prod \
-  set_field flux/loki.yaml HelmRelease loki metadata.lables '{"a": "b"}'
+mutation crd-unknown-metadata crd-schema "lables" generated/prod/flux/loki \
+  set_field helmrelease.yaml HelmRelease loki metadata.lables '{"a": "b"}'
 
 echo "==> kustomize"
 add_missing_resource() { printf -- '- missing.yaml\n' >>"$1/kustomization.yaml"; }
 mutation kustomize-missing-resource kustomize "missing.yaml" generated/homelab-nvme add_missing_resource
+
+echo "==> bootstrap order (scripts/conformance/bootstrap.py)"
+via_bootstrap() { bootstrap_order "$1"; }
+rules_in_root() { printf -- '- monitoring/rules/loki.yaml\n' >>"$1/kustomization.yaml"; }
+mutation bootstrap-crd-object-in-root bootstrap "in the root kustomization" generated/vcluster rules_in_root
+mutation bootstrap-no-depends-on bootstrap "without dependsOn" generated/dev \
+  set_field flux/kustomizations.yaml Kustomization o11yc-dev-monitoring spec.dependsOn '[]'
+mutation bootstrap-no-health-check bootstrap "health-checked" generated/prod \
+  set_field flux/kustomizations.yaml Kustomization o11yc-prod-kube-prometheus-stack spec.wait 'false'
+unapplied_dir() {
+  "$PY" -c 'import sys, yaml
+path = sys.argv[1] + "/flux/kustomizations.yaml"
+docs = [d for d in yaml.safe_load_all(open(path)) if d["metadata"]["name"] != "o11yc-dev-loki"]
+yaml.safe_dump_all(docs, open(path, "w"))' "$1"
+}
+mutation bootstrap-unapplied-directory bootstrap "no Flux Kustomization applies it" generated/dev unapplied_dir
+monitoring_first() { sed -i '/^kubectl apply -k monitoring/d; s/^helmfile sync /kubectl apply -k monitoring\n&/' "$1/README.md"; }
+mutation bootstrap-readme-order bootstrap "must come after \`helmfile sync\`" generated/vcluster monitoring_first
 
 echo "==> (c) PrometheusRules: promtool"
 rule_file=$(grep -rl --include='*.yaml' '^kind: PrometheusRule' generated | sort | head -n 1)

@@ -126,23 +126,37 @@ fn generated_values() -> Vec<(String, String, Value)> {
             }
         }
         let flux = profile.join("flux");
-        if flux.is_dir() {
-            for file in std::fs::read_dir(&flux).unwrap() {
-                let file = file.unwrap().path();
-                let text = std::fs::read_to_string(&file).unwrap();
-                let docs: Vec<Value> = serde_saphyr::from_str_multiple(&text).unwrap();
-                for doc in docs.into_iter().filter(|d| d["kind"] == "HelmRelease") {
-                    let chart = doc["spec"]["chart"]["spec"]["chart"]
-                        .as_str()
-                        .or_else(|| doc["spec"]["chartRef"]["name"].as_str())
-                        .unwrap()
-                        .to_owned();
-                    out.push((
-                        file.display().to_string(),
-                        chart,
-                        doc["spec"]["values"].clone(),
-                    ));
+        // HelmReleases are in `flux/<release>/helmrelease.yaml`, one directory per release.
+        let mut files = Vec::new();
+        let mut dirs = vec![flux];
+        while let Some(dir) = dirs.pop() {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
                 }
+            }
+        }
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let docs: Vec<Value> = serde_saphyr::from_str_multiple(&text).unwrap();
+            for doc in docs.into_iter().filter(|d| d["kind"] == "HelmRelease") {
+                let chart = doc["spec"]["chart"]["spec"]["chart"]
+                    .as_str()
+                    .or_else(|| doc["spec"]["chartRef"]["name"].as_str())
+                    .unwrap()
+                    .to_owned();
+                out.push((
+                    file.display().to_string(),
+                    chart,
+                    doc["spec"]["values"].clone(),
+                ));
             }
         }
     }

@@ -288,3 +288,110 @@ grafana:
         ],
     );
 }
+
+/// Issue 10: chart versions with newlines ended up verbatim in helmfile and Flux objects.
+#[test]
+fn a_chart_version_with_a_newline_is_located() {
+    assert_one(
+        "  charts:\n    loki:\n      version: \"7.3.0\\nfoo: bar\"\n      repository: https://grafana.github.io/helm-charts\n",
+        &[
+            "p.yaml:14:7:",
+            "line break",
+            "write the version on one line: `7.3.0foo: bar`",
+        ],
+    );
+}
+
+#[test]
+fn a_chart_version_that_is_not_semver_gets_a_fix() {
+    assert_one(
+        "  charts:\n    alloy: { version: 1_11_1, repository: https://grafana.github.io/helm-charts }\n",
+        &[
+            "p.yaml:13:",
+            "`1_11_1` is not a Helm chart version or version constraint",
+            "write `1.11.1`",
+            "a chart version such as `1.11.1`",
+        ],
+    );
+    assert_one(
+        "  charts:\n    alloy: { version: latest, repository: https://grafana.github.io/helm-charts }\n",
+        &["Helm has no `latest` version"],
+    );
+}
+
+#[test]
+fn a_version_constraint_is_accepted() {
+    assert_eq!(
+        problems(
+            "  charts:\n    alloy: { version: '>=1.11.0 <2.0.0', repository: https://grafana.github.io/helm-charts }\n"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+/// Issue 10: `file://` and `../` repositories were accepted.
+#[test]
+fn a_file_repository_is_refused() {
+    assert_one(
+        "  charts:\n    tempo: { version: 1.24.4, repository: 'file:///home/me/charts' }\n",
+        &["p.yaml:13:31:", "`file://` repository", "publish the chart"],
+    );
+}
+
+#[test]
+fn a_repository_climbing_out_with_dot_dot_is_refused() {
+    assert_one(
+        "  charts:\n    tempo: { version: 1.24.4, repository: 'https://grafana.github.io/helm-charts/../../x' }\n",
+        &["`..`", "`https://grafana.github.io/helm-charts/x`"],
+    );
+}
+
+#[test]
+fn a_repository_with_a_newline_is_refused() {
+    assert_one(
+        "  charts:\n    grafana: { version: 10.5.15, repository: \"https://grafana.github.io/helm-charts\\n  - x\" }\n",
+        &["line break", "`https://grafana.github.io/helm-charts-x`"],
+    );
+}
+
+#[test]
+fn a_misspelt_repository_scheme_gets_a_suggestion() {
+    assert_one(
+        "  charts:\n    grafana: { version: 10.5.15, repository: 'htps://grafana.github.io/helm-charts' }\n",
+        &[
+            "unsupported scheme `htps://`",
+            "did you mean `https://grafana.github.io/helm-charts`?",
+            "`https://` Helm repository URL, or the `oci://` URL",
+        ],
+    );
+    assert_one(
+        "  charts:\n    grafana: { version: 10.5.15, repository: 'http://grafana.github.io/helm-charts' }\n",
+        &[
+            "without TLS",
+            "write `https://grafana.github.io/helm-charts`",
+        ],
+    );
+}
+
+#[test]
+fn an_oci_repository_must_name_the_chart() {
+    assert_one(
+        "  charts:\n    kubePrometheusStack:\n      version: 88.5.3\n      repository: oci://ghcr.io/prometheus-community/charts\n",
+        &[
+            "p.yaml:15:7:",
+            "does not end in `/kube-prometheus-stack`",
+            "write `oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack`",
+        ],
+    );
+}
+
+#[test]
+fn a_zero_flux_interval_is_refused() {
+    let found = problems("  flux: { path: ./x, releaseInterval: 0s }\n");
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("p.yaml:12:22:") && p.contains("`releaseInterval: 0s`")),
+        "{found:#?}"
+    );
+}

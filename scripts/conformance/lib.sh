@@ -123,6 +123,12 @@ k8s_schema() {
   "$PY" "$TOOLS/k8s_schema.py" validate --kubernetes-version "$K8S_VERSION" --crd-kinds "$CRD_KINDS" "$1"
 }
 
+# bootstrap_order DIR: a generated profile's apply order works on an empty cluster
+# (objects needing a chart's CRDs are applied after that chart; see bootstrap.py).
+bootstrap_order() {
+  "$PY" "$TOOLS/bootstrap.py" "$1"
+}
+
 # crd_schema FILE: every custom resource strictly valid against its CRD.
 crd_schema() {
   "$CRD_VALIDATE" --crds "$CRDS" "$1"

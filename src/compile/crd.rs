@@ -46,11 +46,15 @@ pub struct OciRepositorySpec {
     pub layer_selector: LayerSelector,
 }
 
-/// The tag an `OCIRepository` pins.
+/// The tag an `OCIRepository` pins, or the version constraint it follows.
 #[derive(Clone, Debug, Serialize)]
 pub struct OciReference {
-    /// Tag (the chart version).
-    pub tag: String,
+    /// Tag (an exact chart version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Semantic version constraint (a chart version range).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub semver: Option<String>,
 }
 
 /// Which OCI layer holds the chart.
@@ -98,7 +102,7 @@ pub struct HelmChartTemplate {
 pub struct HelmChartTemplateSpec {
     /// Chart name in the repository.
     pub chart: String,
-    /// Exact version.
+    /// Exact version or version constraint.
     pub version: String,
     /// The HelmRepository.
     pub source_ref: CrossNamespaceRef,
@@ -156,8 +160,64 @@ pub struct FluxKustomizationSpec {
     pub wait: bool,
     /// Give up waiting after this long.
     pub timeout: String,
+    /// Kustomizations that must be Ready before this one is applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<DependencyRef>,
     /// The Git source.
     pub source_ref: CrossNamespaceRef,
+}
+
+/// A Flux Kustomization another one depends on.
+#[derive(Clone, Debug, Serialize)]
+pub struct DependencyRef {
+    /// Its name.
+    pub name: String,
+    /// Its namespace.
+    pub namespace: String,
+}
+
+/// `spec` of a Flux notification `Provider` (notification.toolkit.fluxcd.io/v1beta3).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderSpec {
+    /// Provider type (`slack`, `msteams`, ...).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Channel, room or topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// The Secret holding the address or token.
+    pub secret_ref: LocalRef,
+}
+
+/// `spec` of a Flux notification `Alert` (notification.toolkit.fluxcd.io/v1beta3).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertSpec {
+    /// The Provider events go to.
+    pub provider_ref: LocalRef,
+    /// `info` or `error`.
+    pub event_severity: &'static str,
+    /// The objects whose events are sent.
+    pub event_sources: Vec<EventSource>,
+}
+
+/// A reference to an object in the same namespace.
+#[derive(Clone, Debug, Serialize)]
+pub struct LocalRef {
+    /// Its name.
+    pub name: String,
+}
+
+/// A Flux object whose events an Alert sends.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventSource {
+    /// Its kind.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// Its namespace.
+    pub namespace: String,
 }
 
 /// `spec` of a Gateway API `HTTPRoute` (gateway.networking.k8s.io/v1).

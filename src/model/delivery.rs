@@ -47,6 +47,108 @@ pub struct FluxSettings {
     /// Whether Flux deletes objects removed from the tree.
     #[serde(default = "default_prune")]
     pub prune: bool,
+    /// How often the helm-controller reconciles each HelmRelease (drift detection,
+    /// retries). Default `1m`, as in the reference Flux deployment.
+    #[serde(default = "default_release_interval")]
+    pub release_interval: Duration,
+    /// A PodMonitor for the Flux controllers in `namespace` (with `prometheus` only).
+    #[serde(default = "default_prune")]
+    pub pod_monitor: bool,
+    /// Flux event notifications (a Provider and an Alert); none when omitted.
+    #[serde(default)]
+    pub notifications: Option<FluxNotifications>,
+}
+
+/// Flux event notifications: a notification-controller Provider and an Alert on
+/// every Flux object o11yc generates.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FluxNotifications {
+    /// The Provider type.
+    pub provider: NotificationProvider,
+    /// An existing Secret in the Flux namespace with what the provider needs
+    /// (`address` for a webhook URL, `token` for an API token). o11yc never writes it.
+    pub secret_name: String,
+    /// Channel, room or topic, for providers that have one.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// `info` (every event) or `error` (failures only).
+    #[serde(default)]
+    pub severity: EventSeverity,
+}
+
+/// A Flux notification-controller Provider type.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum NotificationProvider {
+    /// Slack (incoming webhook or bot token).
+    Slack,
+    /// Discord webhook.
+    Discord,
+    /// Microsoft Teams.
+    Msteams,
+    /// Google Chat.
+    Googlechat,
+    /// Rocket.Chat.
+    Rocket,
+    /// Webex.
+    Webex,
+    /// Telegram.
+    Telegram,
+    /// Matrix.
+    Matrix,
+    /// Opsgenie.
+    Opsgenie,
+    /// PagerDuty.
+    Pagerduty,
+    /// Prometheus Alertmanager.
+    Alertmanager,
+    /// Grafana annotations.
+    Grafana,
+    /// A generic webhook.
+    Generic,
+}
+
+impl NotificationProvider {
+    /// The `spec.type` Flux expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationProvider::Slack => "slack",
+            NotificationProvider::Discord => "discord",
+            NotificationProvider::Msteams => "msteams",
+            NotificationProvider::Googlechat => "googlechat",
+            NotificationProvider::Rocket => "rocket",
+            NotificationProvider::Webex => "webex",
+            NotificationProvider::Telegram => "telegram",
+            NotificationProvider::Matrix => "matrix",
+            NotificationProvider::Opsgenie => "opsgenie",
+            NotificationProvider::Pagerduty => "pagerduty",
+            NotificationProvider::Alertmanager => "alertmanager",
+            NotificationProvider::Grafana => "grafana",
+            NotificationProvider::Generic => "generic",
+        }
+    }
+}
+
+/// Which Flux events are sent.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EventSeverity {
+    /// Every event, successes included.
+    #[default]
+    Info,
+    /// Failures only.
+    Error,
+}
+
+impl EventSeverity {
+    /// The `spec.eventSeverity` Flux expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventSeverity::Info => "info",
+            EventSeverity::Error => "error",
+        }
+    }
 }
 
 fn default_git_repository() -> String {
@@ -65,6 +167,10 @@ fn default_prune() -> bool {
     true
 }
 
+fn default_release_interval() -> Duration {
+    Duration::from_secs(60)
+}
+
 /// Where a chart comes from.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -79,10 +185,10 @@ pub enum SourceKind {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Chart {
-    /// The exact chart version.
+    /// The chart version (`1.11.1`), or a Helm version constraint (`~1.11.0`, `>=1.11 <2`).
     pub version: String,
     /// Repository URL: `https://...` for a Helm repository, `oci://...` for an OCI registry
-    /// (for OCI, the URL of the chart itself).
+    /// (for OCI, the URL of the chart itself, ending in the chart's name).
     pub repository: String,
 }
 
@@ -160,4 +266,38 @@ impl Default for Charts {
             kube_prometheus_stack: default_kps_chart(),
         }
     }
+}
+
+/// One version in Helm's (Masterminds semver) syntax: `1.2.3`, `v1.2`, `1.x`,
+/// `1.2.3-rc.1+build`. `exact` demands all three numbers and no wildcard.
+fn version_pattern(exact: bool) -> &'static str {
+    if exact {
+        r"v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+    } else {
+        r"v?([0-9]+|[xX*])(\.([0-9]+|[xX*]))?(\.([0-9]+|[xX*]))?(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+    }
+}
+
+fn full_match(pattern: &str, text: &str) -> bool {
+    regex::Regex::new(&format!("^(?:{pattern})$"))
+        .expect("the version patterns are valid")
+        .is_match(text)
+}
+
+/// Whether `version` is one exact chart version (`1.11.1`, `v2.0.0-rc.1`).
+pub fn is_exact_version(version: &str) -> bool {
+    full_match(version_pattern(true), version)
+}
+
+/// Whether `version` is an exact version or a Helm version constraint: comparisons
+/// (`=`, `!=`, `>`, `<`, `>=`, `<=`, `~`, `~>`, `^`) joined by spaces or commas,
+/// hyphen ranges (`1.2 - 1.4`), wildcards (`1.x`, `*`) and alternatives (`||`).
+pub fn is_version_constraint(version: &str) -> bool {
+    let one = version_pattern(false);
+    let comparison = format!(r"(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*{one}");
+    let hyphen = format!(r"{one}\s+-\s+{one}");
+    let alternative = format!(r"\s*(?:{hyphen}|{comparison}((\s*,\s*|\s+){comparison})*)\s*");
+    !version.trim().is_empty()
+        && !version.chars().any(char::is_control)
+        && version.split("||").all(|a| full_match(&alternative, a))
 }

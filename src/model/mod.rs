@@ -30,7 +30,10 @@ pub use components::{
     Tempo, Toggle,
 };
 pub use dashboards::Dashboards;
-pub use delivery::{Chart, Charts, Delivery, DeliveryMode, FluxSettings, SourceKind};
+pub use delivery::{
+    Chart, Charts, Delivery, DeliveryMode, EventSeverity, FluxNotifications, FluxSettings,
+    NotificationProvider, SourceKind, is_exact_version, is_version_constraint,
+};
 pub use monitors::{Monitor, MonitorKind};
 pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};
 pub use profile::{Cluster, Environment, NamespaceSettings, Profile};

@@ -4,6 +4,7 @@
 mod alerts;
 mod capacity;
 mod dashboards;
+mod delivery;
 mod locate;
 mod monitors;
 mod names;
@@ -22,6 +23,7 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     names::check(profile, root, &mut out);
     settings::check(profile, root, &mut out);
+    delivery::check(profile, root, &mut out);
     placement::check(profile, root, &mut out);
     capacity::check(profile, root, &mut out);
     alerts::check(profile, root, &mut out);

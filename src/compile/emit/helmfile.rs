@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::compile::document::{Bundle, to_value};
-use crate::compile::release::{Release, repository_name};
+use crate::compile::release::{Release, dependencies, oci_registry_path, repository_names};
 use crate::model::SourceKind;
 
 #[derive(Serialize)]
@@ -37,34 +37,35 @@ pub fn values_path(release: &Release) -> String {
     format!("values/{}.yaml", release.name)
 }
 
+/// The URL of a release's helmfile repository entry: the repository for a Helm
+/// repository, the registry path without scheme and chart name for OCI.
+fn entry_url(release: &Release) -> (String, bool) {
+    match release.source.source_kind() {
+        SourceKind::Helm => (release.source.repository.clone(), false),
+        SourceKind::Oci => (
+            oci_registry_path(&release.source.repository, release.chart).to_owned(),
+            true,
+        ),
+    }
+}
+
 /// Emits `helmfile.yaml` and `values/<release>.yaml`.
+///
+/// One repository entry per distinct URL, so overriding one chart's repository never
+/// changes where another chart comes from.
 pub fn emit(releases: &[Release], bundle: &mut Bundle) {
+    let urls: Vec<(String, bool)> = releases.iter().map(entry_url).collect();
+    let names = repository_names(urls.iter().map(|(url, _)| url.as_str()));
+    let needs = dependencies(releases);
     let mut repositories: Vec<Repository> = Vec::new();
     let mut out = Vec::new();
-    // Everything else may create ServiceMonitors, whose CRD the Prometheus stack brings.
-    let crd_provider = releases
-        .iter()
-        .find(|r| r.chart == "kube-prometheus-stack")
-        .map(|r| format!("{}/{}", r.namespace, r.name));
-    for release in releases {
-        let name = repository_name(&release.source.repository);
-        let (url, oci) = match release.source.source_kind() {
-            SourceKind::Helm => (release.source.repository.clone(), false),
-            SourceKind::Oci => {
-                // Helmfile wants the registry path without the scheme and the chart name.
-                let path = release.source.repository.trim_start_matches("oci://");
-                let base = path
-                    .strip_suffix(release.chart)
-                    .unwrap_or(path)
-                    .trim_end_matches('/');
-                (base.to_owned(), true)
-            }
-        };
-        if !repositories.iter().any(|r| r.name == name) {
+    for (release, (url, oci)) in releases.iter().zip(&urls) {
+        let name = &names[url.as_str()];
+        if !repositories.iter().any(|r| &r.url == url) {
             repositories.push(Repository {
                 name: name.clone(),
-                url,
-                oci,
+                url: url.clone(),
+                oci: *oci,
             });
         }
         bundle.support_yaml(values_path(release), release.values.clone());
@@ -74,10 +75,9 @@ pub fn emit(releases: &[Release], bundle: &mut Bundle) {
             chart: format!("{name}/{}", release.chart),
             version: release.source.version.clone(),
             values: vec![values_path(release)],
-            needs: crd_provider
+            needs: needs[release.name.as_str()]
                 .iter()
-                .filter(|p| **p != format!("{}/{}", release.namespace, release.name))
-                .cloned()
+                .map(|r| format!("{}/{}", r.namespace, r.name))
                 .collect(),
         });
     }

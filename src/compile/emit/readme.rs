@@ -9,10 +9,12 @@ use serde::Serialize;
 use crate::compile::Provenance;
 use crate::compile::document::{Bundle, Content, Document, Role};
 use crate::compile::emit::alloy::PipelineSummary;
+use crate::compile::emit::flux;
+use crate::compile::emit::kustomization::AFTER_CHARTS_DIR;
 use crate::compile::emit::storage::local_volumes;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, dependencies};
 use crate::compile::stack::Stack;
-use crate::model::DeliveryMode;
+use crate::model::{Access, AdminCredentials, DeliveryMode, Storage};
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
 
@@ -30,6 +32,125 @@ struct PipelineRow<'a> {
     path: &'a str,
     title: &'a str,
     mermaid: &'a str,
+}
+
+/// A Secret the stack reads and o11yc never writes.
+#[derive(Serialize)]
+struct SecretRow {
+    name: String,
+    namespace: String,
+    keys: String,
+    used_by: String,
+}
+
+/// Something installed outside this directory that its objects need.
+#[derive(Serialize)]
+struct ExternalRow {
+    what: String,
+    why: String,
+}
+
+/// One Flux Kustomization, for the apply-order table.
+#[derive(Serialize)]
+struct FluxRow {
+    name: String,
+    dir: String,
+    depends_on: Vec<String>,
+}
+
+/// The Secrets the profile refers to, in the namespaces that read them.
+fn secrets(stack: &Stack) -> Vec<SecretRow> {
+    let profile = stack.profile;
+    let mut out = Vec::new();
+    for c in profile.enabled_components() {
+        if let Some(Storage::ObjectStore(store)) = c.storage() {
+            out.push(SecretRow {
+                name: store.credentials_secret.clone(),
+                namespace: c
+                    .namespace_override()
+                    .unwrap_or(&profile.namespace)
+                    .to_owned(),
+                keys: format!(
+                    "`{}`, `{}`",
+                    store.access_key_id_key, store.secret_access_key_key
+                ),
+                used_by: format!("{} object storage", c.key()),
+            });
+        }
+    }
+    if let Some(grafana) = stack.grafana() {
+        let namespace = stack.grafana_namespace(grafana).to_owned();
+        if let AdminCredentials::ExistingSecret(admin) = &grafana.admin {
+            out.push(SecretRow {
+                name: admin.name.clone(),
+                namespace: namespace.clone(),
+                keys: format!("`{}`, `{}`", admin.user_key, admin.password_key),
+                used_by: "Grafana admin user".to_owned(),
+            });
+        }
+        if let Access::CloudflareTunnel(tunnel) = &grafana.access {
+            out.push(SecretRow {
+                name: tunnel.token_secret.name.clone(),
+                namespace,
+                keys: format!("`{}`", tunnel.token_secret.key),
+                used_by: "cloudflared tunnel token".to_owned(),
+            });
+        }
+    }
+    if let Some((flux, n)) = profile
+        .delivery
+        .flux
+        .as_ref()
+        .filter(|_| profile.delivery.mode == DeliveryMode::Flux)
+        .and_then(|f| f.notifications.as_ref().map(|n| (f, n)))
+    {
+        out.push(SecretRow {
+            name: n.secret_name.clone(),
+            namespace: flux.namespace.clone(),
+            keys: "`address` and/or `token`, as Flux's provider type needs".to_owned(),
+            used_by: format!("Flux notifications ({})", n.provider.as_str()),
+        });
+    }
+    out
+}
+
+/// What must be installed in the cluster before this directory is applied.
+fn externals(stack: &Stack) -> Vec<ExternalRow> {
+    let profile = stack.profile;
+    let mut out = Vec::new();
+    if let (DeliveryMode::Flux, Some(flux)) = (profile.delivery.mode, &profile.delivery.flux) {
+        let mut controllers = "source, helm and kustomize controllers".to_owned();
+        if flux.notifications.is_some() {
+            controllers = "source, helm, kustomize and notification controllers".to_owned();
+        }
+        out.push(ExternalRow {
+            what: format!(
+                "Flux v2 ({controllers}) and their CRDs, in `{}`",
+                flux.namespace
+            ),
+            why: "the HelmRepository, OCIRepository, HelmRelease and Kustomization objects"
+                .to_owned(),
+        });
+        out.push(ExternalRow {
+            what: format!(
+                "the GitRepository `{}/{}`, holding this directory at `{}`",
+                flux.namespace, flux.git_repository, flux.path
+            ),
+            why: "every Flux Kustomization (their `sourceRef`)".to_owned(),
+        });
+    }
+    if let Some(Access::HttpRoute(route)) = stack.grafana().map(|g| &g.access) {
+        let gateway = route
+            .gateway
+            .as_ref()
+            .map(|g| format!(", and the Gateway `{}/{}`", g.namespace, g.name))
+            .unwrap_or_default();
+        out.push(ExternalRow {
+            what: format!("the Gateway API CRDs (`gateway.networking.k8s.io/v1`){gateway}"),
+            why: "Grafana's HTTPRoute".to_owned(),
+        });
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -80,6 +201,34 @@ pub fn emit(
         .iter()
         .find(|p| p.path.starts_with("vcluster/"))
         .map(|p| p.namespace.as_str());
+    let after_charts = bundle
+        .get(&format!("{AFTER_CHARTS_DIR}/kustomization.yaml"))
+        .is_some()
+        .then_some(AFTER_CHARTS_DIR);
+    let flux_rows: Vec<FluxRow> = if profile.delivery.mode == DeliveryMode::Flux {
+        flux::parts(stack, releases, after_charts.is_some())
+            .into_iter()
+            .map(|p| FluxRow {
+                name: p.name,
+                dir: p.dir,
+                depends_on: p.depends_on,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let needs = dependencies(releases);
+    let waits: Vec<String> = releases
+        .iter()
+        .filter(|r| !needs[r.name.as_str()].is_empty())
+        .map(|r| {
+            let names: Vec<&str> = needs[r.name.as_str()]
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
+            format!("`{}` after `{}`", r.name, names.join("`, `"))
+        })
+        .collect();
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -104,6 +253,13 @@ pub fn emit(
                     DeliveryMode::Helmfile => "helmfile",
                 },
                 flux_path => profile.delivery.flux.as_ref().map(|f| f.path.clone()),
+                flux_namespace => profile.delivery.flux.as_ref().map(|f| f.namespace.clone()),
+                sync_name => flux::sync_name(stack),
+                flux_parts => Value::from(Serde(&flux_rows)),
+                release_waits => waits,
+                after_charts => after_charts,
+                secrets => Value::from(Serde(&secrets(stack))),
+                externals => Value::from(Serde(&externals(stack))),
                 volumes => Value::from(Serde(&volumes)),
                 releases => Value::from(Serde(&release_rows)),
                 pipelines => Value::from(Serde(&pipeline_rows)),
