@@ -258,6 +258,7 @@ pub fn emit(
                 flux_parts => Value::from(Serde(&flux_rows)),
                 release_waits => waits,
                 after_charts => after_charts,
+                vcluster_policy => bundle.get("vcluster/kustomization.yaml").is_some(),
                 secrets => Value::from(Serde(&secrets(stack))),
                 externals => Value::from(Serde(&externals(stack))),
                 volumes => Value::from(Serde(&volumes)),
