@@ -297,7 +297,7 @@ fn a_chart_version_with_a_newline_is_located() {
         &[
             "p.yaml:14:7:",
             "line break",
-            "write the version on one line: `7.3.0foo: bar`",
+            "write only the version, on one line: `7.3.0`",
         ],
     );
 }
@@ -350,7 +350,10 @@ fn a_repository_climbing_out_with_dot_dot_is_refused() {
 fn a_repository_with_a_newline_is_refused() {
     assert_one(
         "  charts:\n    grafana: { version: 10.5.15, repository: \"https://grafana.github.io/helm-charts\\n  - x\" }\n",
-        &["line break", "`https://grafana.github.io/helm-charts-x`"],
+        &[
+            "line break",
+            "on one line: `https://grafana.github.io/helm-charts`",
+        ],
     );
 }
 

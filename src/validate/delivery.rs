@@ -87,10 +87,14 @@ const EXPECTED_REPOSITORY: &str =
 fn check_version(chart: &Chart) -> Option<(String, String)> {
     let version = chart.version.as_str();
     if version.chars().any(char::is_control) {
-        let cleaned: String = version.split(char::is_control).collect::<String>();
+        let first = version
+            .split(char::is_control)
+            .next()
+            .unwrap_or_default()
+            .trim();
         return Some((
             "the chart version contains a line break or control character".to_owned(),
-            format!("write the version on one line: `{}`", cleaned.trim()),
+            format!("write only the version, on one line: `{first}`"),
         ));
     }
     if version.trim().is_empty() {
@@ -125,13 +129,14 @@ fn check_version(chart: &Chart) -> Option<(String, String)> {
 fn check_repository(chart: &Chart, chart_name: &str) -> Option<(String, String)> {
     let url = chart.repository.as_str();
     if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        let cleaned: String = url
-            .chars()
-            .filter(|c| !c.is_control() && !c.is_whitespace())
-            .collect();
+        let first = url
+            .trim()
+            .split(|c: char| c.is_control() || c.is_whitespace())
+            .next()
+            .unwrap_or_default();
         return Some((
             "the repository URL contains a line break, space or control character".to_owned(),
-            format!("write the URL on one line without spaces: `{cleaned}`"),
+            format!("write only the URL, on one line: `{first}`"),
         ));
     }
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -236,7 +241,7 @@ mod tests {
     #[test]
     fn broken_versions_are_refused_with_a_fix() {
         for (v, help) in [
-            ("1.11.1\nfoo: bar", "`1.11.1foo: bar`"),
+            ("1.11.1\nfoo: bar", "on one line: `1.11.1`"),
             ("", "pin the chart's version"),
             ("latest", "no `latest`"),
             ("1_11_1", "write `1.11.1`"),
@@ -263,7 +268,7 @@ mod tests {
             (
                 "https://a.example/\nx",
                 "line break",
-                "`https://a.example/x`",
+                "on one line: `https://a.example/`",
             ),
             (
                 "a.example/charts",
