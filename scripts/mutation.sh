@@ -80,6 +80,8 @@ mutation bootstrap-no-depends-on bootstrap "without dependsOn" generated/dev \
   set_field flux/kustomizations.yaml Kustomization o11yc-dev-monitoring spec.dependsOn '[]'
 mutation bootstrap-no-health-check bootstrap "health-checked" generated/prod \
   set_field flux/kustomizations.yaml Kustomization o11yc-prod-kube-prometheus-stack spec.wait 'false'
+mutation bootstrap-dangling-depends-on bootstrap "which the root does not apply" generated/dev \
+  set_field flux/kustomizations.yaml Kustomization o11yc-dev-alloy spec.dependsOn.1.name '"o11yc-dev-lokii"'
 unapplied_dir() {
   "$PY" -c 'import sys, yaml
 path = sys.argv[1] + "/flux/kustomizations.yaml"

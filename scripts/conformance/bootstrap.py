@@ -7,7 +7,7 @@ before that chart is installed, or the apply fails with "no matches for kind":
 - with Flux (flux/sync.yaml): every nested kustomization directory is the path of a
   Flux Kustomization the root applies, and the one applying such objects dependsOn a
   health-checked (wait or healthChecks) Kustomization that applies the
-  kube-prometheus-stack HelmRelease;
+  kube-prometheus-stack HelmRelease; every dependsOn names a Kustomization the root applies;
 - with helmfile: README.md runs `kubectl apply -k .` before `helmfile sync`, and
   `kubectl apply -k <dir>` of every directory holding such objects after it.
 
@@ -76,6 +76,10 @@ def check_flux(directory, root, problems):
         for _, o in root
         if o.get("kind") == "Kustomization" and str(o.get("apiVersion", "")).startswith("kustomize.toolkit.fluxcd.io/")
     }
+    for name, ks in flux_kustomizations.items():
+        for dep in ks["spec"].get("dependsOn", []):
+            if dep["name"] not in flux_kustomizations:
+                problems.append(f"Flux Kustomization {name}: dependsOn {dep['name']}, which the root does not apply")
     applied = {}
     for name, ks in flux_kustomizations.items():
         rel = os.path.relpath(os.path.normpath(ks["spec"]["path"]), base)
