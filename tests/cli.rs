@@ -241,6 +241,20 @@ fn a_wrong_type_is_located() {
     assert!(err.contains("expected a boolean"), "{err}");
 }
 
+/// Issue 10: a chart repository that reads the local file system exits 2, writes nothing.
+#[test]
+fn a_file_chart_repository_exits_2_with_the_fix() {
+    let err = rejected(&format!(
+        "{MINIMAL}  charts:\n    loki:\n      version: 7.3.0\n      repository: file:///etc\n"
+    ));
+    assert!(err.contains("broken.yaml:9:7"), "{err}");
+    assert!(
+        err.contains("key: delivery.charts.loki.repository"),
+        "{err}"
+    );
+    assert!(err.contains("publish the chart"), "{err}");
+}
+
 #[test]
 fn an_unknown_profile_name_is_a_usage_error_with_a_suggestion() {
     let (code, _, err) = run(o11yc().args(["check", "--profile", "homelab"]));
