@@ -40,8 +40,11 @@ pub struct HostAccess {
     pub ports: Vec<(String, u16)>,
     /// Run with the journal's groups (`systemd-journal` 999, `adm` 4).
     pub journal_groups: bool,
-    /// Set `HOSTNAME` to the node name, for node-local discovery.
+    /// Node-local discovery reads `HOSTNAME`, which the Alloy chart always sets
+    /// to the node name (so o11yc must not set it again).
     pub node_name_env: bool,
+    /// Scrapes go through the API server's node proxy (`nodes/proxy` RBAC).
+    pub node_proxy: bool,
     /// Read `VCLUSTER_NAMESPACE` from this ConfigMap (name, key), for run labels.
     pub vcluster_namespace_env: Option<(String, String)>,
     /// Alloy clustering (to share scrape targets between DaemonSet pods).
