@@ -172,9 +172,34 @@ def writable_paths(r):
 # --- claims -------------------------------------------------------------------------
 
 
+def operator_statefulsets(r):
+    """The StatefulSets the Prometheus Operator will create for rendered Prometheus objects."""
+    out = []
+    for p in r.of_kind("Prometheus"):
+        spec = p.get("spec") or {}
+        template = (spec.get("storage") or {}).get("volumeClaimTemplate")
+        if not template:
+            continue
+        sts = f"prometheus-{name(p)}"
+        out.append({
+            "kind": "StatefulSet",
+            "_file": p["_file"],
+            "metadata": {"name": sts, "namespace": namespace(p)},
+            "spec": {
+                "replicas": spec.get("replicas", 1),
+                "volumeClaimTemplates": [{
+                    "metadata": {"name": (template.get("metadata") or {}).get("name") or f"{sts}-db"},
+                    "spec": template.get("spec") or {},
+                }],
+                "persistentVolumeClaimRetentionPolicy": spec.get("persistentVolumeClaimRetentionPolicy"),
+            },
+        })
+    return out
+
+
 def claims(r):
     problems, checked = [], 0
-    sets = r.of_kind("StatefulSet")
+    sets = r.of_kind("StatefulSet") + operator_statefulsets(r)
     for pvc in [o for o in r.kustomized if o["kind"] == "PersistentVolumeClaim"]:
         checked += 1
         owner = None
