@@ -4,7 +4,8 @@
 # `FAIL <check> <subject>: <reason>` or `skip ...`, then a summary; exits 1 when
 # any check fails. Installs what it needs under target/conformance/ (once), and
 # needs kubectl, python3, cargo and ../shared/conformance beside the repository.
-# Ends with the mutation checks (scripts/mutation.sh), which prove the validators bite.
+# Renders every Helm release with its chart (scripts/render.sh), then ends with the
+# mutation checks (scripts/mutation.sh), which prove the validators bite.
 source "$(dirname "$0")/conformance/lib.sh"
 
 echo "==> setup"
@@ -49,6 +50,12 @@ echo "==> Bootstrap order on an empty cluster"
 for dir in generated/*/; do
   check bootstrap "${dir%/}" bootstrap_order "${dir%/}"
 done
+echo "==> Helm releases rendered by their charts (scripts/render.sh)"
+if bash scripts/render.sh; then
+  ok render scripts/render.sh "every release of every profile renders, validates and keeps the invariants"
+else
+  fail render scripts/render.sh "a release failed to render, validate or keep an invariant (see above)"
+fi
 
 echo "==> Prometheus rules"
 if bash scripts/promtool.sh; then

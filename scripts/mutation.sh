@@ -69,7 +69,16 @@ mutation crd-unknown-metadata crd-schema "lables" generated/prod/flux/loki \
   set_field helmrelease.yaml HelmRelease loki metadata.lables '{"a": "b"}'
 
 echo "==> kustomize"
-add_missing_resource() { printf -- '- missing.yaml\n' >>"$1/kustomization.yaml"; }
+add_missing_resource() {
+  "$PY" - "$1/kustomization.yaml" <<'PY'
+import sys, yaml
+with open(sys.argv[1]) as f:
+    k = yaml.safe_load(f)
+k["resources"].append("missing.yaml")
+with open(sys.argv[1], "w") as f:
+    yaml.safe_dump(k, f, sort_keys=False)
+PY
+}
 mutation kustomize-missing-resource kustomize "missing.yaml" generated/homelab-nvme add_missing_resource
 
 echo "==> bootstrap order (scripts/conformance/bootstrap.py)"
@@ -128,6 +137,43 @@ else
   }
 fi
 mutation alloy-dangling-reference alloy-check "loki.write.missing.receiver" "$alloy_file" dangle
+
+echo "==> (e) deployment invariants on the rendered releases (scripts/render.sh)"
+# Each mutation corrupts one rendered object (a dereferenced copy of render.sh's
+# output for a profile) the way a chart or values change would.
+RENDER=$WORK/render
+if [ ! -s "$RENDER/homelab-nvme/releases.tsv" ] || [ ! -s "$RENDER/vcluster/releases.tsv" ] || [ ! -s "$RENDER/dev/releases.tsv" ]; then
+  bash scripts/render.sh >/dev/null 2>&1
+fi
+for p in dev homelab-nvme vcluster; do
+  rm -rf "$MUT/render-$p" && cp -rL "$RENDER/$p" "$MUT/render-$p"
+done
+for invariant in $("$PY" "$TOOLS/invariants.py" --list); do
+  eval "via_$(tr - _ <<<"$invariant")() { invariant $invariant \"\$1\"; }"
+done
+# edit FILE KIND NAME STATEMENT DIR: one object in DIR/FILE, changed by a Python statement on `o`.
+edit() { "$PY" "$TOOLS/yamledit.py" edit "$5/$1" "$2" "$3" "$4"; }
+C='o["spec"]["template"]["spec"]["containers"][0]'
+mutation loki-storage-not-mounted writable-paths "/var/loki" "$MUT/render-dev" \
+  edit releases/release-loki.yaml StatefulSet loki "$C[\"volumeMounts\"] = [m for m in $C[\"volumeMounts\"] if m[\"name\"] != \"storage\"]"
+mutation claim-deleted-with-statefulset claims "whenDeleted is Delete" "$MUT/render-homelab-nvme" \
+  edit releases/release-loki.yaml StatefulSet loki 'o["spec"]["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Delete", "whenScaled": "Retain"}'
+mutation claim-size-differs claims "size is '200Gi'" "$MUT/render-homelab-nvme" \
+  edit releases/release-loki.yaml StatefulSet loki 'o["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "10Gi"'
+mutation daemonset-skips-tainted-node daemonset-tolerations "heavy=true:NoSchedule" "$MUT/render-homelab-nvme" \
+  edit releases/release-alloy.yaml DaemonSet alloy 'o["spec"]["template"]["spec"]["tolerations"] = []'
+mutation service-port-missing service-refs "has no port 3100" "$MUT/render-homelab-nvme" \
+  edit releases/release-loki.yaml Service loki 'o["spec"]["ports"][0]["port"] = 3101'
+mutation alloy-configmap-differs alloy-configmap "does not hold exactly" "$MUT/render-homelab-nvme" \
+  edit kustomize/generated__homelab-nvme.yaml ConfigMap alloy-config 'o["data"]["config.alloy"] += "// evaluated by a template engine\n"'
+mutation rbac-no-node-proxy rbac "nodes/proxy" "$MUT/render-vcluster" \
+  edit releases/release-alloy.yaml ClusterRole alloy 'o["rules"] = [r for r in o["rules"] if "nodes/proxy" not in r.get("resources", [])]'
+mutation cadvisor-scraped-twice double-scrape "/metrics/cadvisor" "$MUT/render-vcluster" \
+  edit releases/release-kube-prometheus-stack.yaml ServiceMonitor kube-prometheus-stack-kubelet 'o["spec"]["endpoints"].append({"port": "https-metrics", "path": "/metrics/cadvisor"})'
+mutation hostname-set-twice env-duplicates "env HOSTNAME twice" "$MUT/render-homelab-nvme" \
+  edit releases/release-alloy.yaml DaemonSet alloy "$C[\"env\"].append({\"name\": \"HOSTNAME\", \"value\": \"x\"})"
+mutation configmap-over-1mib object-size "over the 1 MiB limit" "$MUT/render-homelab-nvme" \
+  edit kustomize/generated__homelab-nvme.yaml ConfigMap alloy-config 'o["data"]["big"] = "x" * (1024 * 1024 + 1)'
 
 echo "==> freshness: o11yc check"
 via_fresh() { "$O11YC" check --all --out "$1"; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (see README): formatting, lints, every test, then the
 # conformance checks (freshness, determinism, kustomize, Kubernetes and CRD schemas,
-# promtool, chart values, Alloy, and the mutation checks that prove they bite).
+# every Helm release rendered by its chart with the deployment invariants, promtool,
+# chart values, Alloy, and the mutation checks that prove they bite).
 # What they need is installed by scripts/conformance.sh under target/conformance/;
 # nothing is assumed to be on the machine beyond the Rust toolchain, python3 and kubectl.
 set -euo pipefail

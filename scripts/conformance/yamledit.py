@@ -2,6 +2,8 @@
 
     python yamledit.py set FILE KIND NAME PATH JSON   set PATH (dotted, list indices as numbers)
                                                       of the object KIND/NAME to the JSON value
+    python yamledit.py edit FILE KIND NAME STATEMENT  run the Python STATEMENT with `o` bound to the
+                                                      object KIND/NAME (for edits `set` cannot express)
     python yamledit.py rules FILE OUT                 write the `spec` of every PrometheusRule in
                                                       FILE as one Prometheus rule file (for promtool)
 
@@ -37,6 +39,19 @@ def set_path(file, kind, name, path, value):
         yaml.safe_dump_all(docs, f, sort_keys=False)
 
 
+def edit(file, kind, name, statement):
+    docs = load(file)
+    targets = [d for d in docs if d.get("kind") == kind and (d.get("metadata") or {}).get("name") == name]
+    if len(targets) != 1:
+        sys.exit(f"{file}: expected one {kind}/{name}, found {len(targets)}")
+    before = json.dumps(targets[0], sort_keys=True)
+    exec(statement, {"o": targets[0]})
+    if json.dumps(targets[0], sort_keys=True) == before:
+        sys.exit(f"{file}: {kind}/{name}: the edit changed nothing")
+    with open(file, "w") as f:
+        yaml.safe_dump_all(docs, f, sort_keys=False)
+
+
 def rules(file, out):
     groups = []
     for doc in load(file):
@@ -51,6 +66,8 @@ def rules(file, out):
 def main():
     if len(sys.argv) == 7 and sys.argv[1] == "set":
         set_path(*sys.argv[2:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "edit":
+        edit(*sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "rules":
         rules(*sys.argv[2:])
     else:

@@ -38,10 +38,25 @@ pub struct Document {
     pub role: Role,
 }
 
+/// A ConfigMap that kustomize builds from a generated file (`configMapGenerator`),
+/// so the file's text is shipped once and reaches the cluster byte for byte.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GeneratedConfigMap {
+    /// ConfigMap name.
+    pub name: String,
+    /// ConfigMap namespace.
+    pub namespace: String,
+    /// The key the file's text is stored under.
+    pub key: String,
+    /// The file, relative to the kustomization that generates the ConfigMap.
+    pub file: String,
+}
+
 /// Everything generated for one profile, keyed by relative path.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Bundle {
     documents: BTreeMap<String, Document>,
+    config_maps: Vec<GeneratedConfigMap>,
 }
 
 impl Bundle {
@@ -74,6 +89,16 @@ impl Bundle {
             content: Content::Yaml(vec![value]),
             role: Role::Support,
         });
+    }
+
+    /// Has the profile's `kustomization.yaml` generate a ConfigMap from a file.
+    pub fn generate_config_map(&mut self, config_map: GeneratedConfigMap) {
+        self.config_maps.push(config_map);
+    }
+
+    /// The ConfigMaps the profile's `kustomization.yaml` generates.
+    pub fn config_maps(&self) -> &[GeneratedConfigMap] {
+        &self.config_maps
     }
 
     /// The documents in path order.

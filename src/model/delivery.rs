@@ -211,21 +211,24 @@ impl Chart {
 }
 
 const GRAFANA_REPO: &str = "https://grafana.github.io/helm-charts";
+/// Loki, Grafana and Tempo moved here from `grafana/helm-charts`, whose last
+/// releases are deprecated (the `grafana/loki` chart there is now Enterprise Logs).
+const GRAFANA_COMMUNITY_REPO: &str = "https://grafana-community.github.io/helm-charts";
 
 /// The pinned charts. Defaults match the chart defaults o11yc's values are checked against.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Charts {
-    /// grafana/loki.
+    /// grafana-community/loki.
     #[serde(default = "default_loki_chart")]
     pub loki: Chart,
-    /// grafana/tempo.
+    /// grafana-community/tempo.
     #[serde(default = "default_tempo_chart")]
     pub tempo: Chart,
     /// grafana/alloy.
     #[serde(default = "default_alloy_chart")]
     pub alloy: Chart,
-    /// grafana/grafana.
+    /// grafana-community/grafana.
     #[serde(default = "default_grafana_chart")]
     pub grafana: Chart,
     /// prometheus-community/kube-prometheus-stack.
@@ -234,11 +237,11 @@ pub struct Charts {
 }
 
 fn default_loki_chart() -> Chart {
-    Chart::new("7.3.0", GRAFANA_REPO)
+    Chart::new("18.11.0", GRAFANA_COMMUNITY_REPO)
 }
 
 fn default_tempo_chart() -> Chart {
-    Chart::new("1.24.4", GRAFANA_REPO)
+    Chart::new("2.2.4", GRAFANA_COMMUNITY_REPO)
 }
 
 fn default_alloy_chart() -> Chart {
@@ -246,7 +249,7 @@ fn default_alloy_chart() -> Chart {
 }
 
 fn default_grafana_chart() -> Chart {
-    Chart::new("10.5.15", GRAFANA_REPO)
+    Chart::new("12.11.1", GRAFANA_COMMUNITY_REPO)
 }
 
 fn default_kps_chart() -> Chart {

@@ -11,6 +11,7 @@ mod names;
 mod pipelines;
 mod placement;
 mod settings;
+mod templates;
 
 pub use locate::{Step, dotted, error_at, span_of};
 
@@ -30,5 +31,6 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     monitors::check(profile, root, &mut out);
     dashboards::check(profile, root, &mut out);
     pipelines::check(profile, root, &mut out);
+    templates::check(root, &mut out);
     out
 }

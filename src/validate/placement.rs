@@ -6,7 +6,7 @@ use crate::compile::placement::effect_name;
 use crate::diag::Diagnostic;
 use crate::diag::suggest::did_you_mean;
 use crate::load::{Located, Node as YamlNode};
-use crate::model::{Node, Placement, Profile, Storage, TaintEffect, Toleration};
+use crate::model::{AlloyController, Node, Placement, Profile, Storage, TaintEffect, Toleration};
 
 fn tolerates(tolerations: &[Toleration], taint: &crate::model::Taint) -> bool {
     tolerations.iter().any(|t| {
@@ -33,11 +33,69 @@ fn schedulable(placement: &Placement, node: &Node) -> bool {
             .all(|t| tolerates(&placement.tolerations, t))
 }
 
+/// An Alloy DaemonSet without a node selector is meant to run on every node (a
+/// node without it sends no logs): it must tolerate every taint that keeps pods off.
+fn check_every_node_daemonset(
+    profile: &Profile,
+    root: &Located<YamlNode>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) else {
+        return;
+    };
+    if alloy.controller != AlloyController::Daemonset || !alloy.placement.node_selector.is_empty() {
+        return;
+    }
+    for node in &profile.cluster.nodes {
+        let untolerated: Vec<String> = node
+            .taints
+            .iter()
+            .filter(|t| {
+                t.effect != TaintEffect::PreferNoSchedule
+                    && !tolerates(&alloy.placement.tolerations, t)
+            })
+            .map(|t| {
+                format!(
+                    "{}={}:{}",
+                    t.key,
+                    t.value.clone().unwrap_or_default(),
+                    effect_name(t.effect)
+                )
+            })
+            .collect();
+        if untolerated.is_empty() {
+            continue;
+        }
+        let path = if alloy.placement.tolerations.is_empty() {
+            vec![Step::Key("alloy"), Step::Key("controller")]
+        } else {
+            vec![
+                Step::Key("alloy"),
+                Step::Key("placement"),
+                Step::Key("tolerations"),
+            ]
+        };
+        out.push(
+            error_at(
+                root,
+                &path,
+                format!(
+                    "the Alloy DaemonSet would not run on node `{}`, so that node's logs and metrics would be lost",
+                    node.name
+                ),
+            )
+            .note(format!("taints not tolerated: {}", untolerated.join(", ")))
+            .help("add the taints to `alloy.placement.tolerations`, or give Alloy a `nodeSelector` if it is not meant for every node"),
+        );
+    }
+}
+
 pub fn check(profile: &Profile, root: &Located<YamlNode>, out: &mut Vec<Diagnostic>) {
     let nodes = &profile.cluster.nodes;
     if nodes.is_empty() {
         return;
     }
+    check_every_node_daemonset(profile, root, out);
     for c in profile.enabled_components() {
         let (component, placement, storage) = (c.key(), c.placement(), c.storage());
         let base = [Step::Key(component), Step::Key("placement")];

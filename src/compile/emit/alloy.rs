@@ -1,10 +1,14 @@
-//! Alloy pipelines: `alloy/config.alloy` for the stack's Alloy (its text is also
-//! the chart's ConfigMap content) and, for vCluster profiles, `vcluster/alloy/`
-//! with the configuration and chart values of the Alloy installed in each vCluster.
+//! Alloy pipelines: `alloy/config.alloy` for the stack's Alloy and, for vCluster
+//! profiles, `vcluster/alloy/` with the configuration, chart values and a
+//! kustomization for the Alloy installed in each vCluster. Each pipeline reaches
+//! the cluster as a ConfigMap that kustomize generates from the `.alloy` file
+//! (the chart is pointed at it), so the text is shipped once and never passes
+//! through Helm's template engine.
 
 use serde_json::Value;
 
-use crate::compile::document::{Bundle, Content, Document, Role};
+use crate::compile::document::{Bundle, Content, Document, GeneratedConfigMap, Role};
+use crate::compile::emit::kustomization;
 use crate::compile::pipeline::{self, Side, graph};
 use crate::compile::stack::Stack;
 use crate::compile::values;
@@ -45,6 +49,11 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
         let values = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
         bundle.support_yaml("vcluster/alloy/values.yaml", values);
+        let config_map = config_map(stack, alloy, "config.alloy");
+        bundle.support_yaml(
+            "vcluster/alloy/kustomization.yaml",
+            kustomization::with_config_maps(Vec::new(), &[config_map]),
+        );
     }
     out
 }
@@ -70,7 +79,22 @@ fn emit_one(
     out.pipelines
         .push(summary(path, title, &text, stack.namespace_of(alloy)));
     add_config(bundle, path, &text);
-    values::alloy::values(alloy, text, &pipeline.host)
+    if side == Side::Stack {
+        bundle.generate_config_map(config_map(stack, alloy, path));
+    }
+    values::alloy::values(alloy, CONFIG_MAP, &pipeline.host)
+}
+
+/// The ConfigMap holding a pipeline; the Alloy chart reads it instead of its own.
+pub const CONFIG_MAP: &str = "alloy-config";
+
+fn config_map(stack: &Stack, alloy: &Alloy, file: &str) -> GeneratedConfigMap {
+    GeneratedConfigMap {
+        name: CONFIG_MAP.to_owned(),
+        namespace: stack.namespace_of(alloy).to_owned(),
+        key: values::alloy::CONFIG_KEY.to_owned(),
+        file: file.to_owned(),
+    }
 }
 
 fn add_config(bundle: &mut Bundle, path: &str, text: &str) {

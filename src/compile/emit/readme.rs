@@ -14,7 +14,7 @@ use crate::compile::emit::kustomization::AFTER_CHARTS_DIR;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::{Release, dependencies};
 use crate::compile::stack::Stack;
-use crate::model::{Access, AdminCredentials, DeliveryMode, Storage};
+use crate::model::{Access, AdminCredentials, DeliveryMode, SourceKind, Storage};
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
 
@@ -229,6 +229,15 @@ pub fn emit(
             format!("`{}` after `{}`", r.name, names.join("`, `"))
         })
         .collect();
+    // What `helm install` takes to fetch the pinned Alloy chart without `helm repo add`.
+    let alloy = &profile.delivery.charts.alloy;
+    let alloy_chart = match alloy.source_kind() {
+        SourceKind::Oci => format!("{} --version {}", alloy.repository, alloy.version),
+        SourceKind::Helm => format!(
+            "alloy --repo {} --version {}",
+            alloy.repository, alloy.version
+        ),
+    };
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -265,6 +274,7 @@ pub fn emit(
                 releases => Value::from(Serde(&release_rows)),
                 pipelines => Value::from(Serde(&pipeline_rows)),
                 vcluster_alloy => vcluster_alloy,
+                alloy_chart => alloy_chart,
                 identity_configmap => crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP,
                 files => files,
             })

@@ -190,7 +190,6 @@ fn journal(cx: &mut Context) {
     let journal = &cx.alloy.logs.journal;
     cx.host.varlog = true;
     cx.host.journal_groups = true;
-    cx.host.node_name_env = true;
     let mut rules = Vec::new();
     if !journal.units.is_empty() {
         rules.push(keep("__journal__systemd_unit", &journal.units.join("|")));
@@ -229,7 +228,6 @@ const RKE2_LOGS: &str = "/var/lib/rancher/rke2/agent/logs";
 const RKE2_CONTAINERD: &str = "/var/lib/rancher/rke2/agent/containerd";
 
 fn rke2(cx: &mut Context) {
-    cx.host.node_name_env = true;
     cx.host
         .host_paths
         .push(("rke2-logs".to_owned(), RKE2_LOGS.to_owned()));

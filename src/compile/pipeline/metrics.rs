@@ -132,6 +132,7 @@ fn node_discovery(cx: &mut Context) {
 }
 
 fn node_scrape(cx: &mut Context, job: &str, path: &str) {
+    cx.host.node_proxy = true;
     let label = job;
     cx.blocks.push(
         Block::labeled("discovery.relabel", label)

@@ -40,8 +40,8 @@ pub struct HostAccess {
     pub ports: Vec<(String, u16)>,
     /// Run with the journal's groups (`systemd-journal` 999, `adm` 4).
     pub journal_groups: bool,
-    /// Set `HOSTNAME` to the node name, for node-local discovery.
-    pub node_name_env: bool,
+    /// Scrapes go through the API server's node proxy (`nodes/proxy` RBAC).
+    pub node_proxy: bool,
     /// Read `VCLUSTER_NAMESPACE` from this ConfigMap (name, key), for run labels.
     pub vcluster_namespace_env: Option<(String, String)>,
     /// Alloy clustering (to share scrape targets between DaemonSet pods).
@@ -96,7 +96,7 @@ impl Context<'_> {
         if !self.node_local {
             return block;
         }
-        self.host.node_name_env = true;
+        // `HOSTNAME` is the node name: the Alloy chart sets it in every container.
         block.block(
             Block::new("selectors", None)
                 .attr("role", role)

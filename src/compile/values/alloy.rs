@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapKeySelector, EnvVar, EnvVarSource, HostPathVolumeSource, ObjectFieldSelector,
-    PodSecurityContext, Toleration, Volume, VolumeMount,
+    ConfigMapKeySelector, EnvVar, EnvVarSource, HostPathVolumeSource, PodSecurityContext,
+    Toleration, Volume, VolumeMount,
 };
+use k8s_openapi::api::rbac::v1::PolicyRule;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,6 +22,8 @@ struct AlloyValues {
     global: Option<Global>,
     alloy: AlloySettings,
     controller: Controller,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rbac: Option<Rbac>,
 }
 
 #[derive(Serialize)]
@@ -44,10 +47,20 @@ struct AlloySettings {
     resources: Option<Resources>,
 }
 
+/// The chart reads the pipeline from a ConfigMap o11yc writes itself: the chart
+/// would pass `content` through Helm's `tpl`, which evaluates (and chokes on)
+/// the Go-template text of `stage.template` and any `{{ }}` in profile values.
 #[derive(Serialize)]
 struct ConfigMap {
     create: bool,
-    content: String,
+    name: String,
+    key: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rbac {
+    cluster_rules: Vec<PolicyRule>,
 }
 
 #[derive(Serialize)]
@@ -101,20 +114,37 @@ fn env(name: &str, source: EnvVarSource) -> EnvVar {
     }
 }
 
+/// The key of the pipeline in its ConfigMap.
+pub const CONFIG_KEY: &str = "config.alloy";
+
+fn rule(resources: &[&str]) -> PolicyRule {
+    PolicyRule {
+        api_groups: Some(vec![String::new()]),
+        resources: Some(resources.iter().map(|r| (*r).to_owned()).collect()),
+        verbs: ["get", "list", "watch"].map(str::to_owned).to_vec(),
+        ..Default::default()
+    }
+}
+
+/// The chart's default cluster rules (`rbac.clusterRules` in its values.yaml),
+/// plus `nodes/proxy` for kubelet and cAdvisor scraped through the API server.
+/// Setting the key replaces the chart's list, so the defaults are repeated.
+fn cluster_rules() -> Vec<PolicyRule> {
+    vec![
+        rule(&["nodes"]),
+        rule(&["nodes/pods"]),
+        rule(&["nodes/metrics"]),
+        rule(&["nodes/proxy"]),
+        PolicyRule {
+            non_resource_urls: Some(vec!["/metrics".to_owned()]),
+            verbs: vec!["get".to_owned()],
+            ..Default::default()
+        },
+    ]
+}
+
 fn environment(host: &HostAccess) -> Vec<EnvVar> {
     let mut out = Vec::new();
-    if host.node_name_env {
-        out.push(env(
-            "HOSTNAME",
-            EnvVarSource {
-                field_ref: Some(ObjectFieldSelector {
-                    field_path: "spec.nodeName".to_owned(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-        ));
-    }
     if let Some((config_map, key)) = &host.vcluster_namespace_env {
         out.push(env(
             "VCLUSTER_NAMESPACE",
@@ -131,9 +161,9 @@ fn environment(host: &HostAccess) -> Vec<EnvVar> {
     out
 }
 
-/// Helm values for Alloy running `config` (Alloy configuration text) with what
-/// its pipeline needs from the node (`host`).
-pub fn values(alloy: &Alloy, config: String, host: &HostAccess) -> Value {
+/// Helm values for Alloy running the pipeline in the ConfigMap `config_map`
+/// (key [`CONFIG_KEY`]) with what its pipeline needs from the node (`host`).
+pub fn values(alloy: &Alloy, config_map: &str, host: &HostAccess) -> Value {
     let placement = PodPlacement::from(&alloy.placement);
     let mounts: Vec<VolumeMount> = host
         .host_paths
@@ -167,8 +197,9 @@ pub fn values(alloy: &Alloy, config: String, host: &HostAccess) -> Value {
         }),
         alloy: AlloySettings {
             config_map: ConfigMap {
-                create: true,
-                content: config,
+                create: false,
+                name: config_map.to_owned(),
+                key: CONFIG_KEY,
             },
             clustering: host.clustering.then_some(Clustering { enabled: true }),
             extra_env: environment(host),
@@ -198,5 +229,8 @@ pub fn values(alloy: &Alloy, config: String, host: &HostAccess) -> Value {
             tolerations: placement.tolerations,
             volumes: (!volumes.is_empty()).then_some(Volumes { extra: volumes }),
         },
+        rbac: host.node_proxy.then(|| Rbac {
+            cluster_rules: cluster_rules(),
+        }),
     })
 }

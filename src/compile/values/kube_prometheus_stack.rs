@@ -18,7 +18,25 @@ struct StackValues {
     alertmanager: Toggle,
     kube_state_metrics: Toggle,
     node_exporter: Toggle,
+    kubelet: Kubelet,
     grafana: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kubelet {
+    service_monitor: KubeletMonitor,
+}
+
+/// Which endpoints the chart's kubelet ServiceMonitor scrapes. Each node source
+/// has one owner: the stack's Alloy when the profile has it scrape the source,
+/// this ServiceMonitor otherwise (two owners would double every series).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KubeletMonitor {
+    kubelet: bool,
+    #[serde(rename = "cAdvisor")]
+    cadvisor: bool,
 }
 
 #[derive(Serialize)]
@@ -108,6 +126,7 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
         // Rejected by validation: Prometheus keeps its TSDB on a volume.
         Some(Storage::ObjectStore(_)) | None => None,
     };
+    let alloy_metrics = stack.alloy().map(|a| &a.metrics);
     let grafana = match stack.grafana() {
         Some(g) if stack.standalone_grafana().is_none() => grafana::values(stack, g),
         _ => to_value(&Disabled::new()),
@@ -134,6 +153,12 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
         },
         node_exporter: Toggle {
             enabled: kps.node_exporter.enabled,
+        },
+        kubelet: Kubelet {
+            service_monitor: KubeletMonitor {
+                kubelet: !alloy_metrics.is_some_and(|m| m.kubelet),
+                cadvisor: !alloy_metrics.is_some_and(|m| m.cadvisor),
+            },
         },
         grafana,
     })

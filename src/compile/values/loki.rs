@@ -119,6 +119,10 @@ struct Compactor {
 #[serde(rename_all = "camelCase")]
 struct Persistence {
     enabled: bool,
+    /// Kept off: the claim may be one o11yc pre-binds to a local volume, which
+    /// a deleted claim would leave `Released` for good.
+    #[serde(rename = "enableStatefulSetAutoDeletePVC")]
+    enable_stateful_set_auto_delete_pvc: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -129,6 +133,7 @@ impl Persistence {
     fn claim(size: Option<&crate::model::Quantity>, storage_class: Option<&str>) -> Self {
         Persistence {
             enabled: size.is_some(),
+            enable_stateful_set_auto_delete_pvc: false,
             size: size.map(ToString::to_string),
             storage_class: storage_class.map(str::to_owned),
         }

@@ -70,12 +70,12 @@ struct S3 {
     forcepathstyle: bool,
 }
 
-/// The receivers Tempo opens. The chart enables Jaeger and OpenCensus by default;
-/// `null` removes a default key in Helm, so only the profile's OTLP protocols stay.
+/// The OTLP receivers Tempo opens. The chart's Jaeger receivers stay as they are:
+/// its templates read `receivers.jaeger.protocols.*` unconditionally, so removing
+/// them (`jaeger: null`) makes the chart fail to render, and an empty protocol
+/// list makes Tempo refuse to start.
 #[derive(Serialize)]
 struct Receivers {
-    jaeger: Option<()>,
-    opencensus: Option<()>,
     otlp: OtlpReceiver,
 }
 
@@ -101,6 +101,10 @@ struct Endpoint {
 #[serde(rename_all = "camelCase")]
 struct Persistence {
     enabled: bool,
+    /// Kept off: the claim may be one o11yc pre-binds to a local volume, which
+    /// a deleted claim would leave `Released` for good.
+    #[serde(rename = "enableStatefulSetAutoDeletePVC")]
+    enable_stateful_set_auto_delete_pvc: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,6 +116,7 @@ impl Persistence {
     fn new(size: Option<&Quantity>, storage_class: Option<&str>) -> Self {
         Persistence {
             enabled: size.is_some(),
+            enable_stateful_set_auto_delete_pvc: false,
             size: size.map(ToString::to_string),
             storage_class_name: storage_class.map(str::to_owned),
             access_modes: vec!["ReadWriteOnce"],
@@ -187,8 +192,6 @@ pub fn values(tempo: &Tempo) -> Value {
             retention: tempo.retention.go(),
             storage: TempoStorage { trace },
             receivers: Receivers {
-                jaeger: None,
-                opencensus: None,
                 otlp: OtlpReceiver {
                     protocols: OtlpProtocols {
                         grpc: tempo.otlp.grpc.then_some(Endpoint {
