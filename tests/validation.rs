@@ -15,8 +15,8 @@ cluster:
       taints:
         - { key: heavy, value: \"true\", effect: NoSchedule }
 namespace: logging
-delivery:
-  mode: helmfile
+delivery: { mode: helmfile }
+acknowledge: [missingResourceLimits]
 ";
 
 /// Compiles `BASE` + `extra`; returns the one-line form of every diagnostic.
