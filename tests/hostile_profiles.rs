@@ -214,3 +214,22 @@ fn acknowledged_risks_and_other_environments_pass() {
         "{unknown:#?}"
     );
 }
+
+#[test]
+fn quoting_hints_repeat_the_number_as_written() {
+    for (written, kind) in [
+        ("0755", "an integer"),
+        ("6.10", "a float"),
+        ("1e3", "a float"),
+    ] {
+        let found = problems(&format!(
+            "namespaces:\n  logging:\n    labels: {{ v: {written} }}\n"
+        ));
+        assert_eq!(
+            found,
+            [format!(
+                "p.yaml:11:18: error: expected a string, found {kind} | write \"{written}\" in quotes to make it a string"
+            )]
+        );
+    }
+}
