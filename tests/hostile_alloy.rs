@@ -112,3 +112,28 @@ fn a_deep_custom_snippet_is_a_located_profile_error() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn build_check_diff_and_graph_survive_a_deep_custom_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let snippet = format!("x = a{}", ".b".repeat(65_536));
+    std::fs::write(
+        profiles.join("deep.yaml"),
+        format!(
+            "environment: development\ncluster: {{name: c}}\nnamespace: o\ndelivery: {{mode: helmfile}}\nloki: {{retention: 7d, storage: {{claim: {{size: 1Gi}}}}}}\nalloy:\n  custom: |\n    {snippet}\n"
+        ),
+    )
+    .unwrap();
+    for cmd in ["build", "check", "diff", "graph"] {
+        let (code, _, err) = run(o11yc(dir.path()).args([cmd, "--out", "out"]));
+        assert_eq!(code, 2, "{cmd}: {err}");
+        assert!(
+            err.starts_with("error: Alloy: expression nested more than 200 levels deep")
+                && err.contains("profiles/deep.yaml:7:3"),
+            "{cmd}: {err}"
+        );
+    }
+    assert!(!dir.path().join("out").exists());
+}

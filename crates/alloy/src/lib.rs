@@ -36,20 +36,51 @@ pub fn parse(src: &str) -> Result<File, Vec<Diagnostic>> {
 pub fn format(src: &str) -> Result<String, Vec<Diagnostic>> {
     let tree = parse(src)?;
     let once = print(&tree);
-    let faithful = parse(&once).is_ok_and(|again| same_meaning(&tree, &again));
-    if faithful && parse(&once).is_ok_and(|again| print(&again) == once) {
+    let again = parse(&once).ok();
+    let twice = again.as_ref().map(print);
+    let faithful = again.as_ref().is_some_and(|a| same_meaning(&tree, a));
+    if faithful && twice.as_deref() == Some(once.as_str()) {
         return Ok(once);
     }
+    // Point at the comment that moved (between the input and the output, or
+    // between the output and its own formatting).
+    let moved = moved_comment(src, &once)
+        .or_else(|| twice.as_deref().and_then(|t| moved_comment(&once, t)));
+    let pos = moved
+        .and_then(|i| tree.comments.get(i))
+        .map_or(Pos::default(), |c| c.pos);
     Err(vec![
         Diagnostic::error(
-            1,
-            1,
-            "cannot format this file safely: a comment inside an expression would move",
+            pos.line.max(1),
+            pos.col.max(1),
+            "cannot format this file safely: this comment would move",
         )
         .with_help(
             "put comments on their own line or at the end of a line; the file was left unchanged",
         ),
     ])
+}
+
+/// Index of the first comment that has a different number of tokens before
+/// it in `a` and in `b`.
+fn moved_comment(a: &str, b: &str) -> Option<usize> {
+    use syntax::lexer::{LineIndex, TokenKind, lex};
+    let places = |src: &str| -> Vec<usize> {
+        let lexed = lex(src, &LineIndex::new(src));
+        let starts: Vec<usize> = lexed
+            .tokens
+            .iter()
+            .filter(|t| !matches!(t.kind, TokenKind::Terminator | TokenKind::Eof))
+            .map(|t| t.start)
+            .collect();
+        lexed
+            .comments
+            .iter()
+            .map(|c| starts.partition_point(|&s| s < c.pos.offset))
+            .collect()
+    };
+    let (pa, pb) = (places(a), places(b));
+    pa.iter().zip(&pb).position(|(x, y)| x != y)
 }
 
 /// Same statements and the same comment texts (positions ignored; trailing

@@ -350,11 +350,11 @@ fn raw_control_characters_in_strings_are_escaped() {
 
 #[test]
 fn a_comment_the_layout_cannot_keep_is_refused_not_moved() {
-    let src = "a = {k/* c */ = 1}\n";
+    let src = "a = 1\nb = {k/* c */ = 1}\n";
     let errs = format(src).unwrap_err();
     assert_eq!(
         errs[0].render("x.alloy"),
-        "x.alloy:1:1: error: cannot format this file safely: a comment inside an expression would move\n  \
+        "x.alloy:2:7: error: cannot format this file safely: this comment would move\n  \
          help: put comments on their own line or at the end of a line; the file was left unchanged"
     );
 }
