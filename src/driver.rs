@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::compile::{Provenance, compile};
 use crate::diag::{Diagnostic, SourceMap};
-use crate::load::{from_node, load_profile};
+use crate::load::{from_node_in, load_profile};
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
 use crate::validate::validate;
@@ -113,7 +113,7 @@ pub fn compile_profile(
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let first_file = sources.len();
     let root = load_profile(&profile.path, sources)?;
-    let model: Profile = from_node(&root)?;
+    let model: Profile = from_node_in(&root, sources)?;
     let problems = validate(&model, &root);
     if problems
         .iter()

@@ -283,6 +283,7 @@ fn helmfile_readme_applies_crd_objects_after_the_charts() {
 fn readme_opens_with_the_prerequisites_in_order() {
     let files = build(
         "\
+environment: development
 cluster:
   name: c
   nodes: [{ name: n1 }]
@@ -404,7 +405,10 @@ fn flux_honours_an_override_of_only_alloy() {
         ));
         let repos = flux_repositories(&files);
         assert_eq!(repos["alloy"], fork);
-        assert_eq!(repos["loki"], "https://grafana.github.io/helm-charts");
+        assert_eq!(
+            repos["loki"],
+            "https://grafana-community.github.io/helm-charts"
+        );
         let sources = docs(&files, "flux/sources.yaml");
         let names: Vec<&str> = sources
             .iter()

@@ -8,8 +8,8 @@ const BASE: &str = "\
 cluster:
   name: c
 namespace: logging
-delivery:
-  mode: helmfile
+delivery: { mode: helmfile }
+acknowledge: [missingResourceLimits]
 loki:
   retention: 7d
   storage:

@@ -12,8 +12,8 @@ cluster:
     - name: node-1
     - name: node-2
       labels: { hardware: heavy }
-      taints:
-        - { key: heavy, value: \"true\", effect: NoSchedule }
+      taints: [{ key: heavy, value: \"true\", effect: NoSchedule }]
+acknowledge: [missingResourceLimits]
 namespace: logging
 delivery:
   mode: helmfile
@@ -397,6 +397,8 @@ fn a_zero_flux_interval_is_refused() {
             .any(|p| p.contains("p.yaml:12:22:") && p.contains("`releaseInterval: 0s`")),
         "{found:#?}"
     );
+}
+
 #[test]
 fn an_alloy_daemonset_that_skips_a_tainted_node_is_located() {
     let extra = format!("{LOKI_ON_NODE_2}alloy:\n  controller: daemonset\n");

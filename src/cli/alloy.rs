@@ -8,11 +8,49 @@ use o11yc_alloy::{Diagnostic, Severity};
 use super::report;
 use super::{EXIT_DIFFERS, EXIT_ERROR, EXIT_OK};
 
+/// Reads a regular file (a FIFO or device would hang or never end; a
+/// symlink would be replaced by the formatted copy).
 fn read(path: &Path) -> Result<String, i32> {
-    std::fs::read_to_string(path).map_err(|e| {
-        report::error(&format!("cannot read {}: {e}", path.display()));
+    let fail = |why: String| {
+        report::error(&format!("cannot read {}: {why}", path.display()));
         EXIT_ERROR
-    })
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))
+}
+
+/// Replaces `path` with `text` atomically: the text goes to a new file in the
+/// same directory (same permissions), which is synced and renamed over
+/// `path`. On any failure (a full disk, say) the original is untouched and
+/// the temporary file removed.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let permissions = std::fs::metadata(path)?.permissions();
+    // A fixed name: a second `fmt` of the same file at the same time fails
+    // on `create_new` instead of both writing one temporary file.
+    let tmp = dir.join(format!(".{name}.o11yc-fmt.tmp"));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)?;
+    let result = (|| {
+        f.write_all(text.as_bytes())?;
+        f.set_permissions(permissions)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 fn print_diagnostics(path: &Path, diags: &[Diagnostic]) {
@@ -21,7 +59,8 @@ fn print_diagnostics(path: &Path, diags: &[Diagnostic]) {
     }
 }
 
-/// Formats files in place, or with `check` only reports those not formatted (exit 1).
+/// Formats files in place (each replaced atomically), or with `check` only
+/// reports those not formatted (exit 1).
 pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
     let mut code = EXIT_OK;
     for path in files {
@@ -40,7 +79,7 @@ pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
                 code = code.max(EXIT_DIFFERS);
             }
             Ok(formatted) => {
-                if let Err(e) = std::fs::write(path, formatted) {
+                if let Err(e) = write_atomically(path, &formatted) {
                     report::error(&format!("cannot write {}: {e}", path.display()));
                     return EXIT_ERROR;
                 }

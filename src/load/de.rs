@@ -11,7 +11,7 @@ use serde::de::{
 
 use super::derror::{Error, Kind, Loc};
 use super::node::{Entry, Located, Node};
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Diagnostic, SourceMap, Span};
 
 /// Deserializes a located tree into `T`.
 ///
@@ -21,13 +21,34 @@ use crate::diag::{Diagnostic, Span};
 pub fn from_node<T: serde::de::DeserializeOwned>(
     node: &Located<Node>,
 ) -> Result<T, Vec<Diagnostic>> {
+    deserialize_root(node, |_| None)
+}
+
+/// Like [`from_node`], with hints quoting numbers and booleans exactly as
+/// they are written in `sources` (so unquoted `0755` suggests `"0755"`).
+pub fn from_node_in<T: serde::de::DeserializeOwned>(
+    node: &Located<Node>,
+    sources: &SourceMap,
+) -> Result<T, Vec<Diagnostic>> {
+    deserialize_root(node, |span: Span| {
+        sources
+            .text(span.file)
+            .get(span.start..span.end)
+            .map(str::to_string)
+    })
+}
+
+fn deserialize_root<T: serde::de::DeserializeOwned>(
+    node: &Located<Node>,
+    text: impl Fn(Span) -> Option<String>,
+) -> Result<T, Vec<Diagnostic>> {
     let de = NodeDe {
         node,
         key_span: None,
         path: String::new(),
     };
     let loc = de.loc();
-    T::deserialize(de).map_err(|e| vec![e.at(loc).into_diagnostic()])
+    T::deserialize(de).map_err(|e| vec![e.at(loc).with_source_literal(text).into_diagnostic()])
 }
 
 /// A wrong-type error for `found` where `expected` was wanted.

@@ -74,6 +74,24 @@ impl Error {
         Error(Box::new(Inner { kind, loc: None }))
     }
 
+    /// For a number or boolean where a string was expected, takes the hint's
+    /// literal from the source text, which the typed value has lost
+    /// (`0755` is the integer 755, `6.10` the float 6.1).
+    #[must_use]
+    pub(crate) fn with_source_literal(mut self, text: impl Fn(Span) -> Option<String>) -> Self {
+        let span = self.0.loc.as_ref().map(|l| l.span);
+        if let (Kind::InvalidType { found, literal, .. }, Some(span)) = (&mut self.0.kind, span)
+            && matches!(found.as_str(), "a boolean" | "an integer" | "a float")
+            && let Some(raw) = text(span)
+        {
+            let raw = raw.trim();
+            if !raw.is_empty() && !raw.contains(['"', '\'', '\n', '#']) {
+                *literal = Some(raw.to_string());
+            }
+        }
+        self
+    }
+
     /// Attaches a location unless the error already has a (more precise, inner) one.
     #[must_use]
     pub(crate) fn at(mut self, loc: Loc) -> Self {

@@ -11,6 +11,9 @@ use crate::diag::{Diagnostic, SourceMap, Span, suggest};
 
 /// The top-level key naming a base profile.
 const EXTENDS: &str = "extends";
+/// Longest `extends` chain accepted (profile plus bases); loading recurses
+/// once per base, so a chain of thousands would overflow the stack.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// Reads the profile at `path`, resolves its `extends` chain and returns the merged tree.
 ///
@@ -74,6 +77,15 @@ fn load(
                 .key_path(EXTENDS)
                 .help("remove `extends` from one of these profiles"),
         );
+    }
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(Diagnostic::error(format!(
+            "`extends` chain is longer than {MAX_EXTENDS_DEPTH} profiles"
+        ))
+        .at(value_span)
+        .label("one base too many")
+        .key_path(EXTENDS)
+        .help("flatten the chain: let several profiles extend one shared base"));
     }
     if !base_path.is_file() {
         return Err(missing_base(name, &base_path, dir, path, value_span));
@@ -282,6 +294,34 @@ mod tests {
             .unwrap_err()
             .remove(0);
         assert_eq!(d.message, "`extends` cycle: self.yaml → self.yaml");
+    }
+
+    #[test]
+    fn long_extends_chains_are_a_located_error_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        // p0 extends p1 extends ... p5999: once overflowed the stack.
+        for i in 0..6000 {
+            write(
+                dir.path(),
+                &format!("p{i}.yaml"),
+                &format!("extends: p{}\n", i + 1),
+            );
+        }
+        write(dir.path(), "p6000.yaml", "x: 1\n");
+        let mut sources = SourceMap::new();
+        let d = load_profile(&dir.path().join("p0.yaml"), &mut sources)
+            .unwrap_err()
+            .remove(0);
+        assert_eq!(d.message, "`extends` chain is longer than 32 profiles");
+        let s = d.span.unwrap();
+        assert_eq!(
+            src(&sources, s),
+            (dir.path().join("p31.yaml").as_path(), "p32")
+        );
+        assert_eq!((s.line, s.col), (1, 10));
+        // The longest allowed chain loads.
+        let ok = load_profile(&dir.path().join("p5969.yaml"), &mut SourceMap::new()).unwrap();
+        assert_eq!(ok.get("x").unwrap().value, Node::Int(1));
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod extends;
 mod node;
 mod yaml;
 
-pub use de::from_node;
+pub use de::{from_node, from_node_in};
 pub use extends::load_profile;
 pub use node::{Entry, Located, Node};
 pub use yaml::parse_yaml;

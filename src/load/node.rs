@@ -81,6 +81,21 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Bytes of the keys and string scalars in this tree.
+    pub fn text_bytes(&self) -> usize {
+        match self {
+            Node::Seq(items) => items.iter().map(|i| i.value.text_bytes()).sum(),
+            Node::Map(m) => m
+                .iter()
+                .map(|(k, e)| k.len() + e.value.value.text_bytes())
+                .sum(),
+            Node::Str(s) => s.len(),
+            _ => 0,
+        }
+    }
+}
+
 impl Located<Node> {
     /// The value of `key` if this node is a mapping containing it.
     pub fn get(&self, key: &str) -> Option<&Located<Node>> {

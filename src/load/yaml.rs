@@ -16,7 +16,10 @@ use crate::diag::{Diagnostic, FileId, LineIndex, Span, floor_char_boundary};
 /// Deepest nesting of collections accepted.
 const MAX_DEPTH: usize = 64;
 /// Upper bound on nodes produced, including alias expansions ("billion laughs" guard).
-const MAX_NODES: usize = 1_000_000;
+pub const MAX_NODES: usize = 1_000_000;
+/// Upper bound on the bytes of keys and scalars produced, including alias
+/// expansions: a few aliases of one long string must not need gigabytes.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
 
 /// Parses one YAML document into a located tree whose root must be a mapping.
 ///
@@ -31,6 +34,7 @@ pub fn parse_yaml(file: FileId, text: &str) -> Result<Located<Node>, Diagnostic>
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         budget: MAX_NODES,
+        text_budget: MAX_TEXT_BYTES,
     };
     b.document()
 }
@@ -43,7 +47,10 @@ struct Builder<'a> {
     lines: LineIndex,
     parser: Parser<'a, StrInput<'a>>,
     anchors: HashMap<usize, Located<Node>>,
+    /// Nodes still allowed.
     budget: usize,
+    /// Key and scalar bytes still allowed.
+    text_budget: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -165,17 +172,26 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn charge(&mut self, n: usize, span: Span) -> Result<(), Diagnostic> {
-        match self.budget.checked_sub(n) {
-            Some(rest) => {
-                self.budget = rest;
-                Ok(())
-            }
-            None => Err(Diagnostic::error(
-                "document is too large (too many nodes after expanding aliases)",
-            )
-            .at(span)),
-        }
+    /// Takes `nodes` nodes and `bytes` bytes of text from the budgets.
+    fn charge(&mut self, nodes: usize, bytes: usize, span: Span) -> Result<(), Diagnostic> {
+        let Some(rest) = self.budget.checked_sub(nodes) else {
+            return Err(Diagnostic::error(format!(
+                "document is too large: more than {MAX_NODES} nodes after expanding aliases"
+            ))
+            .at(span)
+            .help("write the values out instead of repeating large anchors"));
+        };
+        let Some(text_rest) = self.text_budget.checked_sub(bytes) else {
+            return Err(Diagnostic::error(format!(
+                "document is too large: more than {} MiB of text after expanding aliases",
+                MAX_TEXT_BYTES >> 20
+            ))
+            .at(span)
+            .help("write the values out instead of repeating large anchors"));
+        };
+        self.budget = rest;
+        self.text_budget = text_rest;
+        Ok(())
     }
 
     fn remember(&mut self, anchor: usize, node: &Located<Node>) {
@@ -231,7 +247,7 @@ impl<'a> Builder<'a> {
 
             let done = match event {
                 Event::Scalar(value, style, anchor, tag) => {
-                    self.charge(1, span)?;
+                    self.charge(1, value.len(), span)?;
                     let node = Located {
                         value: scalar(&value, style, tag.as_deref())
                             .map_err(|m| Diagnostic::error(m).at(span))?,
@@ -244,9 +260,10 @@ impl<'a> Builder<'a> {
                     let Some(target) = self.anchors.get(&id) else {
                         return Err(Diagnostic::error("alias refers to an unknown anchor").at(span));
                     };
-                    let target = target.clone();
-                    self.charge(target.value.size(), span)?;
-                    target
+                    // Charged before cloning, so an over-budget alias costs no memory.
+                    let (nodes, bytes) = (target.value.size(), target.value.text_bytes());
+                    self.charge(nodes, bytes, span)?;
+                    self.anchors[&id].clone()
                 }
                 Event::SequenceStart(style, anchor, tag)
                 | Event::MappingStart(style, anchor, tag)
@@ -259,7 +276,7 @@ impl<'a> Builder<'a> {
                     .at(span));
                 }
                 Event::SequenceStart(style, anchor, tag) => {
-                    self.charge(1, span)?;
+                    self.charge(1, 0, span)?;
                     check_collection_tag(tag.as_deref(), "seq")
                         .map_err(|m| Diagnostic::error(m).at(span))?;
                     stack.push(Frame::Seq {
@@ -271,7 +288,7 @@ impl<'a> Builder<'a> {
                     continue;
                 }
                 Event::MappingStart(style, anchor, tag) => {
-                    self.charge(1, span)?;
+                    self.charge(1, 0, span)?;
                     check_collection_tag(tag.as_deref(), "map")
                         .map_err(|m| Diagnostic::error(m).at(span))?;
                     stack.push(Frame::Map {
@@ -675,6 +692,28 @@ mod tests {
         assert!(err("? [a]\n: 1\n").message.contains("keys"));
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
         assert!(err(bomb).message.contains("too large"));
+    }
+
+    #[test]
+    fn aliases_of_long_strings_are_charged_by_bytes() {
+        // 1 MB of text aliased 10,000 times would need 10 GB: refused at the
+        // alias that crosses the 16 MiB budget, before cloning anything.
+        let mut text = format!("a: &a \"{}\"\nb: [", "x".repeat(1 << 20));
+        text.push_str(&vec!["*a"; 10_000].join(", "));
+        text.push_str("]\n");
+        let started = std::time::Instant::now();
+        let d = err(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            d.message,
+            "document is too large: more than 16 MiB of text after expanding aliases"
+        );
+        let s = d.span.unwrap();
+        // The 16th alias is the first one over budget (1 MiB original + 15 copies).
+        assert_eq!((s.line, s.col), (2, 5 + 15 * 4));
+        // A few copies are fine.
+        let small = format!("a: &a \"{}\"\nb: [*a, *a]\n", "x".repeat(1 << 20));
+        assert!(parse(&small).is_ok());
     }
 
     #[test]

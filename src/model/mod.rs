@@ -36,7 +36,7 @@ pub use delivery::{
 };
 pub use monitors::{Monitor, MonitorKind};
 pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};
-pub use profile::{Cluster, Environment, NamespaceSettings, Profile};
+pub use profile::{Cluster, Environment, NamespaceSettings, Profile, Risk};
 pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};
 pub use units::{Duration, Quantity};
 pub use vcluster::{AuditPolicy, AuditResources, VCluster};

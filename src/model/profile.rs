@@ -25,6 +25,13 @@ pub struct Profile {
     /// What the stack is for; production-only safety checks depend on it.
     #[serde(default)]
     pub environment: Environment,
+    /// Risks accepted on purpose. With `environment: production` each of them
+    /// is an error unless listed here: `insecureObjectStorage` (an object
+    /// store with `insecure: true`), `insecureSkipVerify` (a scrape target
+    /// that skips TLS verification), `missingResourceLimits` (a deployed
+    /// component without `placement.resources.limits.memory`).
+    #[serde(default)]
+    pub acknowledge: Vec<Risk>,
     /// The cluster the stack runs in.
     pub cluster: Cluster,
     /// The namespace the stack components run in unless a component sets its own.
@@ -61,6 +68,18 @@ pub struct Profile {
     /// Which Grafana dashboards to ship.
     #[serde(default)]
     pub dashboards: Dashboards,
+}
+
+/// A production risk a profile accepts on purpose (see `acknowledge`).
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum Risk {
+    /// Object storage reached over plain HTTP (`objectStore.insecure: true`).
+    InsecureObjectStorage,
+    /// A scrape target with `insecureSkipVerify: true`.
+    InsecureSkipVerify,
+    /// A deployed component without a memory limit.
+    MissingResourceLimits,
 }
 
 /// What a stack is for.

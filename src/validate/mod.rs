@@ -5,11 +5,16 @@ mod alerts;
 mod capacity;
 mod dashboards;
 mod delivery;
+mod host_paths;
 mod locate;
 mod monitors;
 mod names;
+mod namespaces;
 mod pipelines;
 mod placement;
+mod production;
+mod retention;
+mod sections;
 mod settings;
 mod templates;
 
@@ -22,9 +27,14 @@ use crate::model::Profile;
 /// Runs every semantic check; an empty result means the profile can be compiled.
 pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    sections::check(root, &mut out);
     names::check(profile, root, &mut out);
+    namespaces::check(profile, root, &mut out);
     settings::check(profile, root, &mut out);
     delivery::check(profile, root, &mut out);
+    host_paths::check(profile, root, &mut out);
+    retention::check(profile, root, &mut out);
+    production::check(profile, root, &mut out);
     placement::check(profile, root, &mut out);
     capacity::check(profile, root, &mut out);
     alerts::check(profile, root, &mut out);

@@ -28,6 +28,19 @@ fn label_error(root: &Located<Node>, path: &[Step], what: &str, name: &str) -> D
 }
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    if profile.cluster.name.trim().is_empty() {
+        out.push(
+            error_at(
+                root,
+                &[Step::Key("cluster"), Step::Key("name")],
+                "`cluster.name` is empty",
+            )
+            .expected(
+                "a short name such as `homelab`: it becomes the `cluster` label of all telemetry",
+            )
+            .help("give the cluster a name"),
+        );
+    }
     let mut namespaces: Vec<(Vec<Step>, &str)> =
         vec![(vec![Step::Key("namespace")], &profile.namespace)];
     for component in profile.components() {

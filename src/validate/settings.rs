@@ -15,7 +15,12 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
         );
     }
     if let Some(vcluster) = &profile.vcluster {
-        check_namespace_format(&vcluster.namespace_format, root, out);
+        check_namespace_format(
+            &vcluster.namespace_format,
+            vcluster.namespace_label.as_deref(),
+            root,
+            out,
+        );
     }
     if let Some(grafana) = profile.grafana.as_ref().filter(|g| g.enabled) {
         check_grafana(profile, grafana, root, out);
@@ -43,48 +48,6 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                     .help("remove the key to use `release: <releaseName>`, or give at least one label"),
             );
         }
-    }
-    let mut paths: Vec<(&str, &str, &str)> = Vec::new();
-    for (component, storage) in profile.enabled_components().map(|c| (c.key(), c.storage())) {
-        let Some(Storage::HostPath(volume)) = storage else {
-            continue;
-        };
-        let path = [
-            Step::Key(component),
-            Step::Key("storage"),
-            Step::Key("hostPath"),
-            Step::Key("path"),
-        ];
-        if !volume.path.starts_with('/') {
-            out.push(
-                error_at(
-                    root,
-                    &path,
-                    format!("hostPath `{}` is not an absolute path", volume.path),
-                )
-                .help(format!("write `/{}`", volume.path.trim_start_matches("./"))),
-            );
-        }
-        if let Some((other, _, _)) = paths
-            .iter()
-            .find(|(_, node, p)| *node == volume.node && *p == volume.path)
-        {
-            out.push(
-                error_at(
-                    root,
-                    &path,
-                    format!(
-                        "`{component}` and `{other}` would share `{}` on `{}`",
-                        volume.path, volume.node
-                    ),
-                )
-                .help(format!(
-                    "give {component} its own directory, e.g. `{}/{component}`",
-                    volume.path.trim_end_matches('/')
-                )),
-            );
-        }
-        paths.push((component, &volume.node, &volume.path));
     }
 }
 
@@ -172,9 +135,37 @@ fn check_grafana(
     }
 }
 
+/// Labels o11yc itself puts on collected telemetry (or that Loki and
+/// Prometheus give a meaning): a placeholder with one of these names would
+/// overwrite it.
+pub const RESERVED_LABELS: &[&str] = &[
+    "app",
+    "app_name",
+    "cluster",
+    "container",
+    "instance",
+    "job",
+    "le",
+    "level",
+    "namespace",
+    "node",
+    "pod",
+    "quantile",
+    "service_name",
+    "source",
+    "type",
+    "unit",
+];
+
 /// A namespace format must be a DNS label with `{label_name}` placeholders that
-/// can be told apart: two placeholders need a literal between them.
-fn check_namespace_format(format: &str, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+/// can be told apart: two placeholders need a literal between them, and none
+/// may take the name of a label o11yc sets itself.
+fn check_namespace_format(
+    format: &str,
+    namespace_label: Option<&str>,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
     let path = [Step::Key("vcluster"), Step::Key("namespaceFormat")];
     let mut placeholders = Vec::new();
     let mut literal_since_last = true;
@@ -218,6 +209,35 @@ fn check_namespace_format(format: &str, root: &Located<Node>, out: &mut Vec<Diag
                     format!("placeholder `{{{name}}}` is not a valid label name"),
                 )
                 .expected("lower-case letters, digits and `_`, e.g. `{run_id}`"),
+            );
+            return;
+        }
+        if name.starts_with("__")
+            || RESERVED_LABELS.contains(&name)
+            || namespace_label == Some(name)
+        {
+            let why = if name.starts_with("__") {
+                "labels starting with `__` are internal to Prometheus and Alloy and are dropped or overwritten"
+                    .to_string()
+            } else if namespace_label == Some(name) {
+                "`vcluster.namespaceLabel` already names the label holding the whole namespace"
+                    .to_string()
+            } else {
+                format!("o11yc sets `{name}` on collected telemetry itself")
+            };
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!(
+                        "placeholder `{{{name}}}` in `{format}` would overwrite a reserved label"
+                    ),
+                )
+                .note(why)
+                .help(format!(
+                    "rename it, e.g. `{{{}_name}}`",
+                    name.trim_start_matches('_')
+                )),
             );
             return;
         }

@@ -27,8 +27,71 @@ pub fn parse(src: &str) -> Result<File, Vec<Diagnostic>> {
 }
 
 /// Formats Alloy source text the way `alloy fmt` does.
+///
+/// The result is verified before it is returned: it parses to the same tree
+/// with the same comments, and formatting it again changes nothing. Input
+/// whose comments sit where the `alloy fmt` layout cannot keep them (for
+/// example a block comment between an object key and its `=`) is refused
+/// with an error instead of being rewritten into something else.
 pub fn format(src: &str) -> Result<String, Vec<Diagnostic>> {
-    parse(src).map(|f| print(&f))
+    let tree = parse(src)?;
+    let once = print(&tree);
+    let again = parse(&once).ok();
+    let twice = again.as_ref().map(print);
+    let faithful = again.as_ref().is_some_and(|a| same_meaning(&tree, a));
+    if faithful && twice.as_deref() == Some(once.as_str()) {
+        return Ok(once);
+    }
+    // Point at the comment that moved (between the input and the output, or
+    // between the output and its own formatting).
+    let moved = moved_comment(src, &once)
+        .or_else(|| twice.as_deref().and_then(|t| moved_comment(&once, t)));
+    let pos = moved
+        .and_then(|i| tree.comments.get(i))
+        .map_or(Pos::default(), |c| c.pos);
+    Err(vec![
+        Diagnostic::error(
+            pos.line.max(1),
+            pos.col.max(1),
+            "cannot format this file safely: this comment would move",
+        )
+        .with_help(
+            "put comments on their own line or at the end of a line; the file was left unchanged",
+        ),
+    ])
+}
+
+/// Index of the first comment that has a different number of tokens before
+/// it in `a` and in `b`.
+fn moved_comment(a: &str, b: &str) -> Option<usize> {
+    use syntax::lexer::{LineIndex, TokenKind, lex};
+    let places = |src: &str| -> Vec<usize> {
+        let lexed = lex(src, &LineIndex::new(src));
+        let starts: Vec<usize> = lexed
+            .tokens
+            .iter()
+            .filter(|t| !matches!(t.kind, TokenKind::Terminator | TokenKind::Eof))
+            .map(|t| t.start)
+            .collect();
+        lexed
+            .comments
+            .iter()
+            .map(|c| starts.partition_point(|&s| s < c.pos.offset))
+            .collect()
+    };
+    let (pa, pb) = (places(a), places(b));
+    pa.iter().zip(&pb).position(|(x, y)| x != y)
+}
+
+/// Same statements and the same comment texts (positions ignored; trailing
+/// blanks of a comment are not kept by the printer).
+fn same_meaning(a: &File, b: &File) -> bool {
+    a.body == b.body
+        && a.comments.len() == b.comments.len()
+        && a.comments
+            .iter()
+            .zip(&b.comments)
+            .all(|(x, y)| x.text.trim_end() == y.text.trim_end())
 }
 
 /// Prints a file (parsed or built in code) in `alloy fmt` form.

@@ -73,3 +73,72 @@ fn truncations_and_mutations_never_panic() {
         }
     }
 }
+
+/// Inputs that used to overflow the stack (SIGABRT) in the parser, printer,
+/// checker or `Drop`: each is refused with an error naming the limit.
+#[test]
+fn deep_inputs_are_refused_with_the_limit_named() {
+    let n = 70_000;
+    let cases = [
+        ("sum", format!("x = 1{}\n", "+1".repeat(n))),
+        ("product", format!("x = 1{}\n", "*2".repeat(n))),
+        ("power", format!("x = 1{}\n", "^2".repeat(n))),
+        ("arrays", format!("x = {}\n", "[".repeat(n))),
+        (
+            "closed arrays",
+            format!("x = {}1{}\n", "[".repeat(n), "]".repeat(n)),
+        ),
+        ("access", format!("x = a{}\n", ".b".repeat(n))),
+        ("index", format!("x = a{}\n", "[0]".repeat(n))),
+        ("calls", format!("x = f{}\n", "()".repeat(n))),
+        (
+            "nested calls",
+            format!("x = {}1{}\n", "f(".repeat(n), ")".repeat(n)),
+        ),
+        (
+            "objects",
+            format!("x = {}1{}\n", "{a=".repeat(n), "}".repeat(n)),
+        ),
+        ("negation", format!("x = {}1\n", "-".repeat(n))),
+        ("not", format!("x = {}true\n", "!".repeat(n))),
+        (
+            "parens",
+            format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n)),
+        ),
+        (
+            "blocks",
+            format!("{}{}\n", "a {\n".repeat(n), "}\n".repeat(n)),
+        ),
+    ];
+    for (name, src) in &cases {
+        let errs = o11yc_alloy::parse(src).expect_err(name);
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("more than 200 levels deep")),
+            "{name}: {errs:?}"
+        );
+        assert!(o11yc_alloy::format(src).is_err(), "{name}");
+    }
+}
+
+/// Just under the limit everything works, on a test thread's small stack.
+#[test]
+fn inputs_at_the_depth_limit_parse_print_and_check() {
+    let n = 190;
+    let cases = [
+        format!("x = 1{}\n", "+1".repeat(n)),
+        format!("x = {}1{}\n", "[".repeat(n), "]".repeat(n)),
+        format!("x = a{}\n", ".b".repeat(n)),
+        format!("x = {}1{}\n", "f(".repeat(n / 2), ")".repeat(n / 2)),
+        format!("x = {}1{}\n", "{a=".repeat(n / 2), "}".repeat(n / 2)),
+        format!("x = {}1{}\n", "(".repeat(n / 2), ")".repeat(n / 2)),
+        format!("x = {}1\n", "-".repeat(n)),
+        format!("{}{}\n", "a {\n".repeat(n), "}\n".repeat(n)),
+    ];
+    for src in &cases {
+        let file = o11yc_alloy::parse(src).unwrap_or_else(|e| panic!("{e:?}"));
+        let printed = o11yc_alloy::print(&file);
+        let _ = o11yc_alloy::check(&file);
+        assert_eq!(o11yc_alloy::parse(&printed).unwrap(), file);
+    }
+}

@@ -11,7 +11,11 @@ use super::quote::is_identifier;
 use crate::diag::Diagnostic;
 
 /// Deepest nesting of expressions or blocks accepted before giving up.
-const MAX_DEPTH: usize = 200;
+///
+/// Every node of a parsed tree is at most this deep (a chain such as
+/// `1+1+...` or `a.b.b...` counts one level per operator), so the printer,
+/// the checker and `Drop`, which all recurse, are safe on any parsed input.
+pub const MAX_DEPTH: usize = 200;
 
 /// Parses a whole file. On failure returns every error found, in source order.
 pub fn parse_file(src: &str) -> Result<File, Vec<Diagnostic>> {
@@ -164,7 +168,7 @@ impl Parser<'_> {
     fn parse_body(&mut self, until: TokenKind) -> Vec<Stmt> {
         let mut body = Vec::new();
         if self.depth > MAX_DEPTH {
-            self.error("blocks nested too deeply");
+            self.error(format!("blocks nested more than {MAX_DEPTH} levels deep"));
             self.consume_statement();
             return body;
         }
@@ -322,6 +326,15 @@ impl Parser<'_> {
     }
 
     fn parse_binop(&mut self, min_prec: u8) -> Expr {
+        let outer = self.depth;
+        let lhs = self.parse_binop_chain(min_prec);
+        self.depth = outer;
+        lhs
+    }
+
+    /// The loop of [`Self::parse_binop`]: each operator wraps the tree built
+    /// so far, so it counts one level of depth.
+    fn parse_binop_chain(&mut self, min_prec: u8) -> Expr {
         let mut lhs = self.parse_pow();
         loop {
             let TokenKind::Op(op) = self.kind() else {
@@ -329,6 +342,10 @@ impl Parser<'_> {
             };
             let prec = op.precedence();
             if prec < min_prec || op == BinaryOp::Pow {
+                return lhs;
+            }
+            self.depth += 1;
+            if self.too_deep() {
                 return lhs;
             }
             let op_pos = self.pos();
@@ -371,10 +388,8 @@ impl Parser<'_> {
     /// Runs `f` one nesting level deeper, bailing out with an error when the
     /// input nests too deeply.
     fn nested(&mut self, f: fn(&mut Self) -> Expr) -> Expr {
-        if self.depth > MAX_DEPTH {
+        if self.too_deep() {
             let pos = self.pos();
-            self.error("expression nested too deeply");
-            self.consume_statement();
             return Expr {
                 kind: ExprKind::Null,
                 span: Span::new(pos, pos),
@@ -384,6 +399,19 @@ impl Parser<'_> {
         let e = f(self);
         self.depth -= 1;
         e
+    }
+
+    /// Reports and skips the rest of the statement when the current depth is
+    /// over the limit.
+    fn too_deep(&mut self) -> bool {
+        if self.depth <= MAX_DEPTH {
+            return false;
+        }
+        self.error(format!(
+            "expression nested more than {MAX_DEPTH} levels deep (operators, `.`, `[` and calls each count)"
+        ));
+        self.consume_statement();
+        true
     }
 
     fn parse_unary(&mut self) -> Expr {
@@ -405,8 +433,26 @@ impl Parser<'_> {
                 span,
             };
         }
+        let outer = self.depth;
+        let primary = self.parse_postfix();
+        self.depth = outer;
+        primary
+    }
+
+    /// A primary expression followed by `.name`, `[index]` and `(args)`;
+    /// each of them wraps the tree built so far and counts one level.
+    fn parse_postfix(&mut self) -> Expr {
         let mut primary = self.nested(Self::parse_primary);
         loop {
+            if matches!(
+                self.kind(),
+                TokenKind::Dot | TokenKind::LBrack | TokenKind::LParen
+            ) {
+                self.depth += 1;
+                if self.too_deep() {
+                    return primary;
+                }
+            }
             match self.kind() {
                 TokenKind::Dot => {
                     self.next();

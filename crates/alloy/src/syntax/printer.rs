@@ -152,7 +152,9 @@ impl<'a> Printer<'a> {
         self.last_tok = tok;
         let next = self.pos;
         self.flush(next.into_pos(), tok);
-        self.write_string(next, data, false);
+        // String literals are opaque to the tab writer, like comments: a tab,
+        // vertical tab or form feed inside one is text, not layout.
+        self.write_string(next, data, tok == Tok::String);
     }
 
     fn comment_before(&self, next: Pos) -> bool {
@@ -257,8 +259,11 @@ impl<'a> Printer<'a> {
         }
         let mut newlines = 0;
         let mut last_nl = 0;
+        // Only `\n` ends a line of the source: a form feed inside a comment
+        // or raw string is text (counting it made the printer think the
+        // comment already ended its line, joining the next line into it).
         for (i, b) in s.bytes().enumerate() {
-            if b == b'\n' || b == b'\x0c' {
+            if b == b'\n' {
                 newlines += 1;
                 last_nl = i;
             }
@@ -522,8 +527,10 @@ impl<'a> Printer<'a> {
                 self.walk_expr(rhs);
             }
             ExprKind::Paren(inner) => {
+                self.set_pos(e.span.start);
                 self.text("(", Tok::Other);
                 self.walk_expr(inner);
+                self.set_pos(e.span.end);
                 self.text(")", Tok::Other);
             }
         }
@@ -532,6 +539,12 @@ impl<'a> Printer<'a> {
     fn literal(&mut self, e: &Expr, text: &str, tok: Tok) {
         self.set_pos(e.span.start);
         self.text(text, tok);
+        // An escaped string is longer than its source; continue from the
+        // source offset so comments after it keep their place.
+        if e.span.end.is_known() {
+            self.pos.offset = e.span.end.offset + 1;
+            self.last.offset = self.pos.offset;
+        }
     }
 
     fn walk_array(&mut self, e: &Expr, items: &[Expr]) {
@@ -609,6 +622,7 @@ impl<'a> Printer<'a> {
 
     fn walk_call(&mut self, e: &Expr, func: &Expr, args: &[Expr], lparen: Pos) {
         self.walk_expr(func);
+        self.set_pos(lparen);
         self.text("(", Tok::Other);
         let mut prev = lparen;
         for (i, arg) in args.iter().enumerate() {
@@ -632,6 +646,7 @@ impl<'a> Printer<'a> {
             self.text(",", Tok::Other);
             self.ws(Ws::Formfeed);
         }
+        self.set_pos(e.span.end);
         self.text(")", Tok::Other);
     }
 }

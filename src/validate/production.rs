@@ -1,0 +1,131 @@
+//! With `environment: production`, settings that trade safety for
+//! convenience are errors unless the profile lists the risk under
+//! `acknowledge`.
+
+use super::locate::{Step, error_at};
+use crate::diag::Diagnostic;
+use crate::load::{Located, Node};
+use crate::model::{Alloy, Environment, Placement, Profile, ResourceName, Risk, Storage};
+
+/// The `acknowledge` entry for `risk`, for messages.
+fn name(risk: Risk) -> &'static str {
+    match risk {
+        Risk::InsecureObjectStorage => "insecureObjectStorage",
+        Risk::InsecureSkipVerify => "insecureSkipVerify",
+        Risk::MissingResourceLimits => "missingResourceLimits",
+    }
+}
+
+fn risk_error(
+    root: &Located<Node>,
+    path: &[Step],
+    risk: Risk,
+    message: String,
+    fix: &str,
+) -> Diagnostic {
+    error_at(root, path, message)
+        .note("`environment: production` refuses this unless it is acknowledged")
+        .help(format!(
+            "{fix}, or accept the risk with `acknowledge: [{}]`",
+            name(risk)
+        ))
+}
+
+pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    if profile.environment != Environment::Production {
+        return;
+    }
+    let open = |risk| !profile.acknowledge.contains(&risk);
+    for c in profile.enabled_components() {
+        let key = c.key();
+        if open(Risk::InsecureObjectStorage)
+            && let Some(Storage::ObjectStore(store)) = c.storage()
+            && store.insecure
+        {
+            out.push(risk_error(
+                root,
+                &[
+                    Step::Key(key),
+                    Step::Key("storage"),
+                    Step::Key("objectStore"),
+                    Step::Key("insecure"),
+                ],
+                Risk::InsecureObjectStorage,
+                format!("{key} reaches its object store over plain HTTP in production"),
+                "serve the store over TLS and remove `insecure: true`",
+            ));
+        }
+        if open(Risk::MissingResourceLimits) {
+            missing_limits(c.placement(), &[Step::Key(key)], root, out);
+        }
+    }
+    let mut alloys: Vec<(Vec<Step>, &Alloy)> = Vec::new();
+    if let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) {
+        alloys.push((vec![Step::Key("alloy")], alloy));
+    }
+    if let Some(alloy) = profile.vcluster.as_ref().and_then(|v| v.alloy.as_ref()) {
+        alloys.push((vec![Step::Key("vcluster"), Step::Key("alloy")], alloy));
+        if open(Risk::MissingResourceLimits) {
+            missing_limits(
+                &alloy.placement,
+                &[Step::Key("vcluster"), Step::Key("alloy")],
+                root,
+                out,
+            );
+        }
+    }
+    if open(Risk::InsecureSkipVerify) {
+        for (base, alloy) in &alloys {
+            for (i, target) in alloy.metrics.targets.iter().enumerate() {
+                if !target.insecure_skip_verify {
+                    continue;
+                }
+                let mut path = base.clone();
+                path.extend([
+                    Step::Key("metrics"),
+                    Step::Key("targets"),
+                    Step::Index(i),
+                    Step::Key("insecureSkipVerify"),
+                ]);
+                out.push(risk_error(
+                    root,
+                    &path,
+                    Risk::InsecureSkipVerify,
+                    format!("scrape target `{}` skips TLS verification in production", target.name),
+                    "give the target a certificate Alloy can verify and remove `insecureSkipVerify`",
+                ));
+            }
+        }
+    }
+}
+
+fn missing_limits(
+    placement: &Placement,
+    base: &[Step],
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let has_memory = placement
+        .resources
+        .as_ref()
+        .is_some_and(|r| r.limits.contains_key(&ResourceName::Memory));
+    if has_memory {
+        return;
+    }
+    let mut path = base.to_vec();
+    path.extend([
+        Step::Key("placement"),
+        Step::Key("resources"),
+        Step::Key("limits"),
+    ]);
+    out.push(risk_error(
+        root,
+        &path,
+        Risk::MissingResourceLimits,
+        format!(
+            "`{}` has no memory limit in production",
+            super::dotted(base)
+        ),
+        "set `placement.resources.limits.memory`",
+    ));
+}
