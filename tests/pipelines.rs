@@ -172,3 +172,57 @@ fn traces_go_from_otlp_to_tempo() {
     assert!(config.contains("otelcol.receiver.otlp \"default\""));
     assert!(config.contains("endpoint = \"tempo.logging.svc.cluster.local:4317\""));
 }
+
+const ENRICH: &str = "    prometheus.enrich \"e\" {\n      targets = []\n      target_match_label = \"instance\"\n      forward_to = []\n    }\n";
+
+#[test]
+fn an_experimental_component_needs_the_stability_level_raised() {
+    assert_one(
+        &format!("alloy:\n  custom: |\n{ENRICH}"),
+        &[
+            "p.yaml:11:3",
+            "prometheus.enrich is experimental",
+            "--stability.level=experimental",
+            "alloy.stabilityLevel: experimental",
+        ],
+    );
+    // public-preview is not low enough either.
+    assert_one(
+        &format!("alloy:\n  stabilityLevel: public-preview\n  custom: |\n{ENRICH}"),
+        &["prometheus.enrich is experimental"],
+    );
+}
+
+#[test]
+fn a_raised_stability_level_is_checked_and_deployed() {
+    let files = compile(&format!(
+        "alloy:\n  stabilityLevel: experimental\n  custom: |\n{ENRICH}"
+    ))
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "values/alloy.yaml")
+        .expect("values/alloy.yaml")
+        .1;
+    assert!(
+        values.contains("\n  stabilityLevel: experimental\n"),
+        "the chart must run Alloy with the level that was checked:\n{values}"
+    );
+    // At the default level the value is left to the chart's default.
+    let default = compile("alloy: {}\n").unwrap();
+    let values = &default
+        .iter()
+        .find(|(p, _)| p == "values/alloy.yaml")
+        .unwrap()
+        .1;
+    assert!(!values.contains("stabilityLevel"), "{values}");
+}
+
+#[test]
+fn an_unknown_stability_level_is_rejected() {
+    let found = compile("alloy:\n  stabilityLevel: beta\n").expect_err("rejected");
+    assert!(
+        found[0].contains("p.yaml:11:19") && found[0].contains("generally-available"),
+        "{found:#?}"
+    );
+}

@@ -204,7 +204,11 @@ fn check_alloy(
             return;
         }
     };
-    for d in o11yc_alloy::check(&file) {
+    let options = o11yc_alloy::check::Options {
+        stability: alloy.stability_level.to_alloy(),
+        community_components: false,
+    };
+    for d in o11yc_alloy::check_with(&file, options) {
         if d.is_error() {
             out.push(snippet_error(root, &custom_path, &d, "of the pipeline").note(
                 "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
