@@ -27,6 +27,7 @@
 //! `foreach` templates are checked with the components around them in scope;
 //! components of `import.*` modules are accepted unchecked.
 
+pub mod labels;
 pub mod registry;
 pub mod suggest;
 
