@@ -226,3 +226,60 @@ fn an_unknown_stability_level_is_rejected() {
         "{found:#?}"
     );
 }
+
+/// A `custom` snippet whose streams carry `l0`..`l{n-1}` plus `cluster`.
+fn many_labels(n: usize) -> String {
+    let labels: String = (0..n)
+        .map(|i| format!("          l{i} = \"v\",\n"))
+        .collect();
+    format!(
+        "alloy:\n  custom: |\n    loki.source.api \"apps\" {{\n      http {{ listen_port = 3500 }}\n      forward_to = [loki.process.many.receiver]\n    }}\n    loki.process \"many\" {{\n      stage.static_labels {{\n        values = {{\n{labels}        }}\n      }}\n      forward_to = [loki.write.default.receiver]\n    }}\n"
+    )
+}
+
+#[test]
+fn a_stream_with_more_labels_than_loki_accepts_is_refused_at_the_custom_key() {
+    // 15 labels with `cluster`: accepted.
+    compile(&many_labels(14)).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_one(
+        &many_labels(15),
+        &[
+            "p.yaml:11:3: error: Alloy: log streams from loki.source.api.apps to loki.write.default can carry 16 labels",
+            "more than Loki's max_label_names_per_series (15) accepts",
+            "Loki accepts at most 15 label names per stream",
+        ],
+    );
+}
+
+#[test]
+fn loki_is_deployed_with_the_limit_the_pipelines_are_checked_against() {
+    let files = compile("alloy: {}\n").unwrap();
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "values/loki.yaml")
+        .unwrap()
+        .1;
+    assert!(
+        values.contains("    max_label_names_per_series: 15\n"),
+        "{values}"
+    );
+}
+
+#[test]
+fn unbounded_label_values_are_warned_at_the_key_that_adds_them() {
+    // A dangling reference makes the profile fail, so its warnings are returned too.
+    let found = compile(
+        "alloy:\n  logs:\n    pods:\n      via: files\n      podLabel: true\n  custom: |\n    loki.source.api \"x\" {\n      http { listen_port = 3500 }\n      forward_to = [loki.write.nope.receiver]\n    }\n",
+    )
+    .expect_err("rejected");
+    let warnings: Vec<&String> = found.iter().filter(|d| d.contains(": warning: ")).collect();
+    assert_eq!(warnings.len(), 2, "{found:#?}");
+    assert!(
+        warnings[0].starts_with("p.yaml:14:7: warning: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values (pod names)"),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].starts_with("p.yaml:13:7: warning: Alloy: label \"filename\" added by loki.source.file.pod_logs takes unbounded values (file paths)"),
+        "{warnings:#?}"
+    );
+}

@@ -4,6 +4,7 @@
 mod alerts;
 mod capacity;
 mod dashboards;
+mod label_budget;
 mod locate;
 mod monitors;
 mod names;

@@ -2,6 +2,7 @@
 //! they read from, `custom` snippets must parse, and every generated pipeline
 //! must pass the Alloy checker.
 
+use super::label_budget;
 use super::locate::{Step, error_at};
 use crate::compile::Stack;
 use crate::compile::pipeline::{self, Side, run_labels};
@@ -214,6 +215,9 @@ fn check_alloy(
                 "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
             ));
         }
+    }
+    if let Some(loki) = stack.loki() {
+        label_budget::check(profile, loki, base, &text, &file, root, out);
     }
 }
 
