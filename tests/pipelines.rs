@@ -283,3 +283,55 @@ fn unbounded_label_values_are_warned_at_the_key_that_adds_them() {
         "{warnings:#?}"
     );
 }
+
+#[test]
+fn too_many_run_labels_are_refused_at_the_namespace_format() {
+    // 9 pod-log labels + 7 placeholders = 16.
+    let found = compile(
+        "alloy:\n  logs:\n    pods:\n      vclusterNamespacesOnly: true\n    events:\n      enabled: false\nvcluster:\n  namespaceFormat: t-{a}-{b}-{c}-{d}-{e}-{f}-{g}\n",
+    )
+    .expect_err("rejected");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:17:3: error: Alloy: log streams from loki.source.kubernetes.pod_logs to loki.write.default can carry 16 labels"),
+        "{found:#?}"
+    );
+    compile(
+        "alloy:\n  logs:\n    pods:\n      vclusterNamespacesOnly: true\n    events:\n      enabled: false\nvcluster:\n  namespaceFormat: t-{a}-{b}-{c}-{d}-{e}-{f}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+}
+
+/// The chart value o11yc sets for `alloy.stabilityLevel` exists in the pinned chart.
+#[test]
+fn the_alloy_chart_has_a_stability_level_value() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/conformance/chart-values/alloy-1.11.1.values.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is required: {e}", path.display()));
+    let values: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(
+        values["alloy"]["stabilityLevel"],
+        serde_json::json!("generally-available")
+    );
+}
+
+/// The profile check uses the registry generated from Alloy's schema: an
+/// attribute the old hand-written registry accepted is refused.
+#[test]
+fn custom_snippets_are_checked_against_alloys_schema() {
+    assert_one(
+        "alloy:\n  custom: |\n    loki.write \"extra\" {\n      endpoint {\n        url = \"http://other\"\n        basic_auth {\n          username_file = \"/u\"\n        }\n      }\n    }\n",
+        &[
+            "p.yaml:11:3",
+            "unknown attribute \"username_file\" in basic_auth block of endpoint block of loki.write \"extra\"",
+        ],
+    );
+    assert_one(
+        "alloy:\n  custom: |\n    loki.process \"extra\" {\n      stage.jsonn { }\n      forward_to = [loki.write.default.receiver]\n    }\n",
+        &[
+            "unknown block \"stage.jsonn\"",
+            "did you mean \"stage.json\"?",
+        ],
+    );
+}
