@@ -601,6 +601,11 @@ fn label_rules() {
         "block \"logging\" does not take a label",
     );
     assert_one_error("declare {\n}\n", 1, "block \"declare\" needs a label");
+    assert_one_error(
+        "declare \"c\" {\n  argument {\n  }\n}\n",
+        2,
+        "block \"argument\" needs a label",
+    );
 }
 
 #[test]

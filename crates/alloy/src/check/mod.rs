@@ -133,7 +133,7 @@ enum Kind<'a> {
     Registered(&'static ComponentSpec),
     /// A component defined by `declare` (the declare block).
     Custom(&'a Block),
-    /// `argument "x"` inside a declare body.
+    /// `argument "x"` of a declare body or module.
     Argument,
     /// A component of an `import.*` module: not checked.
     Imported,
@@ -191,9 +191,8 @@ fn stability_error(p: Pos, what: &str, level: Stability) -> Diagnostic {
     ))
 }
 
-/// Top-level blocks that are neither components nor configuration with a
-/// body of their own: handled by the scope.
-const STRUCTURAL: &[&str] = &["declare", "export", "argument", "foreach"];
+/// Configuration blocks that take a label (besides `import.*`).
+const LABELLED_CONFIG: &[&str] = &["declare", "export", "argument", "foreach"];
 
 impl<'a> Scope<'a> {
     fn new(
@@ -254,7 +253,10 @@ impl<'a> Scope<'a> {
                 }
             }
             let Some(label) = b.label.clone() else {
-                diags.push(self.unlabelled(b, &name));
+                // An unlabelled `argument` is reported by `config_block`.
+                if name != "argument" {
+                    diags.push(self.unlabelled(b, &name));
+                }
                 continue;
             };
             let kind = if name == "argument" {
@@ -311,7 +313,7 @@ impl<'a> Scope<'a> {
         diags: &mut Vec<Diagnostic>,
     ) {
         let name = spec.name;
-        let needs_label = STRUCTURAL.contains(&name) || name.starts_with("import.");
+        let needs_label = LABELLED_CONFIG.contains(&name) || name.starts_with("import.");
         match (&b.label, needs_label) {
             (None, true) => diags.push(
                 error(b.span.start, format!("block \"{name}\" needs a label"))
