@@ -1,5 +1,5 @@
 //! Static checker for one Alloy file (one pipeline), against the registry of
-//! everything Alloy v1.18.1 links in ([`registry`], generated from Alloy's
+//! everything Alloy v1.18.1 links in ([`registry`](mod@registry), generated from Alloy's
 //! own schema).
 //!
 //! It checks what Alloy's loader checks, each finding a located
