@@ -270,3 +270,49 @@ loki.write "w" {
         ]
     );
 }
+
+/// Bad input never panics: every truncation of a pipeline that still parses,
+/// and a forwarding cycle, are analysed without panicking.
+#[test]
+fn truncated_and_cyclic_pipelines_do_not_panic() {
+    let src = pipeline("");
+    for end in (0..src.len()).filter(|&i| src.is_char_boundary(i)) {
+        if let Ok(file) = parse(&src[..end]) {
+            let _ = budget(&file, 15);
+        }
+    }
+    let cyclic = "loki.source.api \"a\" {\n  http { listen_port = 1 }\n  forward_to = [loki.process.p.receiver]\n}\nloki.process \"p\" {\n  forward_to = [loki.relabel.r.receiver, loki.write.w.receiver]\n}\nloki.relabel \"r\" {\n  forward_to = [loki.process.p.receiver]\n}\nloki.write \"w\" {\n  endpoint { url = \"http://l\" }\n}\n";
+    let s = streams(&parse(cyclic).unwrap());
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].writer, "loki.write.w");
+}
+
+/// A lattice of fan-outs has exponentially many paths; the walk is capped.
+#[test]
+fn a_lattice_of_fan_outs_finishes() {
+    let layers = 40;
+    let mut src = String::from(
+        "loki.source.api \"a\" {\n  http { listen_port = 1 }\n  forward_to = [loki.relabel.l0a.receiver, loki.relabel.l0b.receiver]\n}\n",
+    );
+    for i in 0..layers {
+        let next = if i + 1 == layers {
+            "loki.write.w.receiver".to_string()
+        } else {
+            format!(
+                "loki.relabel.l{}a.receiver, loki.relabel.l{}b.receiver",
+                i + 1,
+                i + 1
+            )
+        };
+        for side in ["a", "b"] {
+            src.push_str(&format!(
+                "loki.relabel \"l{i}{side}\" {{\n  forward_to = [{next}]\n}}\n"
+            ));
+        }
+    }
+    src.push_str("loki.write \"w\" {\n  endpoint { url = \"http://l\" }\n}\n");
+    let started = std::time::Instant::now();
+    let s = streams(&parse(&src).unwrap());
+    assert_eq!(s.len(), 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

@@ -24,12 +24,16 @@
 //! The result is an upper bound: a rule is assumed to fire, and `labeldrop` /
 //! `labelkeep` remove only labels their regex names literally (`a|b|c`).
 //! `labelmap` rules add a number of labels no static analysis can bound;
-//! they are reported as [`LabelFinding::Unbounded`] with that reason.
+//! they are reported as [`LabelFinding::Unbounded`] with that reason. The
+//! walk follows every path and stops after visiting 200,000 components in one
+//! file (a lattice of fan-outs has exponentially many paths); past that, streams
+//! may be missed.
 //!
 //! Label *values* known to be unbounded (pod names and UIDs, container ids,
 //! trace ids, file paths; see Loki's label best practices) are reported as
 //! [`LabelFinding::Unbounded`] at the rule or stage that adds them.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diag::Diagnostic;
@@ -196,10 +200,16 @@ type Labels = BTreeMap<String, Origin>;
 struct Graph<'a> {
     order: Vec<(String, &'a Block)>,
     by_id: HashMap<String, &'a Block>,
+    /// Components left to visit: the walk follows every path, which a
+    /// lattice of fan-outs makes exponential.
+    steps: Cell<usize>,
 }
 
 /// Limits the walk on malformed (cyclic or very deep) pipelines.
 const MAX_DEPTH: usize = 64;
+
+/// Limits the number of components visited in all walks of one file.
+const MAX_STEPS: usize = 200_000;
 
 impl<'a> Graph<'a> {
     fn new(file: &'a File) -> Self {
@@ -212,7 +222,11 @@ impl<'a> Graph<'a> {
             })
             .collect();
         let by_id = order.iter().map(|(id, b)| (id.clone(), *b)).collect();
-        Graph { order, by_id }
+        Graph {
+            order,
+            by_id,
+            steps: Cell::new(MAX_STEPS),
+        }
     }
 
     /// The component a reference to one of its exports names.
@@ -335,6 +349,11 @@ impl<'a> Graph<'a> {
             let Some((id, target)) = self.target(e) else {
                 continue;
             };
+            let left = self.steps.get();
+            if left == 0 {
+                return;
+            }
+            self.steps.set(left - 1);
             if !visiting.insert(target as *const Block) {
                 continue;
             }
