@@ -335,3 +335,32 @@ fn custom_snippets_are_checked_against_alloys_schema() {
         ],
     );
 }
+
+#[test]
+fn the_vcluster_alloy_has_its_own_stability_level() {
+    let vcluster = |level: &str| {
+        format!(
+            "vcluster:\n  namespaceFormat: test-{{run_id}}\n  alloy:\n{level}    logs:\n      events: {{ enabled: false }}\n    custom: |\n{}",
+            ENRICH
+                .replace("\n    ", "\n      ")
+                .replacen("    ", "      ", 1)
+        )
+    };
+    let found = compile(&vcluster("")).expect_err("rejected");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:15:5: error: Alloy: prometheus.enrich is experimental"),
+        "{found:#?}"
+    );
+    let files = compile(&vcluster("    stabilityLevel: experimental\n"))
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "vcluster/alloy/values.yaml")
+        .expect("vcluster/alloy/values.yaml")
+        .1;
+    assert!(
+        values.contains("\n  stabilityLevel: experimental\n"),
+        "{values}"
+    );
+}
