@@ -88,6 +88,8 @@ for file in "${alloy_files[@]}"; do
 done
 check alloy-corpus "crates/alloy/tests/corpus.rs (../shared/conformance/alloy-corpus)" \
   cargo_test -p o11yc-alloy --test corpus
+check alloy-registry "crates/alloy/tests/registry_gen.rs (../shared/conformance/alloy-schema)" \
+  cargo_test -p o11yc-alloy --test registry_gen
 
 echo "==> mutation checks"
 if bash scripts/mutation.sh; then

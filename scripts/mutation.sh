@@ -137,6 +137,16 @@ else
   }
 fi
 mutation alloy-dangling-reference alloy-check "loki.write.missing.receiver" "$alloy_file" dangle
+# An attribute Alloy does not have (the old hand-written registry accepted it).
+username_file() {
+  printf '\nloki.write "o11yc_mutation" {\n  endpoint {\n    url = "http://loki"\n    basic_auth {\n      username_file = "/u"\n    }\n  }\n}\n' >>"$1"
+}
+mutation alloy-unknown-attribute alloy-check 'unknown attribute "username_file"' "$alloy_file" username_file
+# An experimental component at Alloy's default stability level.
+experimental() {
+  printf '\nprometheus.enrich "o11yc_mutation" {\n  targets            = []\n  target_match_label = "instance"\n  forward_to         = []\n}\n' >>"$1"
+}
+mutation alloy-experimental-component alloy-check "prometheus.enrich is experimental" "$alloy_file" experimental
 
 echo "==> (e) deployment invariants on the rendered releases (scripts/render.sh)"
 # Each mutation corrupts one rendered object (a dereferenced copy of render.sh's

@@ -345,3 +345,47 @@ fn every_generated_alloy_file_passes_alloy_check_and_fmt() {
     let (code, _, err) = run(o11yc().args(["alloy", "fmt", "--check"]).args(&files));
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn alloy_check_stability_level_and_community_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let enrich = dir.path().join("enrich.alloy");
+    std::fs::write(
+        &enrich,
+        "prometheus.enrich \"e\" {\n  targets            = []\n  target_match_label = \"instance\"\n  forward_to         = []\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(o11yc().args(["alloy", "check"]).arg(&enrich));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("enrich.alloy:1:1: error: prometheus.enrich is experimental")
+            && err.contains("--stability.level=experimental"),
+        "{err}"
+    );
+    let (code, _, err) = run(o11yc()
+        .args(["alloy", "check", "--stability-level", "public-preview"])
+        .arg(&enrich));
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(o11yc()
+        .args(["alloy", "check", "--stability-level", "experimental"])
+        .arg(&enrich));
+    assert_eq!((code, err.as_str()), (0, ""));
+
+    let community = dir.path().join("community.alloy");
+    std::fs::write(&community, "otelcol.exporter.googlecloud \"g\" {}\n").unwrap();
+    let (code, _, err) = run(o11yc().args(["alloy", "check"]).arg(&community));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--feature.community-components.enabled"),
+        "{err}"
+    );
+    let (code, _, err) = run(o11yc()
+        .args(["alloy", "check", "--community-components"])
+        .arg(&community));
+    assert_eq!((code, err.as_str()), (0, ""));
+
+    let (code, _, err) = run(o11yc()
+        .args(["alloy", "check", "--stability-level", "beta"])
+        .arg(&enrich));
+    assert_eq!(code, 2, "{err}");
+}

@@ -172,3 +172,195 @@ fn traces_go_from_otlp_to_tempo() {
     assert!(config.contains("otelcol.receiver.otlp \"default\""));
     assert!(config.contains("endpoint = \"tempo.logging.svc.cluster.local:4317\""));
 }
+
+const ENRICH: &str = "    prometheus.enrich \"e\" {\n      targets = []\n      target_match_label = \"instance\"\n      forward_to = []\n    }\n";
+
+#[test]
+fn an_experimental_component_needs_the_stability_level_raised() {
+    assert_one(
+        &format!("alloy:\n  custom: |\n{ENRICH}"),
+        &[
+            "p.yaml:11:3",
+            "prometheus.enrich is experimental",
+            "--stability.level=experimental",
+            "alloy.stabilityLevel: experimental",
+        ],
+    );
+    // public-preview is not low enough either.
+    assert_one(
+        &format!("alloy:\n  stabilityLevel: public-preview\n  custom: |\n{ENRICH}"),
+        &["prometheus.enrich is experimental"],
+    );
+}
+
+#[test]
+fn a_raised_stability_level_is_checked_and_deployed() {
+    let files = compile(&format!(
+        "alloy:\n  stabilityLevel: experimental\n  custom: |\n{ENRICH}"
+    ))
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "values/alloy.yaml")
+        .expect("values/alloy.yaml")
+        .1;
+    assert!(
+        values.contains("\n  stabilityLevel: experimental\n"),
+        "the chart must run Alloy with the level that was checked:\n{values}"
+    );
+    // At the default level the value is left to the chart's default.
+    let default = compile("alloy: {}\n").unwrap();
+    let values = &default
+        .iter()
+        .find(|(p, _)| p == "values/alloy.yaml")
+        .unwrap()
+        .1;
+    assert!(!values.contains("stabilityLevel"), "{values}");
+}
+
+#[test]
+fn an_unknown_stability_level_is_rejected() {
+    let found = compile("alloy:\n  stabilityLevel: beta\n").expect_err("rejected");
+    assert!(
+        found[0].contains("p.yaml:11:19") && found[0].contains("generally-available"),
+        "{found:#?}"
+    );
+}
+
+/// A `custom` snippet whose streams carry `l0`..`l{n-1}` plus `cluster`.
+fn many_labels(n: usize) -> String {
+    let labels: String = (0..n)
+        .map(|i| format!("          l{i} = \"v\",\n"))
+        .collect();
+    format!(
+        "alloy:\n  custom: |\n    loki.source.api \"apps\" {{\n      http {{ listen_port = 3500 }}\n      forward_to = [loki.process.many.receiver]\n    }}\n    loki.process \"many\" {{\n      stage.static_labels {{\n        values = {{\n{labels}        }}\n      }}\n      forward_to = [loki.write.default.receiver]\n    }}\n"
+    )
+}
+
+#[test]
+fn a_stream_with_more_labels_than_loki_accepts_is_refused_at_the_custom_key() {
+    // 15 labels with `cluster`: accepted.
+    compile(&many_labels(14)).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_one(
+        &many_labels(15),
+        &[
+            "p.yaml:11:3: error: Alloy: log streams from loki.source.api.apps to loki.write.default can carry 16 labels",
+            "more than Loki's max_label_names_per_series (15) accepts",
+            "Loki accepts at most 15 label names per stream",
+        ],
+    );
+}
+
+#[test]
+fn loki_is_deployed_with_the_limit_the_pipelines_are_checked_against() {
+    let files = compile("alloy: {}\n").unwrap();
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "values/loki.yaml")
+        .unwrap()
+        .1;
+    assert!(
+        values.contains("    max_label_names_per_series: 15\n"),
+        "{values}"
+    );
+}
+
+#[test]
+fn unbounded_label_values_are_warned_at_the_key_that_adds_them() {
+    // A dangling reference makes the profile fail, so its warnings are returned too.
+    let found = compile(
+        "alloy:\n  logs:\n    pods:\n      via: files\n      podLabel: true\n  custom: |\n    loki.source.api \"x\" {\n      http { listen_port = 3500 }\n      forward_to = [loki.write.nope.receiver]\n    }\n",
+    )
+    .expect_err("rejected");
+    let warnings: Vec<&String> = found.iter().filter(|d| d.contains(": warning: ")).collect();
+    assert_eq!(warnings.len(), 2, "{found:#?}");
+    assert!(
+        warnings[0].starts_with("p.yaml:14:7: warning: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values (pod names)"),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].starts_with("p.yaml:13:7: warning: Alloy: label \"filename\" added by loki.source.file.pod_logs takes unbounded values (file paths)"),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn too_many_run_labels_are_refused_at_the_namespace_format() {
+    // 9 pod-log labels + 7 placeholders = 16.
+    let found = compile(
+        "alloy:\n  logs:\n    pods:\n      vclusterNamespacesOnly: true\n    events:\n      enabled: false\nvcluster:\n  namespaceFormat: t-{a}-{b}-{c}-{d}-{e}-{f}-{g}\n",
+    )
+    .expect_err("rejected");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:17:3: error: Alloy: log streams from loki.source.kubernetes.pod_logs to loki.write.default can carry 16 labels"),
+        "{found:#?}"
+    );
+    compile(
+        "alloy:\n  logs:\n    pods:\n      vclusterNamespacesOnly: true\n    events:\n      enabled: false\nvcluster:\n  namespaceFormat: t-{a}-{b}-{c}-{d}-{e}-{f}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+}
+
+/// The chart value o11yc sets for `alloy.stabilityLevel` exists in the pinned chart.
+#[test]
+fn the_alloy_chart_has_a_stability_level_value() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/conformance/chart-values/alloy-1.11.1.values.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is required: {e}", path.display()));
+    let values: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert_eq!(
+        values["alloy"]["stabilityLevel"],
+        serde_json::json!("generally-available")
+    );
+}
+
+/// The profile check uses the registry generated from Alloy's schema: an
+/// attribute the old hand-written registry accepted is refused.
+#[test]
+fn custom_snippets_are_checked_against_alloys_schema() {
+    assert_one(
+        "alloy:\n  custom: |\n    loki.write \"extra\" {\n      endpoint {\n        url = \"http://other\"\n        basic_auth {\n          username_file = \"/u\"\n        }\n      }\n    }\n",
+        &[
+            "p.yaml:11:3",
+            "unknown attribute \"username_file\" in basic_auth block of endpoint block of loki.write \"extra\"",
+        ],
+    );
+    assert_one(
+        "alloy:\n  custom: |\n    loki.process \"extra\" {\n      stage.jsonn { }\n      forward_to = [loki.write.default.receiver]\n    }\n",
+        &[
+            "unknown block \"stage.jsonn\"",
+            "did you mean \"stage.json\"?",
+        ],
+    );
+}
+
+#[test]
+fn the_vcluster_alloy_has_its_own_stability_level() {
+    let vcluster = |level: &str| {
+        format!(
+            "vcluster:\n  namespaceFormat: test-{{run_id}}\n  alloy:\n{level}    logs:\n      events: {{ enabled: false }}\n    custom: |\n{}",
+            ENRICH
+                .replace("\n    ", "\n      ")
+                .replacen("    ", "      ", 1)
+        )
+    };
+    let found = compile(&vcluster("")).expect_err("rejected");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:15:5: error: Alloy: prometheus.enrich is experimental"),
+        "{found:#?}"
+    );
+    let files = compile(&vcluster("    stabilityLevel: experimental\n"))
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+    let values = &files
+        .iter()
+        .find(|(p, _)| p == "vcluster/alloy/values.yaml")
+        .expect("vcluster/alloy/values.yaml")
+        .1;
+    assert!(
+        values.contains("\n  stabilityLevel: experimental\n"),
+        "{values}"
+    );
+}

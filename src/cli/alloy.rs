@@ -90,8 +90,8 @@ pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
     code
 }
 
-/// Parses and statically checks files; exit 2 when any has an error.
-pub fn check(files: &[PathBuf]) -> i32 {
+/// Parses and statically checks files with `options`; exit 2 when any has an error.
+pub fn check(files: &[PathBuf], options: o11yc_alloy::check::Options) -> i32 {
     let mut code = EXIT_OK;
     for path in files {
         let text = match read(path) {
@@ -99,7 +99,7 @@ pub fn check(files: &[PathBuf]) -> i32 {
             Err(c) => return c,
         };
         let diags = match o11yc_alloy::parse(&text) {
-            Ok(file) => o11yc_alloy::check(&file),
+            Ok(file) => o11yc_alloy::check_with(&file, options),
             Err(diags) => diags,
         };
         print_diagnostics(path, &diags);

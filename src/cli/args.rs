@@ -64,10 +64,40 @@ pub enum AlloyCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Parse and statically check Alloy files (references, exports, types, cycles).
+    /// Parse and statically check Alloy files against Alloy v1.18.1: components,
+    /// blocks, attributes, labels, references, exports, types, cycles, functions.
     Check {
+        /// The lowest component stability level allowed, as Alloy's `--stability.level`.
+        #[arg(long, value_enum, default_value = "generally-available")]
+        stability_level: StabilityLevelArg,
+        /// Allow community components, as Alloy's `--feature.community-components.enabled`.
+        #[arg(long)]
+        community_components: bool,
         /// The files.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+/// Alloy's stability levels, as `o11yc alloy check --stability-level` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StabilityLevelArg {
+    /// Only generally-available components (Alloy's default).
+    GenerallyAvailable,
+    /// Public-preview components too.
+    PublicPreview,
+    /// Experimental components too.
+    Experimental,
+}
+
+impl StabilityLevelArg {
+    /// The Alloy checker's level.
+    pub fn to_alloy(self) -> o11yc_alloy::check::registry::Stability {
+        use o11yc_alloy::check::registry::Stability;
+        match self {
+            StabilityLevelArg::GenerallyAvailable => Stability::GenerallyAvailable,
+            StabilityLevelArg::PublicPreview => Stability::PublicPreview,
+            StabilityLevelArg::Experimental => Stability::Experimental,
+        }
+    }
 }

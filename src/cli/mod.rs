@@ -35,7 +35,17 @@ pub fn run() -> i32 {
         Command::Diff(sel) => commands::diff(&sel),
         Command::Graph(sel) => commands::graph(&sel),
         Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),
-        Command::Alloy(AlloyCommand::Check { files }) => alloy::check(&files),
+        Command::Alloy(AlloyCommand::Check {
+            stability_level,
+            community_components,
+            files,
+        }) => alloy::check(
+            &files,
+            o11yc_alloy::check::Options {
+                stability: stability_level.to_alloy(),
+                community_components,
+            },
+        ),
         Command::Schema { out } => commands::schema(out.as_deref()),
     }
 }

@@ -41,9 +41,41 @@ pub struct Alloy {
     /// (`loki.write.default.receiver`, `prometheus.remote_write.default.receiver`).
     #[serde(default)]
     pub custom: Option<String>,
+    /// The lowest stability level of Alloy components the pipeline may use
+    /// (Alloy's `--stability.level`): `generally-available` (default),
+    /// `public-preview` or `experimental`. It raises the level the pipeline is
+    /// checked at *and* sets the Alloy chart's `alloy.stabilityLevel`, so the
+    /// deployed Alloy accepts what was checked.
+    #[serde(default)]
+    pub stability_level: StabilityLevel,
     /// Scheduling and resources.
     #[serde(default)]
     pub placement: Placement,
+}
+
+/// Alloy's stability levels (`--stability.level`), highest first.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum StabilityLevel {
+    /// Only generally-available components (Alloy's default).
+    #[default]
+    GenerallyAvailable,
+    /// Public-preview components too.
+    PublicPreview,
+    /// Experimental components too.
+    Experimental,
+}
+
+impl StabilityLevel {
+    /// The Alloy checker's level.
+    pub fn to_alloy(self) -> o11yc_alloy::check::registry::Stability {
+        use o11yc_alloy::check::registry::Stability;
+        match self {
+            StabilityLevel::GenerallyAvailable => Stability::GenerallyAvailable,
+            StabilityLevel::PublicPreview => Stability::PublicPreview,
+            StabilityLevel::Experimental => Stability::Experimental,
+        }
+    }
 }
 
 /// The workload kind Alloy runs as.

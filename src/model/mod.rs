@@ -22,7 +22,7 @@ pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
 pub use alerts::{Alerts, CustomGroup, CustomRule, GroupOverride, RuleOverride};
 pub use alloy::{
     Alloy, AlloyController, AuditLogs, AuditWebhook, EventLogs, Gpu, JournalLogs, Logs, Metrics,
-    PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, Traces,
+    PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, StabilityLevel, Traces,
 };
 pub use component::Component;
 pub use components::{

@@ -2,6 +2,7 @@
 //! they read from, `custom` snippets must parse, and every generated pipeline
 //! must pass the Alloy checker.
 
+use super::label_budget;
 use super::locate::{Step, error_at};
 use crate::compile::Stack;
 use crate::compile::pipeline::{self, Side, run_labels};
@@ -204,12 +205,19 @@ fn check_alloy(
             return;
         }
     };
-    for d in o11yc_alloy::check(&file) {
+    let options = o11yc_alloy::check::Options {
+        stability: alloy.stability_level.to_alloy(),
+        community_components: false,
+    };
+    for d in o11yc_alloy::check_with(&file, options) {
         if d.is_error() {
             out.push(snippet_error(root, &custom_path, &d, "of the pipeline").note(
                 "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
             ));
         }
+    }
+    if let Some(loki) = stack.loki() {
+        label_budget::check(profile, loki, base, &text, &file, root, out);
     }
 }
 

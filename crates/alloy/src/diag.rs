@@ -7,7 +7,7 @@ use std::fmt;
 pub enum Severity {
     /// The file is invalid (parse error) or would be rejected by Alloy.
     Error,
-    /// Suspicious but accepted (for example an unknown component).
+    /// Suspicious but accepted (for example a label with unbounded values).
     Warning,
 }
 

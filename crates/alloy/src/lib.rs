@@ -1,6 +1,8 @@
 //! The Grafana Alloy configuration language: syntax tree with a builder API,
-//! a parser, a printer that matches `alloy fmt`, and a static checker for the
-//! components o11yc emits.
+//! a parser, a printer that matches `alloy fmt`, and a static checker that
+//! knows every component, block, attribute and function of Alloy v1.18.1
+//! (its registry is generated from Alloy's own schema; see
+//! [`check::registry`] for how to move to a new Alloy version).
 //!
 //! ```
 //! let file = o11yc_alloy::parse("loki.write \"default\" {\n  endpoint { url = \"http://loki\" }\n}\n").unwrap();
@@ -99,8 +101,16 @@ pub fn print(file: &File) -> String {
     syntax::printer::print_file(file)
 }
 
-/// Statically checks a file: references, duplicates, cycles, arguments and
-/// signal types. See [`check`](mod@check) for details.
+/// Statically checks a file at Alloy's default stability level
+/// (generally-available): components, blocks, attributes, labels, references,
+/// duplicates, cycles, signal types and functions, against the registry of
+/// Alloy v1.18.1. See [`check`](mod@check) for details.
 pub fn check(file: &File) -> Vec<Diagnostic> {
     check::check_file(file)
+}
+
+/// [`check()`] with explicit options (Alloy's `--stability.level` and
+/// `--feature.community-components.enabled`).
+pub fn check_with(file: &File, options: check::Options) -> Vec<Diagnostic> {
+    check::check_file_with(file, options)
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::compile::document::to_value;
 use crate::compile::pipeline::HostAccess;
 use crate::compile::placement::PodPlacement;
-use crate::model::{Alloy, AlloyController, Resources};
+use crate::model::{Alloy, AlloyController, Resources, StabilityLevel};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -45,6 +45,9 @@ struct AlloySettings {
     mounts: Mounts,
     #[serde(skip_serializing_if = "Option::is_none")]
     resources: Option<Resources>,
+    /// Alloy's `--stability.level`; written only when raised above the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stability_level: Option<&'static str>,
 }
 
 /// The chart reads the pipeline from a ConfigMap o11yc writes itself: the chart
@@ -218,6 +221,8 @@ pub fn values(alloy: &Alloy, config_map: &str, host: &HostAccess) -> Value {
                 extra: mounts,
             },
             resources: placement.resources,
+            stability_level: (alloy.stability_level != StabilityLevel::GenerallyAvailable)
+                .then(|| alloy.stability_level.to_alloy().as_str()),
         },
         controller: Controller {
             kind: match alloy.controller {

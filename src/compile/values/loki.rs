@@ -107,6 +107,26 @@ struct IndexPeriod {
 #[derive(Serialize)]
 struct LimitsConfig {
     retention_period: String,
+    max_label_names_per_series: usize,
+}
+
+/// Loki's own default of `limits_config.max_label_names_per_series`, written
+/// explicitly so the limit the Alloy pipelines are checked against is the one
+/// the deployed Loki applies.
+const MAX_LABEL_NAMES_PER_SERIES: usize = 15;
+
+/// The `limits_config` o11yc generates for `loki`.
+fn limits(loki: &Loki) -> LimitsConfig {
+    LimitsConfig {
+        retention_period: loki.retention.prometheus(),
+        max_label_names_per_series: MAX_LABEL_NAMES_PER_SERIES,
+    }
+}
+
+/// The most label names a stream may carry in the Loki o11yc generates
+/// (`limits_config.max_label_names_per_series`); the Alloy label budget.
+pub fn max_label_names_per_series(loki: &Loki) -> usize {
+    limits(loki).max_label_names_per_series
 }
 
 #[derive(Serialize)]
@@ -238,9 +258,7 @@ pub fn values(loki: &Loki) -> Value {
                     },
                 }],
             },
-            limits_config: LimitsConfig {
-                retention_period: loki.retention.prometheus(),
-            },
+            limits_config: limits(loki),
             compactor: Compactor {
                 retention_enabled: true,
                 delete_request_store: store,

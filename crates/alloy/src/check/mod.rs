@@ -1,57 +1,78 @@
-//! Static checker for one Alloy file (one pipeline).
+//! Static checker for one Alloy file (one pipeline), against the registry of
+//! everything Alloy v1.18.1 links in ([`registry`](mod@registry), generated from Alloy's
+//! own schema).
 //!
-//! Checks, each producing a located [`Diagnostic`] with a hint where one
-//! helps:
+//! It checks what Alloy's loader checks, each finding a located
+//! [`Diagnostic`] with a hint where one helps:
+//! - unknown components, blocks and attributes (with "did you mean"),
+//!   missing required attributes and blocks, a block written as an attribute
+//!   and the reverse, a non-repeatable block given twice;
+//! - label rules: components, `declare`, `import.*`, `foreach`, `argument`
+//!   and `export` take a label, other blocks only where Alloy's schema says so;
+//! - no two components share a name and label, configuration blocks appear once;
 //! - every component reference (`loki.write.default.receiver`) names a
-//!   declared component and an export that component has;
-//! - no two components share a name and label;
-//! - no reference cycles between components;
-//! - required arguments and blocks are present, unknown arguments and blocks
-//!   of registered components are rejected, literal values have the right
-//!   type;
-//! - signal types match: logs receivers only in logs inputs, metrics
-//!   receivers only in metrics inputs, and otelcol consumers only in `output`
-//!   lists whose signal they accept;
-//! - unknown components get a warning (their references are accepted).
+//!   declared component and an export that component has; no reference
+//!   cycles;
+//! - literal values have the attribute's kind, and receivers match: logs
+//!   receivers only in logs inputs, metrics receivers only in metrics inputs,
+//!   otelcol consumers only in `output` lists whose signal they accept;
+//! - standard-library functions exist;
+//! - stability: a component, configuration block or function below the
+//!   level of [`Options::stability`] is an error naming it, its level and
+//!   Alloy's flag, and so is a community component without
+//!   [`Options::community_components`].
 //!
-//! Components defined with `declare` are checked as custom components (their
-//! `argument` and `export` blocks give the allowed arguments and exports) and
-//! each `declare` body is checked as its own scope.
+//! `declare` bodies are checked as their own scope (their `argument` and
+//! `export` blocks give the custom component's arguments and exports);
+//! `foreach` templates are checked with the components around them in scope;
+//! components of `import.*` modules are accepted unchecked.
 
+pub mod labels;
 pub mod registry;
 pub mod suggest;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::diag::Diagnostic;
 use crate::syntax::ast::*;
-use registry::{BlockSpec, ComponentSpec, Ty};
+use registry::{Body, ComponentSpec, ConfigBlockSpec, Stability, Ty, registry};
 
-/// Checks `file`; returns errors and warnings in source order.
+/// Checks `file` at Alloy's default level (generally-available, no community
+/// components); returns errors and warnings in source order.
 pub fn check_file(file: &File) -> Vec<Diagnostic> {
+    check_file_with(file, Options::default())
+}
+
+/// Checks `file` with `options`; returns errors and warnings in source order.
+pub fn check_file_with(file: &File, options: Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let customs = HashMap::new();
-    let scope = Scope::new(&file.body, &customs, false, &mut diags);
+    let scope = Scope::new(&file.body, &customs, options, &mut diags);
     scope.check(&mut diags);
     diags.sort_by_key(|d| (d.line, d.col));
     diags
+}
+
+/// A scope over `file` for graph queries (diagnostics dropped; `check_file`
+/// reports them).
+fn query_scope(file: &File) -> Scope<'_> {
+    let mut ignored = Vec::new();
+    let options = Options {
+        stability: Stability::Experimental,
+        community_components: true,
+    };
+    Scope::new(&file.body, &HashMap::new(), options, &mut ignored)
 }
 
 /// Edges `(from, to)` between the top-level components of `file`: `from`
 /// references an export of `to`. Component ids are `name.label`, e.g.
 /// `loki.write.default`. Edges are deduplicated and in source order.
 pub fn graph(file: &File) -> Vec<(String, String)> {
-    // Diagnostics are not wanted here; `check_file` reports them.
-    let mut ignored = Vec::new();
-    let customs = HashMap::new();
-    let scope = Scope::new(&file.body, &customs, false, &mut ignored);
+    let scope = query_scope(file);
     let mut out = Vec::new();
     for (from, tos) in scope.edges() {
         for to in tos {
-            let edge = (scope.decls[from].id.clone(), scope.decls[to].id.clone());
-            if !out.contains(&edge) {
-                out.push(edge);
-            }
+            out.push((scope.decls[from].id.clone(), scope.decls[to].id.clone()));
         }
     }
     out
@@ -59,7 +80,7 @@ pub fn graph(file: &File) -> Vec<(String, String)> {
 
 /// One reference between top-level components: `from` uses `export` of `to`
 /// (`loki.source.file.pods` uses `receiver` of `loki.process.pods`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reference {
     /// The referring component's id (`loki.source.file.pods`).
     pub from: String,
@@ -69,12 +90,12 @@ pub struct Reference {
     pub export: Option<String>,
 }
 
-/// Every reference between the top-level components of `file`, deduplicated,
-/// in source order. Unresolved references are left out (`check_file` reports them).
+/// Every reference between the top-level components of `file`, deduplicated
+/// (with a set: linear in the number of references), in source order.
+/// Unresolved references are left out (`check_file` reports them).
 pub fn references(file: &File) -> Vec<Reference> {
-    let mut ignored = Vec::new();
-    let customs = HashMap::new();
-    let scope = Scope::new(&file.body, &customs, false, &mut ignored);
+    let scope = query_scope(file);
+    let mut seen = HashSet::new();
     let mut out = Vec::new();
     for decl in &scope.decls {
         let mut refs = Vec::new();
@@ -90,7 +111,7 @@ pub fn references(file: &File) -> Vec<Reference> {
                 to: to.id.clone(),
                 export: parts.get(depth).map(|p| p.to_string()),
             };
-            if !out.contains(&reference) {
+            if seen.insert(reference.clone()) {
                 out.push(reference);
             }
         }
@@ -98,15 +119,24 @@ pub fn references(file: &File) -> Vec<Reference> {
     out
 }
 
+/// What the checker allows, mirroring Alloy's command-line flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Alloy's `--stability.level` (default `generally-available`).
+    pub stability: Stability,
+    /// Alloy's `--feature.community-components.enabled`.
+    pub community_components: bool,
+}
+
 #[derive(Clone, Copy)]
 enum Kind<'a> {
     Registered(&'static ComponentSpec),
     /// A component defined by `declare` (the declare block).
     Custom(&'a Block),
-    /// `argument "x"` inside a declare body.
+    /// `argument "x"` of a declare body or module.
     Argument,
-    /// Not in the registry: accepted with a warning.
-    Unknown,
+    /// A component of an `import.*` module: not checked.
+    Imported,
 }
 
 struct Decl<'a> {
@@ -124,6 +154,11 @@ struct Scope<'a> {
     customs: HashMap<String, &'a Block>,
     /// Namespaces of `import.*` modules: blocks under them are accepted.
     modules: BTreeSet<String>,
+    /// `foreach` template bodies, whose components join this scope.
+    templates: Vec<&'a Block>,
+    /// First name segments of the declarations (custom and module components).
+    namespaces: HashSet<String>,
+    options: Options,
 }
 
 fn pos_of(p: Pos) -> (usize, usize) {
@@ -142,11 +177,28 @@ fn describe_block(b: &Block) -> String {
     }
 }
 
+/// The error for something below the allowed stability level.
+fn stability_error(p: Pos, what: &str, level: Stability) -> Diagnostic {
+    error(
+        p,
+        format!(
+            "{what} is {level}: Alloy refuses it unless run with --stability.level={level} (or lower)"
+        ),
+    )
+    .with_help(format!(
+        "raise the stability level to {level}: `o11yc alloy check --stability-level {level}`, \
+         in a profile `alloy.stabilityLevel: {level}` (which also sets the Alloy chart's `alloy.stabilityLevel`)"
+    ))
+}
+
+/// Configuration blocks that take a label (besides `import.*`).
+const LABELLED_CONFIG: &[&str] = &["declare", "export", "argument", "foreach"];
+
 impl<'a> Scope<'a> {
     fn new(
         body: &'a [Stmt],
         parent_customs: &HashMap<String, &'a Block>,
-        in_declare: bool,
+        options: Options,
         diags: &mut Vec<Diagnostic>,
     ) -> Self {
         let mut customs = parent_customs.clone();
@@ -170,56 +222,62 @@ impl<'a> Scope<'a> {
             by_id: HashMap::new(),
             customs,
             modules,
+            templates: Vec::new(),
+            namespaces: HashSet::new(),
+            options,
         };
+        scope.declare_all(body, diags);
+        scope
+    }
+
+    /// Registers the components of `body` (and of `foreach` templates in it).
+    fn declare_all(&mut self, body: &'a [Stmt], diags: &mut Vec<Diagnostic>) {
+        let mut seen_config: HashMap<String, Pos> = HashMap::new();
         for s in body {
             let Stmt::Block(b) = s else { continue };
             let name = b.full_name();
-            if name == "declare" || name == "export" || name.starts_with("import.") {
-                continue;
+            if let Some(spec) = registry().config_block(&name) {
+                self.config_block(b, spec, &mut seen_config, diags);
+                if name == "foreach"
+                    && let Some(template) = b.body.iter().find_map(|s| match s {
+                        Stmt::Block(t) if t.full_name() == "template" => Some(t),
+                        _ => None,
+                    })
+                {
+                    self.templates.push(template);
+                    self.declare_all(&template.body, diags);
+                }
+                // Arguments are referenced like components (`argument.x.value`).
+                if name != "argument" {
+                    continue;
+                }
             }
             let Some(label) = b.label.clone() else {
-                if registry::lookup(&name).is_some() {
-                    diags.push(
-                        error(b.span.start, format!("component \"{name}\" needs a label"))
-                            .with_help(format!("write `{name} \"default\" {{ ... }}`")),
-                    );
-                } else if !registry::CONFIG_BLOCKS.contains(&name.as_str()) {
-                    let (l, c) = pos_of(b.span.start);
-                    diags.push(Diagnostic::warning(
-                        l,
-                        c,
-                        format!("unknown block \"{name}\"; it is not checked"),
-                    ));
+                // An unlabelled `argument` is reported by `config_block`.
+                if name != "argument" {
+                    diags.push(self.unlabelled(b, &name));
                 }
                 continue;
             };
-            let kind = if name == "argument" && in_declare {
+            let kind = if name == "argument" {
                 Kind::Argument
             } else if let Some(spec) = registry::lookup(&name) {
+                if let Some(d) = self.availability(b, spec) {
+                    diags.push(d);
+                }
                 Kind::Registered(spec)
-            } else if let Some(decl) = scope.customs.get(&name) {
+            } else if let Some(decl) = self.customs.get(&name) {
                 Kind::Custom(decl)
             } else {
                 let module = name.split('.').next().unwrap_or_default();
-                if !scope.modules.contains(module) {
-                    let (l, c) = pos_of(b.span.start);
-                    let mut d = Diagnostic::warning(
-                        l,
-                        c,
-                        format!("unknown component \"{name}\"; its arguments are not checked"),
-                    );
-                    if let Some(h) =
-                        suggest::did_you_mean(&name, registry::COMPONENTS.iter().map(|c| c.name))
-                    {
-                        d = d.with_help(h);
-                    }
-                    diags.push(d);
+                if !self.modules.contains(module) {
+                    diags.push(unknown_component(b, &name));
                 }
-                Kind::Unknown
+                Kind::Imported
             };
             let id = format!("{name}.{label}");
-            if let Some(&first) = scope.by_id.get(&id) {
-                let f: &Decl = &scope.decls[first];
+            if let Some(&first) = self.by_id.get(&id) {
+                let f: &Decl = &self.decls[first];
                 diags.push(
                     error(
                         b.span.start,
@@ -232,8 +290,11 @@ impl<'a> Scope<'a> {
                 );
                 continue;
             }
-            scope.by_id.insert(id.clone(), scope.decls.len());
-            scope.decls.push(Decl {
+            self.by_id.insert(id.clone(), self.decls.len());
+            if let Some(first) = name.split('.').next() {
+                self.namespaces.insert(first.to_string());
+            }
+            self.decls.push(Decl {
                 block: b,
                 id,
                 name,
@@ -241,7 +302,76 @@ impl<'a> Scope<'a> {
                 kind,
             });
         }
-        scope
+    }
+
+    /// Label, duplicate and stability rules of a configuration block.
+    fn config_block(
+        &self,
+        b: &Block,
+        spec: &ConfigBlockSpec,
+        seen: &mut HashMap<String, Pos>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let name = spec.name;
+        let needs_label = LABELLED_CONFIG.contains(&name) || name.starts_with("import.");
+        match (&b.label, needs_label) {
+            (None, true) => diags.push(
+                error(b.span.start, format!("block \"{name}\" needs a label"))
+                    .with_help(format!("write `{name} \"name\" {{ ... }}`")),
+            ),
+            (Some(_), false) => diags.push(
+                error(
+                    b.label_pos,
+                    format!("block \"{name}\" does not take a label"),
+                )
+                .with_help(format!("write `{name} {{ ... }}`")),
+            ),
+            (None, false) => {
+                if let Some(first) = seen.insert(name.to_string(), b.span.start) {
+                    diags.push(
+                        error(b.span.start, format!("block \"{name}\" is given twice"))
+                            .with_help(format!("first given at {first}; merge the two")),
+                    );
+                }
+            }
+            (Some(_), true) => {}
+        }
+        if spec.stability < self.options.stability {
+            diags.push(stability_error(
+                b.span.start,
+                &format!("block \"{name}\""),
+                spec.stability,
+            ));
+        }
+    }
+
+    /// The error for a top-level block without a label.
+    fn unlabelled(&self, b: &Block, name: &str) -> Diagnostic {
+        if registry::lookup(name).is_some() || self.customs.contains_key(name) {
+            error(b.span.start, format!("component \"{name}\" needs a label"))
+                .with_help(format!("write `{name} \"default\" {{ ... }}`"))
+        } else {
+            unknown_component(b, name)
+        }
+    }
+
+    /// Stability and community errors for using `spec`.
+    fn availability(&self, b: &Block, spec: &ComponentSpec) -> Option<Diagnostic> {
+        if spec.community {
+            return (!self.options.community_components).then(|| {
+                error(
+                    b.span.start,
+                    format!(
+                        "{} is a community component: Alloy refuses it unless run with \
+                         --feature.community-components.enabled",
+                        spec.name
+                    ),
+                )
+                .with_help("pass `--community-components` to `o11yc alloy check` if the Alloy you deploy enables them")
+            });
+        }
+        let level = spec.stability?;
+        (level < self.options.stability).then(|| stability_error(b.span.start, spec.name, level))
     }
 
     fn check(&self, diags: &mut Vec<Diagnostic>) {
@@ -249,28 +379,32 @@ impl<'a> Scope<'a> {
         for d in &self.decls {
             match d.kind {
                 Kind::Registered(spec) => {
-                    self.check_body(d.block, &spec.body(), &describe_block(d.block), diags)
+                    self.check_body(d.block, &spec.args, &describe_block(d.block), diags)
                 }
                 Kind::Custom(decl) => self.check_custom(d.block, decl, diags),
-                Kind::Argument | Kind::Unknown => {
+                // Checked with the configuration blocks.
+                Kind::Argument => {}
+                Kind::Imported => {
                     // Still resolve references made inside.
                     self.refs_in_body(&d.block.body, &mut Vec::new(), diags);
                 }
             }
         }
-        // References outside components (top-level attributes, exports).
+        // References outside components (top-level attributes, exports,
+        // configuration blocks) and configuration block structure.
         for s in self.body {
             match s {
                 Stmt::Attribute(a) => {
                     self.resolve_all(&a.value, &mut Vec::new(), diags);
                 }
-                Stmt::Block(b)
-                    if (b.full_name() == "export" || b.label.is_none())
-                        && b.full_name() != "declare" =>
-                {
-                    self.refs_in_body(&b.body, &mut Vec::new(), diags);
+                Stmt::Block(b) => self.check_config_block(b, diags),
+            }
+        }
+        for t in &self.templates {
+            for s in &t.body {
+                if let Stmt::Block(b) = s {
+                    self.check_config_block(b, diags);
                 }
-                _ => {}
             }
         }
         self.check_cycles(diags);
@@ -279,9 +413,37 @@ impl<'a> Scope<'a> {
             if let Stmt::Block(b) = s
                 && b.full_name() == "declare"
             {
-                let inner = Scope::new(&b.body, &self.customs, true, diags);
+                let inner = Scope::new(&b.body, &self.customs, self.options, diags);
                 inner.check(diags);
             }
+        }
+    }
+
+    /// Checks the body of a top-level non-component block against its spec.
+    fn check_config_block(&self, b: &Block, diags: &mut Vec<Diagnostic>) {
+        let name = b.full_name();
+        let Some(spec) = registry().config_block(&name) else {
+            return;
+        };
+        match name.as_str() {
+            "declare" => {}
+            "foreach" => {
+                let mut without_template = b.clone();
+                without_template
+                    .body
+                    .retain(|s| !matches!(s, Stmt::Block(t) if t.full_name() == "template"));
+                self.check_body(&without_template, &spec.body, &describe_block(b), diags);
+                if without_template.body.len() == b.body.len() {
+                    diags.push(
+                        error(
+                            b.span.start,
+                            "missing required block \"template\" in foreach",
+                        )
+                        .with_help("add `template { ... }` with the components to repeat"),
+                    );
+                }
+            }
+            _ => self.check_body(b, &spec.body, &describe_block(b), diags),
         }
     }
 
@@ -299,6 +461,7 @@ impl<'a> Scope<'a> {
     /// Resolves every component reference in `e`, pushing the referenced
     /// declarations to `out` and reporting dangling references.
     fn resolve_all(&self, e: &Expr, out: &mut Vec<usize>, diags: &mut Vec<Diagnostic>) {
+        self.check_calls(e, diags);
         let mut refs = Vec::new();
         collect_refs(e, &mut refs);
         for (parts, pos) in refs {
@@ -308,15 +471,40 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Every function called in `e` must be in Alloy's standard library, at
+    /// the allowed stability level.
+    fn check_calls(&self, e: &Expr, diags: &mut Vec<Diagnostic>) {
+        let mut calls = Vec::new();
+        collect_calls(e, &mut calls);
+        for (parts, pos) in calls {
+            let name = parts.join(".");
+            match registry().stdlib(&name) {
+                Some(f) if f.experimental && self.options.stability > Stability::Experimental => {
+                    diags.push(stability_error(
+                        pos,
+                        &format!("function {name}"),
+                        Stability::Experimental,
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    let mut d = error(
+                        pos,
+                        format!("unknown function \"{name}\": not in Alloy's standard library"),
+                    );
+                    if let Some(h) =
+                        suggest::did_you_mean(&name, registry().stdlib.iter().map(|f| f.name))
+                    {
+                        d = d.with_help(h);
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+    }
+
     fn is_namespace(&self, first: &str) -> bool {
-        registry::COMPONENTS
-            .iter()
-            .any(|c| c.name.split('.').next() == Some(first))
-            || self
-                .decls
-                .iter()
-                .any(|d| d.name.split('.').next() == Some(first))
-            || first == "argument"
+        registry().is_namespace(first) || self.namespaces.contains(first) || first == "argument"
     }
 
     /// Resolves a dotted reference to a declaration index. Reports problems
@@ -411,12 +599,7 @@ impl<'a> Scope<'a> {
         diags: &mut Vec<Diagnostic>,
     ) {
         let exports: Vec<&str> = match d.kind {
-            Kind::Registered(spec) => {
-                if spec.open && spec.exports.is_empty() {
-                    return;
-                }
-                spec.exports.iter().map(|e| e.name).collect()
-            }
+            Kind::Registered(spec) => spec.exports.iter().map(|e| e.name).collect(),
             Kind::Custom(decl) => decl
                 .body
                 .iter()
@@ -426,7 +609,7 @@ impl<'a> Scope<'a> {
                 })
                 .collect(),
             Kind::Argument => vec!["value"],
-            Kind::Unknown => return,
+            Kind::Imported => return,
         };
         let full = parts.join(".");
         match export {
@@ -470,27 +653,43 @@ impl<'a> Scope<'a> {
 
     // ----- arguments and blocks --------------------------------------------
 
-    fn check_body(&self, block: &Block, spec: &BlockSpec, what: &str, diags: &mut Vec<Diagnostic>) {
+    fn check_body(&self, block: &Block, spec: &Body, what: &str, diags: &mut Vec<Diagnostic>) {
+        let mut seen_blocks: HashMap<String, Pos> = HashMap::new();
+        let mut seen_attrs: HashMap<&str, Pos> = HashMap::new();
         for s in &block.body {
             match s {
                 Stmt::Attribute(a) => {
-                    match spec.args.iter().find(|x| x.name == a.name) {
+                    if let Some(first) = seen_attrs.insert(&a.name, a.span.start) {
+                        diags.push(
+                            error(
+                                a.span.start,
+                                format!("attribute \"{}\" is set twice in {what}", a.name),
+                            )
+                            .with_help(format!("first set at {first}; keep one")),
+                        );
+                    }
+                    match spec.attr(&a.name) {
                         Some(arg) => self.check_value(&a.value, arg.ty, &a.name, what, diags),
-                        None if spec.open => {}
                         None => {
                             let mut d = error(
                                 a.span.start,
-                                format!("unknown argument \"{}\" in {what}", a.name),
+                                format!("unknown attribute \"{}\" in {what}", a.name),
                             );
-                            if spec.blocks.iter().any(|b| b.matches(&a.name)) {
+                            if spec.block(&a.name).is_some() {
                                 d = d.with_help(format!(
                                     "\"{}\" is a block: write `{} {{ ... }}`",
                                     a.name, a.name
                                 ));
-                            } else if let Some(h) =
-                                suggest::did_you_mean(&a.name, spec.args.iter().map(|x| x.name))
-                            {
+                            } else if let Some(h) = suggest::did_you_mean(
+                                &a.name,
+                                spec.attrs
+                                    .iter()
+                                    .map(|x| x.name)
+                                    .chain(spec.blocks.iter().map(|b| b.name)),
+                            ) {
                                 d = d.with_help(h);
+                            } else {
+                                d = d.with_help(expected_attrs(spec));
                             }
                             diags.push(d);
                         }
@@ -499,24 +698,49 @@ impl<'a> Scope<'a> {
                 }
                 Stmt::Block(b) => {
                     let name = b.full_name();
-                    match spec.blocks.iter().find(|x| x.matches(&name)) {
-                        Some(sub) if !sub.open => {
+                    match spec.block(&name) {
+                        Some((sub, repeatable)) => {
                             let inner = format!("{name} block of {what}");
-                            self.check_body(b, sub, &inner, diags);
+                            if !repeatable
+                                && let Some(first) = seen_blocks.insert(name.clone(), b.span.start)
+                            {
+                                diags.push(
+                                    error(
+                                        b.span.start,
+                                        format!("block \"{name}\" may appear only once in {what}"),
+                                    )
+                                    .with_help(format!("first given at {first}; merge the two")),
+                                );
+                            }
+                            match (&b.label, sub.labelled) {
+                                (None, true) => diags.push(
+                                    error(b.span.start, format!("{inner} needs a label"))
+                                        .with_help(format!("write `{name} \"name\" {{ ... }}`")),
+                                ),
+                                (Some(_), false) => diags.push(
+                                    error(b.label_pos, format!("{inner} does not take a label"))
+                                        .with_help(format!("write `{name} {{ ... }}`")),
+                                ),
+                                _ => {}
+                            }
+                            self.check_body(b, &sub.body, &inner, diags);
                         }
-                        Some(_) => self.refs_in_body(&b.body, &mut Vec::new(), diags),
-                        None if spec.open => self.refs_in_body(&b.body, &mut Vec::new(), diags),
                         None => {
                             let mut d =
                                 error(b.span.start, format!("unknown block \"{name}\" in {what}"));
-                            if spec.args.iter().any(|x| x.name == name) {
+                            let names = spec.block_names();
+                            if spec.attr(&name).is_some() {
                                 d = d.with_help(format!(
-                                    "\"{name}\" is an argument: write `{name} = ...`"
+                                    "\"{name}\" is an attribute: write `{name} = ...`"
                                 ));
                             } else if let Some(h) =
-                                suggest::did_you_mean(&name, spec.blocks.iter().map(|x| x.name))
+                                suggest::did_you_mean(&name, names.iter().map(String::as_str))
                             {
                                 d = d.with_help(h);
+                            } else if names.is_empty() {
+                                d = d.with_help(format!("{what} takes no blocks"));
+                            } else {
+                                d = d.with_help(format!("expected one of: {}", names.join(", ")));
                             }
                             diags.push(d);
                             self.refs_in_body(&b.body, &mut Vec::new(), diags);
@@ -525,16 +749,12 @@ impl<'a> Scope<'a> {
                 }
             }
         }
-        for arg in spec.args.iter().filter(|a| a.required) {
-            let present = block
-                .body
-                .iter()
-                .any(|s| matches!(s, Stmt::Attribute(a) if a.name == arg.name));
-            if !present {
+        for arg in spec.attrs.iter().filter(|a| a.required) {
+            if !seen_attrs.contains_key(arg.name) {
                 diags.push(
                     error(
                         block.span.start,
-                        format!("missing required argument \"{}\" in {what}", arg.name),
+                        format!("missing required attribute \"{}\" in {what}", arg.name),
                     )
                     .with_help(format!(
                         "add `{} = ...` ({})",
@@ -548,7 +768,7 @@ impl<'a> Scope<'a> {
             let present = block
                 .body
                 .iter()
-                .any(|s| matches!(s, Stmt::Block(b) if sub.matches(&b.full_name())));
+                .any(|s| matches!(s, Stmt::Block(b) if b.name.join(".") == sub.name));
             if !present {
                 diags.push(
                     error(
@@ -610,13 +830,7 @@ impl<'a> Scope<'a> {
     }
 
     fn check_value(&self, e: &Expr, ty: Ty, arg: &str, what: &str, diags: &mut Vec<Diagnostic>) {
-        let list_elem = match ty {
-            Ty::ListLogsReceiver => Some(Ty::LogsReceiver),
-            Ty::ListMetricsReceiver => Some(Ty::MetricsReceiver),
-            Ty::ListOtelConsumer(s) => Some(Ty::OtelConsumer(s)),
-            _ => None,
-        };
-        if let Some(elem) = list_elem {
+        if let Some(elem) = ty.element() {
             match &e.kind {
                 ExprKind::Array(items) => {
                     for item in items {
@@ -646,7 +860,7 @@ impl<'a> Scope<'a> {
             (Ty::Number, Some("string")) if numeric_string => None,
             (Ty::Number, Some(k)) if k != "number" => Some(k),
             (Ty::Bool, Some(k)) if k != "bool" => Some(k),
-            (Ty::ListString | Ty::Targets, Some(k)) if k != "list" => Some(k),
+            (Ty::ListString | Ty::List | Ty::Targets, Some(k)) if k != "list" => Some(k),
             (Ty::Map, Some(k)) if k != "object" => Some(k),
             _ => None,
         };
@@ -657,9 +871,14 @@ impl<'a> Scope<'a> {
             ));
             return;
         }
+        // Alloy converts between plain values (strings, secrets, numbers);
+        // only opaque handles of the wrong kind are certain errors.
         if let Some((got, name)) = self.ref_type(e)
             && got != ty
+            && (got.is_capsule() || ty.is_capsule())
             && ty != Ty::Any
+            && got != Ty::Any
+            && !(ty == Ty::List && got == Ty::Targets)
         {
             diags.push(error(
                 e.span.start,
@@ -755,11 +974,12 @@ impl<'a> Scope<'a> {
             .enumerate()
             .map(|(i, d)| {
                 let mut out = Vec::new();
+                let mut seen = HashSet::new();
                 let mut refs = Vec::new();
                 collect_refs_in_body(&d.block.body, &mut refs);
                 for (parts, pos) in refs {
                     if let Some(j) = self.resolve(&parts, pos, None)
-                        && !out.contains(&j)
+                        && seen.insert(j)
                     {
                         out.push(j);
                     }
@@ -773,6 +993,7 @@ impl<'a> Scope<'a> {
         let edges: Vec<Vec<usize>> = self.edges().into_iter().map(|(_, e)| e).collect();
         for comp in strongly_connected(&edges) {
             let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
+            let members: HashSet<usize> = comp.iter().copied().collect();
             if comp.len() < 2 && !self_loop {
                 continue;
             }
@@ -784,7 +1005,7 @@ impl<'a> Scope<'a> {
                 let next = edges[cur]
                     .iter()
                     .copied()
-                    .find(|n| comp.contains(n) && (!path.contains(n) || *n == first));
+                    .find(|n| members.contains(n) && (!path.contains(n) || *n == first));
                 match next {
                     Some(n) if n == first => break,
                     Some(n) => {
@@ -859,6 +1080,38 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     out
 }
 
+/// A hint listing the attributes a body accepts.
+fn expected_attrs(spec: &Body) -> String {
+    if spec.attrs.is_empty() {
+        return "this block takes no attributes".to_string();
+    }
+    let names: Vec<&str> = spec.attrs.iter().map(|a| a.name).collect();
+    format!("expected one of: {}", names.join(", "))
+}
+
+/// The error for a top-level block that is no component Alloy knows.
+fn unknown_component(b: &Block, name: &str) -> Diagnostic {
+    let reg = registry();
+    let mut d = error(
+        b.span.start,
+        format!(
+            "unknown component \"{name}\": Alloy {} has no such component or block",
+            reg.version
+        ),
+    );
+    let names = reg
+        .components
+        .iter()
+        .map(|c| c.name)
+        .chain(reg.config_blocks.iter().map(|c| c.name));
+    if let Some(h) = suggest::did_you_mean(name, names) {
+        d = d.with_help(h);
+    } else {
+        d = d.with_help("declare it with `declare`, or import the module that defines it");
+    }
+    d
+}
+
 /// The literal kind of `e` (`"string"`, `"number"`, ...) if it is a literal.
 fn literal_kind(e: &Expr) -> Option<&'static str> {
     Some(match &e.kind {
@@ -871,6 +1124,33 @@ fn literal_kind(e: &Expr) -> Option<&'static str> {
         ExprKind::Unary { value, .. } => return literal_kind(value),
         _ => return None,
     })
+}
+
+/// Collects the names of called functions (`sys.env`, `coalesce`) in `e`.
+fn collect_calls<'e>(e: &'e Expr, out: &mut Vec<(Vec<&'e str>, Pos)>) {
+    match &e.kind {
+        ExprKind::Call { func, args, .. } => {
+            match func.as_reference() {
+                Some(parts) => out.push((parts, func.span.start)),
+                None => collect_calls(func, out),
+            }
+            args.iter().for_each(|a| collect_calls(a, out));
+        }
+        ExprKind::Access { value, .. } => collect_calls(value, out),
+        ExprKind::Index { value, index, .. } => {
+            collect_calls(value, out);
+            collect_calls(index, out);
+        }
+        ExprKind::Array(items) => items.iter().for_each(|i| collect_calls(i, out)),
+        ExprKind::Object(fields) => fields.iter().for_each(|f| collect_calls(&f.value, out)),
+        ExprKind::Unary { value, .. } => collect_calls(value, out),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            collect_calls(lhs, out);
+            collect_calls(rhs, out);
+        }
+        ExprKind::Paren(inner) => collect_calls(inner, out),
+        _ => {}
+    }
 }
 
 fn collect_refs_in_body<'e>(body: &'e [Stmt], out: &mut Vec<(Vec<&'e str>, Pos)>) {
