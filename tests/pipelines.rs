@@ -172,3 +172,52 @@ fn traces_go_from_otlp_to_tempo() {
     assert!(config.contains("otelcol.receiver.otlp \"default\""));
     assert!(config.contains("endpoint = \"tempo.logging.svc.cluster.local:4317\""));
 }
+
+#[test]
+fn the_source_label_and_its_values_are_settings() {
+    let config = alloy_config(
+        "alloy:\n  logs:\n    sourceLabel: log_type\n    sourceValues:\n      k8sEvent: kubernetes-events\n",
+    );
+    assert!(config.contains("log_type = \"pod_log\""), "{config}");
+    assert!(
+        config.contains("log_type = \"kubernetes-events\""),
+        "{config}"
+    );
+    assert!(!config.contains("source = "), "{config}");
+}
+
+#[test]
+fn a_source_label_that_is_not_a_label_name_is_located() {
+    assert_one(
+        "alloy:\n  logs:\n    sourceLabel: log-type\n",
+        &["p.yaml:12:5", "`log-type` is not a label name"],
+    );
+    assert_one(
+        "alloy:\n  logs:\n    sourceLabel: __source\n",
+        &["`__source` is not a label name"],
+    );
+}
+
+#[test]
+fn audit_labels_need_an_audit_source() {
+    assert_one(
+        "alloy:\n  logs:\n    audit:\n      labels: [resource]\n",
+        &["p.yaml:13:7", "collects no audit events"],
+    );
+    let config = alloy_config(
+        "alloy:\n  logs:\n    audit:\n      webhook: { port: 8080 }\n      labels: [resource, verb]\n",
+    );
+    assert!(
+        config.contains("level    = \"\",\n\t\t\tresource = \"\",\n\t\t\tverb     = \"\","),
+        "{config}"
+    );
+}
+
+#[test]
+fn audit_events_collected_twice_are_rejected() {
+    assert_one(
+        "alloy:\n  logs:\n    pods:\n      vclusterNamespacesOnly: true\n    audit:\n      syncer: true\n\
+vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      audit:\n        webhook: { port: 8080 }\n",
+        &["p.yaml:21:9", "collected twice"],
+    );
+}

@@ -180,6 +180,23 @@ fn check_alloy(
             .help("enable `logs.pods`"),
         );
     }
+    check_log_labels(alloy, base, root, out);
+    if side == Side::VCluster
+        && logs.audit.webhook.is_some()
+        && profile
+            .alloy
+            .as_ref()
+            .is_some_and(|a| a.enabled && a.logs.audit.syncer)
+    {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key("audit"), Step::Key("webhook")]),
+                "audit events would be collected twice: by this webhook and by the stack's Alloy from the syncer's stdout (`alloy.logs.audit.syncer`)",
+            )
+            .help("keep one: remove `webhook` here, or set `alloy.logs.audit.syncer: false`"),
+        );
+    }
     let custom_path = at(base, &[Step::Key("custom")]);
     if let Some(custom) = &alloy.custom
         && let Err(diags) = o11yc_alloy::parse(custom)
@@ -210,6 +227,66 @@ fn check_alloy(
                 "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
             ));
         }
+    }
+}
+
+/// Whether `name` is a valid Loki/Prometheus label name that is not reserved (`__`).
+fn is_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with("__")
+}
+
+/// The source label's name and the audit labels.
+fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let logs = &alloy.logs;
+    if !is_label_name(&logs.source_label) {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key("sourceLabel")]),
+                format!("`{}` is not a label name", logs.source_label),
+            )
+            .expected("letters, digits and `_`, not starting with a digit or `__`")
+            .help("e.g. `source` or `log_type`"),
+        );
+    }
+    let audited = logs.audit.syncer || logs.audit.webhook.is_some();
+    if !logs.audit.labels.is_empty() && !audited {
+        out.push(
+            error_at(
+                root,
+                &at(
+                    base,
+                    &[Step::Key("logs"), Step::Key("audit"), Step::Key("labels")],
+                ),
+                "audit labels are set but this Alloy collects no audit events",
+            )
+            .help("add `syncer: true` or a `webhook`, or remove `labels`"),
+        );
+    }
+    if let Some(webhook) = &logs.audit.webhook
+        && !super::names::is_dns_label(&webhook.service)
+    {
+        out.push(
+            error_at(
+                root,
+                &at(
+                    base,
+                    &[
+                        Step::Key("logs"),
+                        Step::Key("audit"),
+                        Step::Key("webhook"),
+                        Step::Key("service"),
+                    ],
+                ),
+                format!("`{}` is not a valid Service name", webhook.service),
+            )
+            .expected("a DNS label: lower-case letters, digits and `-`, at most 63 characters"),
+        );
     }
 }
 

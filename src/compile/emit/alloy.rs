@@ -29,6 +29,8 @@ pub struct AlloyOutput {
     pub values: Option<Value>,
     /// Every pipeline generated.
     pub pipelines: Vec<PipelineSummary>,
+    /// Values of the Alloy inside each vCluster, when the profile has one.
+    pub vcluster_values: Option<Value>,
 }
 
 /// Emits the Alloy configuration files; returns the stack Alloy's chart values.
@@ -44,7 +46,8 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
         .and_then(|v| v.alloy.as_ref());
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
         let values = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
-        bundle.support_yaml("vcluster/alloy/values.yaml", values);
+        bundle.support_yaml("vcluster/alloy/values.yaml", values.clone());
+        out.vcluster_values = Some(values);
     }
     out
 }

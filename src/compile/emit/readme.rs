@@ -32,6 +32,14 @@ struct PipelineRow<'a> {
     mermaid: &'a str,
 }
 
+/// How to reach Grafana with `kubectl port-forward`.
+#[derive(Serialize)]
+struct GrafanaAccess {
+    namespace: String,
+    service: String,
+    port: u16,
+}
+
 #[derive(Serialize)]
 struct ReleaseRow {
     name: String,
@@ -80,6 +88,17 @@ pub fn emit(
         .iter()
         .find(|p| p.path.starts_with("vcluster/"))
         .map(|p| p.namespace.as_str());
+    let grafana = stack.grafana().and_then(|g| {
+        Some(GrafanaAccess {
+            namespace: stack.grafana_namespace(g).to_owned(),
+            service: stack.grafana_service()?,
+            port: crate::compile::stack::GRAFANA_SERVICE_PORT,
+        })
+    });
+    let vcluster_values = bundle
+        .documents()
+        .any(|d| d.path == "vcluster/values.yaml")
+        .then_some(crate::compile::values::vcluster::CHART_VERSION);
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -108,6 +127,8 @@ pub fn emit(
                 releases => Value::from(Serde(&release_rows)),
                 pipelines => Value::from(Serde(&pipeline_rows)),
                 vcluster_alloy => vcluster_alloy,
+                vcluster_chart => vcluster_values,
+                grafana => grafana.as_ref().map(|g| Value::from(Serde(g))),
                 identity_configmap => crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP,
                 files => files,
             })
