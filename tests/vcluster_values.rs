@@ -218,17 +218,41 @@ fn the_vcluster_deploys_its_alloy_identity_and_kube_state_metrics() {
             .iter()
             .find(|h| h["release"]["name"] == "alloy-vcluster")
             .unwrap();
+        // The deployed Alloy runs the generated values, except that its
+        // configuration comes from a ConfigMap: the chart passes inline content
+        // through Helm's `tpl`, which would evaluate `stage.template`'s `{{ }}`.
+        let mut deployed = yaml(alloy["values"].as_str().unwrap());
         assert_eq!(
-            yaml(alloy["values"].as_str().unwrap()),
-            yaml(file(&files, "vcluster/alloy/values.yaml").unwrap()),
-            "{name}: the deployed Alloy runs the generated values"
+            deployed["alloy"]["configMap"],
+            json!({"create": false, "name": "alloy-vcluster-config", "key": "config.alloy"}),
+            "{name}"
         );
-        let manifests = deploy["manifestsTemplate"].as_str().unwrap();
+        let mut generated = yaml(file(&files, "vcluster/alloy/values.yaml").unwrap());
+        deployed["alloy"]["configMap"] = Value::Null;
+        generated["alloy"]["configMap"] = Value::Null;
+        assert_eq!(deployed, generated, "{name}");
+        // `manifests` (applied as is): the namespace, then the configuration.
+        let manifests: Vec<Value> = deploy["manifests"]
+            .as_str()
+            .unwrap()
+            .split("---\n")
+            .map(yaml)
+            .collect();
+        assert_eq!(manifests[0]["kind"], "Namespace", "{name}");
+        assert_eq!(manifests[1]["metadata"]["name"], "alloy-vcluster-config");
+        let text = manifests[1]["data"]["config.alloy"].as_str().unwrap();
         assert!(
-            manifests.contains("name: o11yc-vcluster-identity"),
-            "{manifests}"
+            config.ends_with(text),
+            "{name}: the ConfigMap holds the generated pipeline"
         );
-        assert!(manifests.contains(r#"namespace: "{{ .Release.Namespace }}""#));
+        assert!(
+            text.contains("{{ regexReplaceAll"),
+            "{name}: Go templates kept verbatim"
+        );
+        // `manifestsTemplate` (rendered by vCluster): only the identity ConfigMap.
+        let template = yaml(deploy["manifestsTemplate"].as_str().unwrap());
+        assert_eq!(template["metadata"]["name"], "o11yc-vcluster-identity");
+        assert_eq!(template["data"]["namespace"], "{{ .Release.Namespace }}");
     }
 }
 

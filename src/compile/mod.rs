@@ -43,7 +43,7 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::monitors::emit(&stack, &mut bundle);
     dashboards::emit(&stack, &mut bundle);
     let alloy = emit::alloy::emit(&stack, &mut bundle);
-    emit::vcluster::emit(&stack, alloy.vcluster_values.as_ref(), &mut bundle);
+    emit::vcluster::emit(&stack, alloy.vcluster.as_ref(), &mut bundle);
     let releases = release::releases(&stack, alloy.values);
     match (profile.delivery.mode, &profile.delivery.flux) {
         (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),

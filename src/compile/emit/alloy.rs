@@ -29,8 +29,9 @@ pub struct AlloyOutput {
     pub values: Option<Value>,
     /// Every pipeline generated.
     pub pipelines: Vec<PipelineSummary>,
-    /// Values of the Alloy inside each vCluster, when the profile has one.
-    pub vcluster_values: Option<Value>,
+    /// Values and configuration text of the Alloy inside each vCluster, when the
+    /// profile has one.
+    pub vcluster: Option<(Value, String)>,
 }
 
 /// Emits the Alloy configuration files; returns the stack Alloy's chart values.
@@ -47,7 +48,8 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
         let values = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
         bundle.support_yaml("vcluster/alloy/values.yaml", values.clone());
-        out.vcluster_values = Some(values);
+        let config = pipeline::build(*stack, alloy, Side::VCluster).text(alloy.custom.as_deref());
+        out.vcluster = Some((values, config));
     }
     out
 }

@@ -96,8 +96,8 @@ pub fn audit_sinks(stack: &Stack) -> AuditSinks {
 /// Emits `vcluster/values.yaml` (the vCluster chart values) and the objects for each
 /// vCluster's host namespace: `vcluster/audit-policy.yaml`, `vcluster/audit-webhook.yaml`
 /// (with a webhook) and `vcluster/kustomization.yaml`. `inner_alloy` is the chart
-/// values of the Alloy inside the vCluster, when there is one.
-pub fn emit(stack: &Stack, inner_alloy: Option<&Value>, bundle: &mut Bundle) {
+/// values and configuration of the Alloy inside the vCluster, when there is one.
+pub fn emit(stack: &Stack, inner_alloy: Option<&(Value, String)>, bundle: &mut Bundle) {
     let Some(vcluster) = &stack.profile.vcluster else {
         return;
     };
@@ -107,10 +107,11 @@ pub fn emit(stack: &Stack, inner_alloy: Option<&Value>, bundle: &mut Bundle) {
         .as_ref()
         .filter(|a| a.enabled)
         .zip(inner_alloy)
-        .map(|(alloy, values)| InnerAlloy {
+        .map(|(alloy, (values, config))| InnerAlloy {
             alloy,
             namespace: stack.namespace_of(alloy),
             values,
+            config,
             chart: (
                 stack.profile.delivery.charts.alloy.version.as_str(),
                 stack.profile.delivery.charts.alloy.repository.as_str(),

@@ -13,10 +13,16 @@
 //! - the Alloy inside the vCluster, its identity ConfigMap and kube-state-metrics,
 //!   deployed into the virtual cluster when it starts.
 
-use k8s_openapi::api::core::v1::{ConfigMapVolumeSource, Volume, VolumeMount};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMap, ConfigMapVolumeSource, Namespace, Volume, VolumeMount,
+};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::compile::document::to_value;
+use crate::compile::meta::object_meta;
 use crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP;
 use crate::model::{Alloy, VCluster};
 use crate::render::yaml;
@@ -29,6 +35,10 @@ pub const KUBE_STATE_METRICS_CHART_VERSION: &str = "8.4.0";
 const PROMETHEUS_COMMUNITY: &str = "https://prometheus-community.github.io/helm-charts";
 /// Release (and so Service) name of the Alloy inside each vCluster.
 pub const ALLOY_RELEASE: &str = "alloy-vcluster";
+/// ConfigMap (inside the vCluster) holding the configuration of its Alloy.
+pub const ALLOY_CONFIG_MAP: &str = "alloy-vcluster-config";
+/// Key of the configuration in that ConfigMap.
+pub const ALLOY_CONFIG_KEY: &str = "config.alloy";
 /// ConfigMap (in the host namespace) holding the audit webhook kubeconfig.
 pub const WEBHOOK_CONFIGMAP: &str = "vcluster-audit-webhook";
 /// Key of the kubeconfig in that ConfigMap.
@@ -136,6 +146,8 @@ struct Deploy {
 #[serde(rename_all = "camelCase")]
 struct DeployVCluster {
     #[serde(skip_serializing_if = "Option::is_none")]
+    manifests: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     manifests_template: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     helm: Vec<HelmRelease>,
@@ -206,8 +218,10 @@ pub struct InnerAlloy<'a> {
     pub alloy: &'a Alloy,
     /// Its namespace inside the vCluster.
     pub namespace: &'a str,
-    /// Its chart values.
+    /// Its chart values (with the configuration inline, as for a plain install).
     pub values: &'a Value,
+    /// Its configuration text.
+    pub config: &'a str,
     /// The Alloy chart (version, repository).
     pub chart: (&'a str, &'a str),
 }
@@ -235,6 +249,7 @@ pub fn values(
     }
     let mut helm = Vec::new();
     let mut manifests = None;
+    let mut manifests_template = None;
     let mut to_host = Vec::new();
     if let Some(inner) = &inner {
         if inner.alloy.metrics.kube_state_metrics {
@@ -253,7 +268,30 @@ pub fn values(
         }
         // `manifestsTemplate` is rendered with the vCluster's release, so the
         // identity ConfigMap learns the host namespace without a CI step.
-        manifests = Some(identity_manifests(inner.namespace));
+        manifests_template = Some(documents(&[identity_config_map(inner.namespace)]));
+        // The chart passes inline configuration through Helm's `tpl`, which would
+        // evaluate the `{{ }}` of `stage.template`: the configuration goes in a
+        // ConfigMap applied as is (`manifests` are not templated).
+        manifests = Some(documents(&[
+            to_value(&Namespace {
+                metadata: object_meta(inner.namespace, None),
+                ..Namespace::default()
+            }),
+            to_value(&ConfigMap {
+                metadata: object_meta(ALLOY_CONFIG_MAP, Some(inner.namespace)),
+                data: Some(BTreeMap::from([(
+                    ALLOY_CONFIG_KEY.to_owned(),
+                    inner.config.to_owned(),
+                )])),
+                ..ConfigMap::default()
+            }),
+        ]));
+        let mut values = inner.values.clone();
+        values["alloy"]["configMap"] = serde_json::json!({
+            "create": false,
+            "name": ALLOY_CONFIG_MAP,
+            "key": ALLOY_CONFIG_KEY,
+        });
         helm.push(HelmRelease {
             chart: HelmChart {
                 name: "alloy",
@@ -264,7 +302,7 @@ pub fn values(
                 name: ALLOY_RELEASE,
                 namespace: inner.namespace.to_owned(),
             },
-            values: Some(yaml(inner.values)),
+            values: Some(yaml(&values)),
         });
         if let Some((service, _)) = &sinks.webhook {
             to_host.push(ServiceMapping {
@@ -299,7 +337,8 @@ pub fn values(
         experimental: (manifests.is_some() || !helm.is_empty()).then_some(Experimental {
             deploy: Deploy {
                 vcluster: DeployVCluster {
-                    manifests_template: manifests,
+                    manifests,
+                    manifests_template,
                     helm,
                 },
             },
@@ -308,14 +347,22 @@ pub fn values(
     serde_json::to_value(&values).expect("values serialize")
 }
 
-/// The namespace of the Alloy inside the vCluster and its identity ConfigMap,
-/// whose `namespace` is the host namespace (`{{ .Release.Namespace }}`).
-fn identity_manifests(namespace: &str) -> String {
-    format!(
-        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {namespace}\n---\n\
-         apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {VCLUSTER_IDENTITY_CONFIGMAP}\n  namespace: {namespace}\n\
-         data:\n  namespace: \"{{{{ .Release.Namespace }}}}\"\n"
-    )
+/// The identity ConfigMap of the Alloy inside the vCluster: `namespace` is the host
+/// namespace, filled in by vCluster when it renders `manifestsTemplate`.
+fn identity_config_map(namespace: &str) -> Value {
+    to_value(&ConfigMap {
+        metadata: object_meta(VCLUSTER_IDENTITY_CONFIGMAP, Some(namespace)),
+        data: Some(BTreeMap::from([(
+            "namespace".to_owned(),
+            "{{ .Release.Namespace }}".to_owned(),
+        )])),
+        ..ConfigMap::default()
+    })
+}
+
+/// Objects as one multi-document YAML string.
+fn documents(objects: &[Value]) -> String {
+    objects.iter().map(yaml).collect::<Vec<_>>().join("---\n")
 }
 
 #[derive(Serialize)]
