@@ -141,7 +141,9 @@ fn seed_004_alloy_log_sources_queries_are_answerable_by_dev_and_prod() {
                 r#"{source="kubernetes-events"} |= "error""#,
                 r#"{source="kubernetes-events"} | json | type="Warning""#,
                 r#"{source="journal", unit="kubelet.service"}"#,
-                r#"{source="journal", level="err"}"#,
+                // The seed's `level="err"`: o11yc normalises journal priorities
+                // to the levels pod logs use (README, Differences).
+                r#"{source="journal", level="error"}"#,
                 r#"{source="journal"} |= "error""#,
                 r#"{source="rke2"}"#,
                 r#"{source="rke2", type="kubelet"}"#,
@@ -169,6 +171,18 @@ fn unanswerable_seed_style_queries_are_rejected() {
         let matchers = parse_stream_selector(query).unwrap();
         assert!(
             answerable(&kaiwo, Signal::Logs, &matchers, &[]).is_err(),
+            "`{query}` should not be answerable"
+        );
+    }
+    let dev = pipeline_streams("dev");
+    for query in [
+        r#"{source="journal", level="err"}"#,
+        r#"{source="k8s_event"}"#,
+        r#"{source="rke2", type="kubelet.log"}"#,
+    ] {
+        let matchers = parse_stream_selector(query).unwrap();
+        assert!(
+            answerable(&dev, Signal::Logs, &matchers, &[]).is_err(),
             "`{query}` should not be answerable"
         );
     }

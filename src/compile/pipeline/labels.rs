@@ -237,11 +237,24 @@ fn apply_rules<'r>(mut labels: LabelSet, rules: impl Iterator<Item = &'r Block>)
                 let fixed = attr(rule, "replacement")
                     .and_then(string)
                     .filter(|r| !r.contains('$'));
-                let value = match fixed {
-                    Some(r) if attr(rule, "source_labels").is_none() => Values::fixed(r),
-                    _ => Values::Any,
-                };
-                labels.insert(target.to_owned(), value);
+                let conditional = attr(rule, "source_labels").is_some();
+                match fixed {
+                    // A fixed value set only when the regex matches: the label may
+                    // also keep what an earlier rule set.
+                    Some(r) if conditional => {
+                        let mut value = LabelSet::from([(target.to_owned(), Values::fixed(r))]);
+                        if let Some(before) = labels.remove(target) {
+                            merge(&mut value, LabelSet::from([(target.to_owned(), before)]));
+                        }
+                        labels.extend(value);
+                    }
+                    Some(r) => {
+                        labels.insert(target.to_owned(), Values::fixed(r));
+                    }
+                    None => {
+                        labels.insert(target.to_owned(), Values::Any);
+                    }
+                }
             }
             "labeldrop" => {
                 if let Some(re) = anchored(regex) {
@@ -738,6 +751,43 @@ prometheus.remote_write "default" {
             .remove(0);
         assert!(answerable(&streams, Signal::Metrics, &matchers, &[]).is_err());
         answerable(&streams, Signal::Metrics, &matchers, &["controller"]).unwrap();
+    }
+
+    #[test]
+    fn conditional_fixed_replacements_accumulate_values() {
+        let streams = streams_of(
+            r#"
+loki.relabel "j" {
+  rule {
+    source_labels = ["__p"]
+    regex         = "err|crit"
+    target_label  = "level"
+    replacement   = "error"
+  }
+  rule {
+    source_labels = ["__p"]
+    regex         = "info"
+    target_label  = "level"
+    replacement   = "info"
+  }
+  forward_to = []
+}
+loki.source.journal "j" {
+  relabel_rules = loki.relabel.j.rules
+  labels        = { source = "journal" }
+  forward_to    = [loki.write.w.receiver]
+}
+loki.write "w" {
+  endpoint { url = "http://loki" }
+}
+"#,
+        );
+        assert_eq!(
+            streams[0].labels["level"],
+            Values::Fixed(BTreeSet::from(["error".to_owned(), "info".to_owned()]))
+        );
+        logql(&streams, r#"{source="journal", level="error"}"#).unwrap();
+        assert!(logql(&streams, r#"{source="journal", level="err"}"#).is_err());
     }
 
     #[test]

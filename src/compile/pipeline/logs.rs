@@ -257,10 +257,17 @@ fn journal(cx: &mut Context) {
     if !journal.units.is_empty() {
         rules.push(keep("__journal__systemd_unit", &journal.units.join("|")));
     }
-    rules.extend([
-        copy(&["__journal__systemd_unit"], "unit"),
-        copy(&["__journal_priority_keyword"], "level"),
-    ]);
+    rules.push(copy(&["__journal__systemd_unit"], "unit"));
+    // The journal's priority keywords, normalised to the levels pod logs use.
+    for (keywords, level) in JOURNAL_LEVELS {
+        rules.push(
+            Block::new("rule", None)
+                .attr("source_labels", Expr::array(["__journal_priority_keyword"]))
+                .attr("regex", *keywords)
+                .attr("target_label", "level")
+                .attr("replacement", *level),
+        );
+    }
     cx.blocks.push(
         Block::labeled("loki.relabel", "journal")
             .comment("The node's systemd journal, with unit and priority labels.")
@@ -289,6 +296,14 @@ fn journal(cx: &mut Context) {
             .attr("forward_to", Expr::array([cx.logs_sink.clone()])),
     );
 }
+
+/// systemd priority keywords → the normalised `level` of pod logs.
+const JOURNAL_LEVELS: &[(&str, &str)] = &[
+    ("emerg|alert|crit|err", "error"),
+    ("warning", "warning"),
+    ("notice|info", "info"),
+    ("debug", "debug"),
+];
 
 const RKE2_LOGS: &str = "/var/lib/rancher/rke2/agent/logs";
 const RKE2_CONTAINERD: &str = "/var/lib/rancher/rke2/agent/containerd";
