@@ -322,9 +322,10 @@ fn graph_of_an_unknown_profile_exits_2_and_prints_no_chart() {
 #[test]
 fn every_generated_alloy_file_passes_alloy_check_and_fmt() {
     let mut files = Vec::new();
-    for profile in ["dev", "homelab-nvme", "prod", "vcluster"] {
+    for profile in ["dev", "homelab-nvme", "kaiwo", "prod", "vcluster"] {
         files.push(repo().join(format!("generated/{profile}/alloy/config.alloy")));
     }
+    files.push(repo().join("generated/kaiwo/vcluster/alloy/config.alloy"));
     files.push(repo().join("generated/vcluster/vcluster/alloy/config.alloy"));
     let (code, _, err) = run(o11yc().args(["alloy", "check"]).args(&files));
     assert_eq!(code, 0, "{err}");
