@@ -199,6 +199,21 @@ fn a_source_label_that_is_not_a_label_name_is_located() {
 }
 
 #[test]
+fn a_source_label_the_pipeline_already_sets_or_an_empty_value_is_located() {
+    assert_one(
+        "alloy:\n  logs:\n    sourceLabel: level\n",
+        &[
+            "p.yaml:12:5",
+            "`level` is a label the pipeline already sets",
+        ],
+    );
+    assert_one(
+        "alloy:\n  logs:\n    sourceValues:\n      k8sEvent: \"\"\n",
+        &["p.yaml:13:7", "the source value is empty"],
+    );
+}
+
+#[test]
 fn audit_labels_need_an_audit_source() {
     assert_one(
         "alloy:\n  logs:\n    audit:\n      labels: [resource]\n",

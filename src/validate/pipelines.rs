@@ -254,6 +254,59 @@ fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mu
             .help("e.g. `source` or `log_type`"),
         );
     }
+    // Labels the pipeline sets itself: a source label of the same name would be
+    // overwritten by them, or overwrite them.
+    const TAKEN: &[&str] = &[
+        "cluster",
+        "namespace",
+        "pod",
+        "container",
+        "node",
+        "app",
+        "app_name",
+        "job",
+        "instance",
+        "level",
+        "unit",
+        "type",
+        "verb",
+        "resource",
+    ];
+    if TAKEN.contains(&logs.source_label.as_str()) {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key("sourceLabel")]),
+                format!(
+                    "`{}` is a label the pipeline already sets",
+                    logs.source_label
+                ),
+            )
+            .help("choose another name, e.g. `source` or `log_type`"),
+        );
+    }
+    let values = &logs.source_values;
+    for (key, value) in [
+        ("podLog", &values.pod_log),
+        ("k8sEvent", &values.k8s_event),
+        ("k8sAuditLog", &values.k8s_audit_log),
+        ("journal", &values.journal),
+        ("rke2", &values.rke2),
+    ] {
+        if value.trim().is_empty() {
+            out.push(
+                error_at(
+                    root,
+                    &at(
+                        base,
+                        &[Step::Key("logs"), Step::Key("sourceValues"), Step::Key(key)],
+                    ),
+                    "the source value is empty, and Loki drops empty labels",
+                )
+                .help("give it a value, or remove the key for the default"),
+            );
+        }
+    }
     let audited = logs.audit.syncer || logs.audit.webhook.is_some();
     if !logs.audit.labels.is_empty() && !audited {
         out.push(
