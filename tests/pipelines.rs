@@ -236,3 +236,20 @@ vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      audit:\n
         &["p.yaml:21:9", "collected twice"],
     );
 }
+
+#[test]
+fn the_stack_alloy_leaves_synced_pods_to_the_vcluster_alloy() {
+    let drop = "__meta_kubernetes_pod_label_vcluster_loft_sh_managed_by";
+    // Every namespace on the host, and an Alloy inside each vCluster collecting pods.
+    let config = alloy_config(
+        "alloy:\n  logs:\n    events: { enabled: false }\n\
+vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      events: { enabled: false }\n",
+    );
+    assert!(config.contains(drop), "{config}");
+    // No pod logs inside the vCluster: the host keeps every pod.
+    let config = alloy_config(
+        "alloy:\n  logs:\n    events: { enabled: false }\n\
+vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      pods: { enabled: false }\n      events: { enabled: false }\n",
+    );
+    assert!(!config.contains(drop), "{config}");
+}

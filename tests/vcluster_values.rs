@@ -197,6 +197,17 @@ fn the_vcluster_deploys_its_alloy_identity_and_kube_state_metrics() {
             values["networking"]["advanced"]["fallbackHostCluster"], true,
             "{name}: the vCluster Alloy writes to host Services by name"
         );
+        // DNS fallback resolves only names with a namespace: every URL the
+        // vCluster Alloy writes to is a full Service name.
+        let inner = file(&files, "vcluster/alloy/config.alloy").unwrap();
+        let urls: Vec<&str> = inner
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("url = \""))
+            .collect();
+        assert!(!urls.is_empty(), "{name}");
+        for url in urls {
+            assert!(url.contains(".svc.cluster.local"), "{name}: {url}");
+        }
         let deploy = &values["experimental"]["deploy"]["vcluster"];
         let releases: Vec<&str> = deploy["helm"]
             .as_array()

@@ -91,20 +91,21 @@ fn pods(cx: &mut Context) {
             &pods.namespaces.join("|"),
         ));
     }
+    if cx.side == Side::Stack && vcluster_alloy_owns_pod_logs(cx) {
+        // One owner per pod: the Alloy inside each vCluster reads its workloads, so
+        // the stack's Alloy skips their host copies (and keeps the vCluster's own
+        // pods: control plane, syncer).
+        rules.push(relabel::drop(
+            &format!(
+                "__meta_kubernetes_pod_label_{}",
+                meta_label(SYNCED_POD_LABEL)
+            ),
+            ".+",
+        ));
+    }
     let in_vclusters = pods.vcluster_namespaces_only && cx.side == Side::Stack;
     if in_vclusters && let Some(labels) = &cx.run_labels {
         rules.push(keep("__meta_kubernetes_namespace", &labels.regex));
-        if vcluster_alloy_owns_pod_logs(cx) {
-            // One owner per pod: the Alloy inside the vCluster reads its workloads,
-            // so the host keeps only the vCluster's own pods (control plane, syncer).
-            rules.push(relabel::drop(
-                &format!(
-                    "__meta_kubernetes_pod_label_{}",
-                    meta_label(SYNCED_POD_LABEL)
-                ),
-                ".+",
-            ));
-        }
         rules.extend(labels.rules("__meta_kubernetes_namespace"));
     }
     rules.extend([
