@@ -253,3 +253,11 @@ vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      pods: { 
     );
     assert!(!config.contains(drop), "{config}");
 }
+
+#[test]
+fn an_audit_source_without_the_audit_policy_is_located() {
+    assert_one(
+        "vcluster:\n  namespaceFormat: test-{run_id}\n  auditPolicy:\n    enabled: false\n  alloy:\n    logs:\n      audit:\n        webhook: { port: 8080 }\n",
+        &["p.yaml:13:5", "records none"],
+    );
+}

@@ -12,6 +12,7 @@ use crate::model::{Alloy, AlloyController, Profile};
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     if let Some(vcluster) = &profile.vcluster {
         check_label_patterns(vcluster, root, out);
+        check_audit_policy(profile, vcluster, root, out);
     }
     if let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) {
         check_alloy(
@@ -32,6 +33,36 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
             Side::VCluster,
             root,
             out,
+        );
+    }
+}
+
+/// An audit source needs the policy: without it the API server audits nothing.
+fn check_audit_policy(
+    profile: &Profile,
+    vcluster: &crate::model::VCluster,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if vcluster.audit_policy.enabled {
+        return;
+    }
+    let syncer = profile
+        .alloy
+        .as_ref()
+        .is_some_and(|a| a.enabled && a.logs.audit.syncer);
+    let webhook = vcluster
+        .alloy
+        .as_ref()
+        .is_some_and(|a| a.enabled && a.logs.audit.webhook.is_some());
+    if syncer || webhook {
+        out.push(
+            error_at(
+                root,
+                &[Step::Key("vcluster"), Step::Key("auditPolicy"), Step::Key("enabled")],
+                "Alloy collects audit events, but without the audit policy the vCluster's API server records none",
+            )
+            .help("set `enabled: true`, or remove the audit source (`audit.syncer`, `audit.webhook`)"),
         );
     }
 }
