@@ -14,6 +14,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use o11yc_alloy::{Block, Expr, ExprKind, File, Stmt};
 
+use super::Side;
+use crate::compile::stack::Stack;
+
 /// The values a label can have on a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Values {
@@ -140,6 +143,29 @@ pub fn answerable(
                 .collect::<Vec<_>>()
         )),
     }
+}
+
+/// Every stream of a profile's Alloy pipelines: the stack's and, with `vcluster.alloy`,
+/// the one inside each vCluster, `custom` snippets included (for query checks that
+/// run during compilation, without printing and parsing the files).
+pub fn profile_streams(stack: Stack) -> Vec<Stream> {
+    let inner = stack
+        .profile
+        .vcluster
+        .as_ref()
+        .and_then(|v| v.alloy.as_ref())
+        .filter(|a| a.enabled);
+    let sides = [(stack.alloy(), Side::Stack), (inner, Side::VCluster)];
+    let mut out = Vec::new();
+    for (alloy, side) in sides {
+        let Some(alloy) = alloy else { continue };
+        let text = super::build(stack, alloy, side).text(alloy.custom.as_deref());
+        // Validation has parsed and checked the pipeline; an unparsable one has no streams.
+        if let Ok(file) = o11yc_alloy::parse(&text) {
+            out.extend(streams(&file));
+        }
+    }
+    out
 }
 
 /// Every path from a source to a writer in `file`.
@@ -788,6 +814,20 @@ loki.write "w" {
         );
         logql(&streams, r#"{source="journal", level="error"}"#).unwrap();
         assert!(logql(&streams, r#"{source="journal", level="err"}"#).is_err());
+    }
+
+    #[test]
+    fn profile_streams_cover_both_sides() {
+        let profile = crate::compile::testing::profile(
+            "cluster: { name: c }\nnamespace: m\ndelivery: { mode: helmfile }\n\
+loki: { retention: 1d, storage: { claim: { size: 1Gi } } }\n\
+alloy: { logs: { events: { enabled: false } } }\n\
+vcluster:\n  namespaceFormat: t-{run_id}\n  alloy:\n    logs:\n      sourceLabel: kind\n      pods: { enabled: false }\n",
+        );
+        let streams = profile_streams(Stack::new(&profile, "p"));
+        logql(&streams, r#"{source="pod_log", namespace="x"}"#).unwrap();
+        logql(&streams, r#"{kind="k8s_event", run_id="1"}"#).unwrap();
+        assert!(logql(&streams, r#"{kind="pod_log"}"#).is_err());
     }
 
     #[test]
