@@ -77,6 +77,8 @@ cargo_test() {
   grep 'test result:' <<<"$out" | grep -v ' 0 passed' | tail -n 1
 }
 check chart-values "tests/chart_values.rs (../shared/conformance/chart-values)" cargo_test --test chart_values
+check vcluster-values "tests/vcluster_values.rs (../shared/conformance/charts/vcluster-0.36.1)" \
+  cargo_test --test vcluster_values
 
 echo "==> Alloy"
 mapfile -t alloy_files < <(find generated -name '*.alloy' | sort)

@@ -59,7 +59,7 @@ fn committed_generated_tree_is_fresh() {
         code, 0,
         "generated/ is stale, run `cargo run -- build --all`:\n{err}"
     );
-    assert!(err.contains("4 profiles valid and up to date"), "{err}");
+    assert!(err.contains("5 profiles valid and up to date"), "{err}");
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn two_builds_are_byte_identical() {
     let (sa, sb) = (snapshot_dir(a.path()), snapshot_dir(b.path()));
     assert!(
         sa.len() > 20,
-        "expected the four profiles' files, got {}",
+        "expected the shipped profiles' files, got {}",
         sa.len()
     );
     assert_eq!(sa, sb);
@@ -336,9 +336,10 @@ fn graph_of_an_unknown_profile_exits_2_and_prints_no_chart() {
 #[test]
 fn every_generated_alloy_file_passes_alloy_check_and_fmt() {
     let mut files = Vec::new();
-    for profile in ["dev", "homelab-nvme", "prod", "vcluster"] {
+    for profile in ["dev", "homelab-nvme", "kaiwo", "prod", "vcluster"] {
         files.push(repo().join(format!("generated/{profile}/alloy/config.alloy")));
     }
+    files.push(repo().join("generated/kaiwo/vcluster/alloy/config.alloy"));
     files.push(repo().join("generated/vcluster/vcluster/alloy/config.alloy"));
     let (code, _, err) = run(o11yc().args(["alloy", "check"]).args(&files));
     assert_eq!(code, 0, "{err}");

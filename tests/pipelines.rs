@@ -173,6 +173,95 @@ fn traces_go_from_otlp_to_tempo() {
     assert!(config.contains("endpoint = \"tempo.logging.svc.cluster.local:4317\""));
 }
 
+#[test]
+fn the_source_label_and_its_values_are_settings() {
+    let config = alloy_config(
+        "alloy:\n  logs:\n    sourceLabel: log_type\n    sourceValues:\n      k8sEvent: kubernetes-events\n",
+    );
+    assert!(config.contains("log_type = \"pod_log\""), "{config}");
+    assert!(
+        config.contains("log_type = \"kubernetes-events\""),
+        "{config}"
+    );
+    assert!(!config.contains("source = "), "{config}");
+}
+
+#[test]
+fn a_source_label_that_is_not_a_label_name_is_located() {
+    assert_one(
+        "alloy:\n  logs:\n    sourceLabel: log-type\n",
+        &["p.yaml:12:5", "`log-type` is not a label name"],
+    );
+    assert_one(
+        "alloy:\n  logs:\n    sourceLabel: __source\n",
+        &["`__source` is not a label name"],
+    );
+}
+
+#[test]
+fn a_source_label_the_pipeline_already_sets_or_an_empty_value_is_located() {
+    assert_one(
+        "alloy:\n  logs:\n    sourceLabel: level\n",
+        &[
+            "p.yaml:12:5",
+            "`level` is a label the pipeline already sets",
+        ],
+    );
+    assert_one(
+        "alloy:\n  logs:\n    sourceValues:\n      k8sEvent: \"\"\n",
+        &["p.yaml:13:7", "the source value is empty"],
+    );
+}
+
+#[test]
+fn audit_labels_need_an_audit_source() {
+    assert_one(
+        "alloy:\n  logs:\n    audit:\n      labels: [resource]\n",
+        &["p.yaml:13:7", "collects no audit events"],
+    );
+    let config = alloy_config(
+        "alloy:\n  logs:\n    audit:\n      webhook: { port: 8080 }\n      labels: [resource, verb]\n",
+    );
+    assert!(
+        config.contains("level    = \"\",\n\t\t\tresource = \"\",\n\t\t\tverb     = \"\","),
+        "{config}"
+    );
+}
+
+#[test]
+fn audit_events_collected_twice_are_rejected() {
+    assert_one(
+        "alloy:\n  logs:\n    pods:\n      vclusterNamespacesOnly: true\n    audit:\n      syncer: true\n\
+vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      audit:\n        webhook: { port: 8080 }\n",
+        &["p.yaml:21:9", "collected twice"],
+    );
+}
+
+#[test]
+fn the_stack_alloy_leaves_synced_pods_to_the_vcluster_alloy() {
+    let drop = "__meta_kubernetes_pod_label_vcluster_loft_sh_managed_by";
+    // Every namespace on the host, and an Alloy inside each vCluster collecting pods.
+    let config = alloy_config(
+        "alloy:\n  logs:\n    events: { enabled: false }\n\
+vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      events: { enabled: false }\n",
+    );
+    assert!(config.contains(drop), "{config}");
+    // No pod logs inside the vCluster: the host keeps every pod.
+    let config = alloy_config(
+        "alloy:\n  logs:\n    events: { enabled: false }\n\
+vcluster:\n  namespaceFormat: test-{run_id}\n  alloy:\n    logs:\n      pods: { enabled: false }\n      events: { enabled: false }\n",
+    );
+    assert!(!config.contains(drop), "{config}");
+}
+
+#[test]
+fn an_audit_source_without_the_audit_policy_is_located() {
+    assert_one(
+        "vcluster:\n  namespaceFormat: test-{run_id}\n  auditPolicy:\n    enabled: false\n  alloy:\n    logs:\n      audit:\n        webhook: { port: 8080 }\n",
+        &["p.yaml:13:5", "records none"],
+    );
+}
+
 const ENRICH: &str = "    prometheus.enrich \"e\" {\n      targets = []\n      target_match_label = \"instance\"\n      forward_to = []\n    }\n";
 
 #[test]

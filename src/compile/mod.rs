@@ -39,11 +39,11 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::namespaces::emit(&stack, &mut bundle);
     emit::storage::emit(&stack, &mut bundle);
     emit::access::emit(&stack, &mut bundle);
-    emit::vcluster::emit(&stack, &mut bundle);
     rules::emit(&stack, &mut bundle);
     emit::monitors::emit(&stack, &mut bundle);
     dashboards::emit(&stack, &mut bundle);
     let alloy = emit::alloy::emit(&stack, &mut bundle);
+    emit::vcluster::emit(&stack, alloy.vcluster.as_ref(), &mut bundle);
     let releases = release::releases(&stack, alloy.values);
     match (profile.delivery.mode, &profile.delivery.flux) {
         (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),

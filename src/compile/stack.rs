@@ -15,6 +15,9 @@ pub const TEMPO_RELEASE: &str = "tempo";
 pub const ALLOY_RELEASE: &str = "alloy";
 /// Standalone Grafana's Helm release name.
 pub const GRAFANA_RELEASE: &str = "grafana";
+/// The port of Grafana's Service: the grafana chart's `service.port` default,
+/// which o11yc does not change (kube-prometheus-stack's Grafana is the same chart).
+pub const GRAFANA_SERVICE_PORT: u16 = 80;
 
 /// A profile with its enabled components resolved.
 #[derive(Clone, Copy)]
@@ -153,7 +156,7 @@ impl<'p> Stack<'p> {
             .map(|kps| format!("{}-prometheus", kps_fullname(&kps.release_name)))
     }
 
-    /// The Service in front of Grafana.
+    /// The Service in front of Grafana and its port ([`GRAFANA_SERVICE_PORT`]).
     pub fn grafana_service(&self) -> Option<String> {
         let grafana = self.grafana()?;
         Some(match (grafana.host, self.prometheus()) {

@@ -92,9 +92,16 @@ pub enum AlloyController {
 }
 
 /// Log sources and processing.
-#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Logs {
+    /// Name of the stream label saying which kind of log a line is: `source`, or
+    /// e.g. `log_type` as KAIWO names it.
+    #[serde(default = "default_source_label")]
+    pub source_label: String,
+    /// The value of that label for each kind of log.
+    #[serde(default)]
+    pub source_values: SourceValues,
     /// Container logs of pods (`source="pod_log"`).
     #[serde(default)]
     pub pods: PodLogs,
@@ -115,6 +122,74 @@ pub struct Logs {
     /// LogQL `| json` works across pod logs, events and audit logs.
     #[serde(default)]
     pub unified_schema: bool,
+}
+
+impl Default for Logs {
+    fn default() -> Self {
+        Logs {
+            source_label: default_source_label(),
+            source_values: SourceValues::default(),
+            pods: PodLogs::default(),
+            events: EventLogs::default(),
+            journal: JournalLogs::default(),
+            rke2: Rke2Logs::default(),
+            audit: AuditLogs::default(),
+            unified_schema: false,
+        }
+    }
+}
+
+fn default_source_label() -> String {
+    "source".to_owned()
+}
+
+/// The value of the source label (`logs.sourceLabel`) per kind of log.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SourceValues {
+    /// Container logs.
+    #[serde(default = "default_pod_log")]
+    pub pod_log: String,
+    /// Kubernetes events (seed 004 uses `kubernetes-events`).
+    #[serde(default = "default_k8s_event")]
+    pub k8s_event: String,
+    /// API server audit events.
+    #[serde(default = "default_k8s_audit_log")]
+    pub k8s_audit_log: String,
+    /// The systemd journal.
+    #[serde(default = "default_journal")]
+    pub journal: String,
+    /// RKE2 node log files.
+    #[serde(default = "default_rke2")]
+    pub rke2: String,
+}
+
+fn default_pod_log() -> String {
+    "pod_log".to_owned()
+}
+fn default_k8s_event() -> String {
+    "k8s_event".to_owned()
+}
+fn default_k8s_audit_log() -> String {
+    "k8s_audit_log".to_owned()
+}
+fn default_journal() -> String {
+    "journal".to_owned()
+}
+fn default_rke2() -> String {
+    "rke2".to_owned()
+}
+
+impl Default for SourceValues {
+    fn default() -> Self {
+        SourceValues {
+            pod_log: default_pod_log(),
+            k8s_event: default_k8s_event(),
+            k8s_audit_log: default_k8s_audit_log(),
+            journal: default_journal(),
+            rke2: default_rke2(),
+        }
+    }
 }
 
 /// Container logs of pods.
@@ -242,16 +317,49 @@ pub struct AuditLogs {
     /// Receive audit events from an API server audit webhook.
     #[serde(default)]
     pub webhook: Option<AuditWebhook>,
+    /// Fields of each audit event that become stream labels (KAIWO queries
+    /// `resource=~"aims|rayservices"`). None by default: they stay in the line.
+    #[serde(default)]
+    pub labels: Vec<AuditLabel>,
+}
+
+/// An audit event field that can become a stream label.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "camelCase")]
+pub enum AuditLabel {
+    /// `verb` (`create`, `update`, `delete`, `get`, ...).
+    Verb,
+    /// `resource`: `objectRef.resource`, the plural resource name (`pods`, `aims`).
+    Resource,
+}
+
+impl AuditLabel {
+    /// The label name, which is also the name of the extracted value.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuditLabel::Verb => "verb",
+            AuditLabel::Resource => "resource",
+        }
+    }
 }
 
 /// An HTTP endpoint for the API server's audit webhook backend.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AuditWebhook {
-    /// Port Alloy listens on. The API server posts to `/loki/api/v1/raw`; set
-    /// `--audit-webhook-batch-max-size=1` so that each request holds one event.
+    /// Port Alloy listens on. The API server posts to `/loki/api/v1/raw` (the path
+    /// `loki.source.api` serves); the generated vCluster values point its webhook
+    /// kubeconfig there.
     #[serde(default = "default_webhook_port")]
     pub port: u16,
+    /// For the Alloy inside a vCluster: the host Service the vCluster replicates the
+    /// Alloy Service to, which the API server (running on the host) posts to.
+    #[serde(default = "default_webhook_service")]
+    pub service: String,
+}
+
+fn default_webhook_service() -> String {
+    "alloy-vcluster".to_owned()
 }
 
 fn default_webhook_port() -> u16 {

@@ -21,8 +21,9 @@ mod vcluster;
 pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
 pub use alerts::{Alerts, CustomGroup, CustomRule, GroupOverride, RuleOverride};
 pub use alloy::{
-    Alloy, AlloyController, AuditLogs, AuditWebhook, EventLogs, Gpu, JournalLogs, Logs, Metrics,
-    PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, StabilityLevel, Traces,
+    Alloy, AlloyController, AuditLabel, AuditLogs, AuditWebhook, EventLogs, Gpu, JournalLogs, Logs,
+    Metrics, PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, SourceValues, StabilityLevel,
+    Traces,
 };
 pub use component::Component;
 pub use components::{

@@ -49,7 +49,7 @@ pub struct AuditPolicy {
     #[serde(default = "default_config_map_name")]
     pub config_map_name: String,
     /// Resources whose request and response bodies are logged; everything else
-    /// is logged at Metadata level, reads and events not at all.
+    /// is logged at Metadata level, lists, watches and events not at all.
     #[serde(default = "default_request_response")]
     pub request_response: Vec<AuditResources>,
 }

@@ -13,6 +13,7 @@ use crate::model::{Alloy, AlloyController, Profile};
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     if let Some(vcluster) = &profile.vcluster {
         check_label_patterns(vcluster, root, out);
+        check_audit_policy(profile, vcluster, root, out);
     }
     if let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) {
         check_alloy(
@@ -33,6 +34,36 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
             Side::VCluster,
             root,
             out,
+        );
+    }
+}
+
+/// An audit source needs the policy: without it the API server audits nothing.
+fn check_audit_policy(
+    profile: &Profile,
+    vcluster: &crate::model::VCluster,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if vcluster.audit_policy.enabled {
+        return;
+    }
+    let syncer = profile
+        .alloy
+        .as_ref()
+        .is_some_and(|a| a.enabled && a.logs.audit.syncer);
+    let webhook = vcluster
+        .alloy
+        .as_ref()
+        .is_some_and(|a| a.enabled && a.logs.audit.webhook.is_some());
+    if syncer || webhook {
+        out.push(
+            error_at(
+                root,
+                &[Step::Key("vcluster"), Step::Key("auditPolicy"), Step::Key("enabled")],
+                "Alloy collects audit events, but without the audit policy the vCluster's API server records none",
+            )
+            .help("set `enabled: true`, or remove the audit source (`audit.syncer`, `audit.webhook`)"),
         );
     }
 }
@@ -181,6 +212,23 @@ fn check_alloy(
             .help("enable `logs.pods`"),
         );
     }
+    check_log_labels(alloy, base, root, out);
+    if side == Side::VCluster
+        && logs.audit.webhook.is_some()
+        && profile
+            .alloy
+            .as_ref()
+            .is_some_and(|a| a.enabled && a.logs.audit.syncer)
+    {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key("audit"), Step::Key("webhook")]),
+                "audit events would be collected twice: by this webhook and by the stack's Alloy from the syncer's stdout (`alloy.logs.audit.syncer`)",
+            )
+            .help("keep one: remove `webhook` here, or set `alloy.logs.audit.syncer: false`"),
+        );
+    }
     let custom_path = at(base, &[Step::Key("custom")]);
     if let Some(custom) = &alloy.custom
         && let Err(diags) = o11yc_alloy::parse(custom)
@@ -218,6 +266,119 @@ fn check_alloy(
     }
     if let Some(loki) = stack.loki() {
         label_budget::check(profile, loki, base, &text, &file, root, out);
+    }
+}
+
+/// Whether `name` is a valid Loki/Prometheus label name that is not reserved (`__`).
+fn is_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with("__")
+}
+
+/// The source label's name and the audit labels.
+fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let logs = &alloy.logs;
+    if !is_label_name(&logs.source_label) {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key("sourceLabel")]),
+                format!("`{}` is not a label name", logs.source_label),
+            )
+            .expected("letters, digits and `_`, not starting with a digit or `__`")
+            .help("e.g. `source` or `log_type`"),
+        );
+    }
+    // Labels the pipeline sets itself: a source label of the same name would be
+    // overwritten by them, or overwrite them.
+    const TAKEN: &[&str] = &[
+        "cluster",
+        "namespace",
+        "pod",
+        "container",
+        "node",
+        "app",
+        "app_name",
+        "job",
+        "instance",
+        "level",
+        "unit",
+        "type",
+        "verb",
+        "resource",
+    ];
+    if TAKEN.contains(&logs.source_label.as_str()) {
+        out.push(
+            error_at(
+                root,
+                &at(base, &[Step::Key("logs"), Step::Key("sourceLabel")]),
+                format!(
+                    "`{}` is a label the pipeline already sets",
+                    logs.source_label
+                ),
+            )
+            .help("choose another name, e.g. `source` or `log_type`"),
+        );
+    }
+    let values = &logs.source_values;
+    for (key, value) in [
+        ("podLog", &values.pod_log),
+        ("k8sEvent", &values.k8s_event),
+        ("k8sAuditLog", &values.k8s_audit_log),
+        ("journal", &values.journal),
+        ("rke2", &values.rke2),
+    ] {
+        if value.trim().is_empty() {
+            out.push(
+                error_at(
+                    root,
+                    &at(
+                        base,
+                        &[Step::Key("logs"), Step::Key("sourceValues"), Step::Key(key)],
+                    ),
+                    "the source value is empty, and Loki drops empty labels",
+                )
+                .help("give it a value, or remove the key for the default"),
+            );
+        }
+    }
+    let audited = logs.audit.syncer || logs.audit.webhook.is_some();
+    if !logs.audit.labels.is_empty() && !audited {
+        out.push(
+            error_at(
+                root,
+                &at(
+                    base,
+                    &[Step::Key("logs"), Step::Key("audit"), Step::Key("labels")],
+                ),
+                "audit labels are set but this Alloy collects no audit events",
+            )
+            .help("add `syncer: true` or a `webhook`, or remove `labels`"),
+        );
+    }
+    if let Some(webhook) = &logs.audit.webhook
+        && !super::names::is_dns_label(&webhook.service)
+    {
+        out.push(
+            error_at(
+                root,
+                &at(
+                    base,
+                    &[
+                        Step::Key("logs"),
+                        Step::Key("audit"),
+                        Step::Key("webhook"),
+                        Step::Key("service"),
+                    ],
+                ),
+                format!("`{}` is not a valid Service name", webhook.service),
+            )
+            .expected("a DNS label: lower-case letters, digits and `-`, at most 63 characters"),
+        );
     }
 }
 

@@ -33,6 +33,9 @@ pub struct AlloyOutput {
     pub values: Option<Value>,
     /// Every pipeline generated.
     pub pipelines: Vec<PipelineSummary>,
+    /// Values and configuration text of the Alloy inside each vCluster, when the
+    /// profile has one.
+    pub vcluster: Option<(Value, String)>,
 }
 
 /// Emits the Alloy configuration files; returns the stack Alloy's chart values.
@@ -48,12 +51,14 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
         .and_then(|v| v.alloy.as_ref());
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
         let values = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
-        bundle.support_yaml("vcluster/alloy/values.yaml", values);
+        bundle.support_yaml("vcluster/alloy/values.yaml", values.clone());
         let config_map = config_map(stack, alloy, "config.alloy");
         bundle.support_yaml(
             "vcluster/alloy/kustomization.yaml",
             kustomization::with_config_maps(Vec::new(), &[config_map]),
         );
+        let config = pipeline::build(*stack, alloy, Side::VCluster).text(alloy.custom.as_deref());
+        out.vcluster = Some((values, config));
     }
     out
 }

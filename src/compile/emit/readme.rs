@@ -14,7 +14,7 @@ use crate::compile::emit::kustomization::AFTER_CHARTS_DIR;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::{Release, dependencies};
 use crate::compile::stack::Stack;
-use crate::model::{Access, AdminCredentials, DeliveryMode, SourceKind, Storage};
+use crate::model::{Access, AdminCredentials, DeliveryMode, Storage};
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
 
@@ -153,6 +153,14 @@ fn externals(stack: &Stack) -> Vec<ExternalRow> {
     out
 }
 
+/// How to reach Grafana with `kubectl port-forward`.
+#[derive(Serialize)]
+struct GrafanaAccess {
+    namespace: String,
+    service: String,
+    port: u16,
+}
+
 #[derive(Serialize)]
 struct ReleaseRow {
     name: String,
@@ -229,15 +237,17 @@ pub fn emit(
             format!("`{}` after `{}`", r.name, names.join("`, `"))
         })
         .collect();
-    // What `helm install` takes to fetch the pinned Alloy chart without `helm repo add`.
-    let alloy = &profile.delivery.charts.alloy;
-    let alloy_chart = match alloy.source_kind() {
-        SourceKind::Oci => format!("{} --version {}", alloy.repository, alloy.version),
-        SourceKind::Helm => format!(
-            "alloy --repo {} --version {}",
-            alloy.repository, alloy.version
-        ),
-    };
+    let grafana = stack.grafana().and_then(|g| {
+        Some(GrafanaAccess {
+            namespace: stack.grafana_namespace(g).to_owned(),
+            service: stack.grafana_service()?,
+            port: crate::compile::stack::GRAFANA_SERVICE_PORT,
+        })
+    });
+    let vcluster_values = bundle
+        .documents()
+        .any(|d| d.path == "vcluster/values.yaml")
+        .then_some(crate::compile::values::vcluster::CHART_VERSION);
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -274,7 +284,8 @@ pub fn emit(
                 releases => Value::from(Serde(&release_rows)),
                 pipelines => Value::from(Serde(&pipeline_rows)),
                 vcluster_alloy => vcluster_alloy,
-                alloy_chart => alloy_chart,
+                vcluster_chart => vcluster_values,
+                grafana => grafana.as_ref().map(|g| Value::from(Serde(g))),
                 identity_configmap => crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP,
                 files => files,
             })

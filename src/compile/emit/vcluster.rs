@@ -6,11 +6,16 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::compile::document::{Bundle, Content, Document, Role, to_value};
 use crate::compile::emit::kustomization::kustomization;
 use crate::compile::meta::object_meta;
 use crate::compile::stack::Stack;
+use crate::compile::values;
+use crate::compile::values::vcluster::{
+    AuditSinks, InnerAlloy, WEBHOOK_CONFIGMAP, WEBHOOK_KEY, webhook_kubeconfig,
+};
 use crate::model::AuditResources;
 use crate::render::yaml;
 
@@ -47,8 +52,9 @@ fn policy(request_response: &[AuditResources]) -> Policy {
         kind: "Policy",
         omit_stages: vec!["RequestReceived"],
         rules: vec![
-            // Reads and event churn would drown the mutations people look for.
-            rule("None", &["get", "list", "watch"], Vec::new()),
+            // Lists, watches and event churn would drown the mutations people look
+            // for; single `get`s stay (the seeds audit them).
+            rule("None", &["list", "watch"], Vec::new()),
             rule(
                 "None",
                 &[],
@@ -72,30 +78,111 @@ fn policy(request_response: &[AuditResources]) -> Policy {
     }
 }
 
-/// Emits `vcluster/audit-policy.yaml` and `vcluster/kustomization.yaml`.
-pub fn emit(stack: &Stack, bundle: &mut Bundle) {
+/// Where the API server sends audit events: stdout when the stack's Alloy reads
+/// the syncer's output, the webhook of the Alloy inside the vCluster when it has one.
+pub fn audit_sinks(stack: &Stack) -> AuditSinks {
+    let stdout = stack.alloy().is_some_and(|a| a.logs.audit.syncer);
+    let webhook = stack
+        .profile
+        .vcluster
+        .as_ref()
+        .and_then(|v| v.alloy.as_ref())
+        .filter(|a| a.enabled)
+        .and_then(|a| a.logs.audit.webhook.as_ref())
+        .map(|w| (w.service.clone(), w.port));
+    AuditSinks { stdout, webhook }
+}
+
+/// Emits `vcluster/values.yaml` (the vCluster chart values) and the objects for each
+/// vCluster's host namespace: `vcluster/audit-policy.yaml`, `vcluster/audit-webhook.yaml`
+/// (with a webhook) and `vcluster/kustomization.yaml`. `inner_alloy` is the chart
+/// values and configuration of the Alloy inside the vCluster, when there is one.
+pub fn emit(stack: &Stack, inner_alloy: Option<&(Value, String)>, bundle: &mut Bundle) {
     let Some(vcluster) = &stack.profile.vcluster else {
         return;
     };
-    let audit = &vcluster.audit_policy;
-    if !audit.enabled {
-        return;
-    }
-    let config_map = ConfigMap {
-        metadata: object_meta(&audit.config_map_name, None),
-        data: Some(BTreeMap::from([(
-            POLICY_KEY.to_owned(),
-            yaml(&to_value(&policy(&audit.request_response))),
-        )])),
-        ..ConfigMap::default()
-    };
-    bundle.add(Document {
-        path: "vcluster/audit-policy.yaml".to_owned(),
-        content: Content::Yaml(vec![to_value(&config_map)]),
-        role: Role::Support,
-    });
+    let sinks = audit_sinks(stack);
+    let inner = vcluster
+        .alloy
+        .as_ref()
+        .filter(|a| a.enabled)
+        .zip(inner_alloy)
+        .map(|(alloy, (values, config))| InnerAlloy {
+            alloy,
+            namespace: stack.namespace_of(alloy),
+            values,
+            config,
+            chart: (
+                stack.profile.delivery.charts.alloy.version.as_str(),
+                stack.profile.delivery.charts.alloy.repository.as_str(),
+            ),
+        });
     bundle.support_yaml(
-        "vcluster/kustomization.yaml",
-        kustomization(vec!["audit-policy.yaml".to_owned()]),
+        "vcluster/values.yaml",
+        values::vcluster::values(vcluster, POLICY_KEY, &sinks, inner),
     );
+    let audit = &vcluster.audit_policy;
+    let mut resources = Vec::new();
+    if audit.enabled {
+        let config_map = ConfigMap {
+            metadata: object_meta(&audit.config_map_name, None),
+            data: Some(BTreeMap::from([(
+                POLICY_KEY.to_owned(),
+                yaml(&to_value(&policy(&audit.request_response))),
+            )])),
+            ..ConfigMap::default()
+        };
+        bundle.add(Document {
+            path: "vcluster/audit-policy.yaml".to_owned(),
+            content: Content::Yaml(vec![to_value(&config_map)]),
+            role: Role::Support,
+        });
+        resources.push("audit-policy.yaml".to_owned());
+        if let Some((service, port)) = &sinks.webhook {
+            let config_map = ConfigMap {
+                metadata: object_meta(WEBHOOK_CONFIGMAP, None),
+                data: Some(BTreeMap::from([(
+                    WEBHOOK_KEY.to_owned(),
+                    yaml(&webhook_kubeconfig(service, *port)),
+                )])),
+                ..ConfigMap::default()
+            };
+            bundle.add(Document {
+                path: "vcluster/audit-webhook.yaml".to_owned(),
+                content: Content::Yaml(vec![to_value(&config_map)]),
+                role: Role::Support,
+            });
+            resources.push("audit-webhook.yaml".to_owned());
+        }
+    }
+    if !resources.is_empty() {
+        bundle.support_yaml("vcluster/kustomization.yaml", kustomization(resources));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_audits_get_but_not_list_or_watch() {
+        let policy = to_value(&policy(&[]));
+        let first = &policy["rules"][0];
+        assert_eq!(first["level"], "None");
+        let verbs: Vec<&str> = first["verbs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(verbs, ["list", "watch"]);
+        // No rule before the catch-all drops `get` for every resource.
+        for rule in policy["rules"].as_array().unwrap() {
+            let drops_get = rule["level"] == "None"
+                && rule["verbs"]
+                    .as_array()
+                    .is_some_and(|v| v.iter().any(|v| v == "get"));
+            assert!(!drops_get, "{rule}");
+        }
+    }
 }

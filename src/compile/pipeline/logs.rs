@@ -4,9 +4,33 @@
 use o11yc_alloy::{Block, Expr};
 
 use super::relabel::{copy, keep};
-use super::stages::{self, source};
-use super::{Context, Side, relabel};
+use super::stages;
+use super::{Context, Side, meta_label, relabel};
 use crate::model::PodLogSource;
+
+/// The label vCluster puts on the host copies of the pods it syncs.
+pub const SYNCED_POD_LABEL: &str = "vcluster.loft.sh/managed-by";
+
+/// Where the audit event is in a webhook request: the first item of the
+/// `EventList`. The API server's webhook batches hold one event each
+/// (`--audit-webhook-batch-max-size=1` in the generated vCluster values).
+pub const WEBHOOK_EVENT: &str = "items[0].";
+
+/// Whether the Alloy inside each vCluster collects pod logs, so the host Alloy
+/// must leave the synced workload pods to it.
+fn vcluster_alloy_owns_pod_logs(cx: &Context) -> bool {
+    cx.stack
+        .profile
+        .vcluster
+        .as_ref()
+        .and_then(|v| v.alloy.as_ref())
+        .is_some_and(|a| a.enabled && a.logs.pods.enabled)
+}
+
+/// A LogQL string literal.
+fn quoted(value: &str) -> String {
+    serde_json::to_string(value).expect("strings serialize")
+}
 
 /// Adds every enabled log source (`Logs::any_enabled` says whether there is one).
 pub(super) fn add(cx: &mut Context) {
@@ -28,6 +52,26 @@ pub(super) fn add(cx: &mut Context) {
     }
 }
 
+/// `stage.static_labels` with the profile's source label and value.
+fn source_label(cx: &Context, value: &str) -> Block {
+    stages::source_label(&cx.alloy.logs.source_label, value)
+}
+
+/// The audit fields the profile makes stream labels.
+fn audit_labels(cx: &Context) -> Vec<&'static str> {
+    let mut names: Vec<_> = cx
+        .alloy
+        .logs
+        .audit
+        .labels
+        .iter()
+        .map(|l| l.name())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 fn process(label: &str, forward_to: Expr, stages: Vec<Block>) -> Block {
     Block::labeled("loki.process", label)
         .blocks(stages)
@@ -45,6 +89,18 @@ fn pods(cx: &mut Context) {
         rules.push(keep(
             "__meta_kubernetes_namespace",
             &pods.namespaces.join("|"),
+        ));
+    }
+    if cx.side == Side::Stack && vcluster_alloy_owns_pod_logs(cx) {
+        // One owner per pod: the Alloy inside each vCluster reads its workloads, so
+        // the stack's Alloy skips their host copies (and keeps the vCluster's own
+        // pods: control plane, syncer).
+        rules.push(relabel::drop(
+            &format!(
+                "__meta_kubernetes_pod_label_{}",
+                meta_label(SYNCED_POD_LABEL)
+            ),
+            ".+",
         ));
     }
     let in_vclusters = pods.vcluster_namespaces_only && cx.side == Side::Stack;
@@ -121,7 +177,9 @@ fn pods(cx: &mut Context) {
     if pods.via == PodLogSource::Files {
         stages.push(Block::new("stage.cri", None));
     }
-    stages.push(stages::source_label(source::POD_LOG));
+    let values = &cx.alloy.logs.source_values;
+    let label = cx.alloy.logs.source_label.as_str();
+    stages.push(source_label(cx, &values.pod_log));
     if pods.parse_json {
         stages.extend(stages::json_level_and_message());
     }
@@ -130,10 +188,12 @@ fn pods(cx: &mut Context) {
     }
     let unified = cx.alloy.logs.unified_schema;
     if cx.alloy.logs.audit.syncer {
-        let mut audit = vec![stages::source_label(source::K8S_AUDIT_LOG)];
-        audit.extend(stages::audit_fields(""));
+        let mut audit = vec![source_label(cx, &values.k8s_audit_log)];
+        audit.extend(stages::audit_fields("", &audit_labels(cx)));
         if unified {
-            audit.extend(stages::unified_line(&stages::unified_audit()));
+            audit.extend(stages::unified_line(&stages::unified_audit(
+                &values.k8s_audit_log,
+            )));
         }
         stages.push(stages::matching(
             r#"{container="syncer"} |= "\"apiVersion\":\"audit.k8s.io/v1\"""#,
@@ -141,10 +201,12 @@ fn pods(cx: &mut Context) {
         ));
     }
     if unified {
-        let mut unify = vec![stages::capture_json_line()];
-        unify.extend(stages::unified_line(&stages::unified_pod_log()));
+        let mut unify = vec![stages::capture_json_line(), stages::pod_log_time()];
+        unify.extend(stages::unified_line(&stages::unified_pod_log(
+            &values.pod_log,
+        )));
         stages.push(stages::matching(
-            &format!(r#"{{source="{}"}}"#, source::POD_LOG),
+            &format!("{{{label}={}}}", quoted(&values.pod_log)),
             unify,
         ));
     }
@@ -176,11 +238,12 @@ fn events(cx: &mut Context) {
         "forward_to",
         Expr::array([Expr::reference("loki.process.events.receiver")]),
     ));
-    let mut stages = vec![stages::source_label(source::K8S_EVENT)];
+    let value = &cx.alloy.logs.source_values.k8s_event;
+    let mut stages = vec![source_label(cx, value)];
     stages.extend(stages::event_fields());
     if cx.alloy.logs.unified_schema {
         stages.push(stages::capture_json_line());
-        stages.extend(stages::unified_line(&stages::unified_event()));
+        stages.extend(stages::unified_line(&stages::unified_event(value)));
     }
     cx.blocks
         .push(process("events", cx.logs_sink.clone(), stages));
@@ -194,10 +257,17 @@ fn journal(cx: &mut Context) {
     if !journal.units.is_empty() {
         rules.push(keep("__journal__systemd_unit", &journal.units.join("|")));
     }
-    rules.extend([
-        copy(&["__journal__systemd_unit"], "unit"),
-        copy(&["__journal_priority_keyword"], "level"),
-    ]);
+    rules.push(copy(&["__journal__systemd_unit"], "unit"));
+    // The journal's priority keywords, normalised to the levels pod logs use.
+    for (keywords, level) in JOURNAL_LEVELS {
+        rules.push(
+            Block::new("rule", None)
+                .attr("source_labels", Expr::array(["__journal_priority_keyword"]))
+                .attr("regex", *keywords)
+                .attr("target_label", "level")
+                .attr("replacement", *level),
+        );
+    }
     cx.blocks.push(
         Block::labeled("loki.relabel", "journal")
             .comment("The node's systemd journal, with unit and priority labels.")
@@ -215,7 +285,10 @@ fn journal(cx: &mut Context) {
             .attr(
                 "labels",
                 Expr::object([
-                    ("source", Expr::string(source::JOURNAL)),
+                    (
+                        cx.alloy.logs.source_label.as_str(),
+                        Expr::string(&cx.alloy.logs.source_values.journal),
+                    ),
                     ("job", Expr::string("journal")),
                     ("node", Expr::call("sys.env", [Expr::string("HOSTNAME")])),
                 ]),
@@ -224,10 +297,20 @@ fn journal(cx: &mut Context) {
     );
 }
 
+/// systemd priority keywords → the normalised `level` of pod logs.
+const JOURNAL_LEVELS: &[(&str, &str)] = &[
+    ("emerg|alert|crit|err", "error"),
+    ("warning", "warning"),
+    ("notice|info", "info"),
+    ("debug", "debug"),
+];
+
 const RKE2_LOGS: &str = "/var/lib/rancher/rke2/agent/logs";
 const RKE2_CONTAINERD: &str = "/var/lib/rancher/rke2/agent/containerd";
 
 fn rke2(cx: &mut Context) {
+    let label = cx.alloy.logs.source_label.clone();
+    let value = cx.alloy.logs.source_values.rke2.clone();
     cx.host
         .host_paths
         .push(("rke2-logs".to_owned(), RKE2_LOGS.to_owned()));
@@ -237,7 +320,7 @@ fn rke2(cx: &mut Context) {
     let target = |path: String, kind: &str| {
         Expr::object([
             ("__path__", Expr::string(path)),
-            ("source", Expr::string(source::RKE2)),
+            (label.as_str(), Expr::string(&value)),
             ("type", Expr::string(kind)),
             ("job", Expr::string("rke2")),
             ("node", Expr::call("sys.env", [Expr::string("HOSTNAME")])),
@@ -273,16 +356,24 @@ fn audit_webhook(cx: &mut Context, port: u16) {
             )
             .attr(
                 "labels",
-                Expr::object([("source", source::K8S_AUDIT_LOG), ("job", "audit-webhook")]),
+                Expr::object([
+                    (
+                        cx.alloy.logs.source_label.as_str(),
+                        cx.alloy.logs.source_values.k8s_audit_log.as_str(),
+                    ),
+                    ("job", "audit-webhook"),
+                ]),
             )
             .attr(
                 "forward_to",
                 Expr::array([Expr::reference("loki.process.audit_webhook.receiver")]),
             ),
     );
-    let mut stages = stages::audit_fields("items[0].");
+    let mut stages = stages::audit_fields(WEBHOOK_EVENT, &audit_labels(cx));
     if cx.alloy.logs.unified_schema {
-        stages.extend(stages::unified_line(&stages::unified_audit()));
+        stages.extend(stages::unified_line(&stages::unified_audit(
+            &cx.alloy.logs.source_values.k8s_audit_log,
+        )));
     }
     cx.blocks
         .push(process("audit_webhook", cx.logs_sink.clone(), stages));

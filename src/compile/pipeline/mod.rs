@@ -7,6 +7,7 @@
 //! validation (see `validate::pipelines`).
 
 pub mod graph;
+pub mod labels;
 mod logs;
 mod metrics;
 mod relabel;
@@ -19,6 +20,8 @@ use o11yc_alloy::{Block, Expr, File};
 use crate::compile::stack::Stack;
 use crate::model::{Alloy, AlloyController};
 use run_labels::RunLabels;
+
+pub use logs::{SYNCED_POD_LABEL, WEBHOOK_EVENT};
 
 /// Which Alloy a pipeline is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

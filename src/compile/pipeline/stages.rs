@@ -8,7 +8,8 @@
 
 use o11yc_alloy::{Block, Expr};
 
-/// The values of the `source` label, one per kind of log.
+/// The default values of the source label, one per kind of log
+/// (`logs.sourceValues` overrides them).
 pub mod source {
     /// Container logs.
     pub const POD_LOG: &str = "pod_log";
@@ -30,9 +31,9 @@ fn values<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Expr {
     Expr::object(pairs)
 }
 
-/// `stage.static_labels` setting the `source` label.
-pub fn source_label(value: &str) -> Block {
-    stage("static_labels").attr("values", values([("source", value)]))
+/// `stage.static_labels` setting the source label (`name`, `source` by default).
+pub fn source_label(name: &str, value: &str) -> Block {
+    stage("static_labels").attr("values", values([(name, value)]))
 }
 
 /// `stage.json` extracting `(name, JMESPath)` pairs.
@@ -99,6 +100,8 @@ pub fn trace_id() -> Vec<Block> {
 pub enum Field {
     /// A fixed string.
     Text(&'static str),
+    /// A fixed string from the profile (the source value).
+    Owned(String),
     /// An extracted value, quoted; empty when missing.
     Extracted(&'static str),
     /// A Go template expression producing a string, quoted.
@@ -113,6 +116,9 @@ impl Field {
     fn render(&self, out: &mut String) {
         match self {
             Field::Text(t) => {
+                out.push_str(&serde_json::to_string(t).expect("strings serialize"));
+            }
+            Field::Owned(t) => {
                 out.push_str(&serde_json::to_string(t).expect("strings serialize"));
             }
             Field::Extracted(name) => {
@@ -161,10 +167,23 @@ pub fn capture_json_line() -> Block {
     stage("regex").attr("expression", r#"^\s*(?P<json_line>\{.*\})\s*$"#)
 }
 
-/// The unified schema of a container log line.
-pub fn unified_pod_log() -> Vec<(&'static str, Field)> {
+/// Go template expression: the current time in RFC 3339 (UTC), for lines that
+/// carry no time of their own. `now` and `dateInZone` are sprig functions, which
+/// Alloy's `stage.template` provides.
+pub const COLLECTION_TIME: &str = r#"dateInZone "2006-01-02T15:04:05.999999999Z07:00" now "UTC""#;
+
+/// Extracts a container log line's own time into `log_time`: a JSON line's
+/// `time`, `ts`, `timestamp` or `@timestamp` field.
+pub fn pod_log_time() -> Block {
+    json(&[("log_time", r#"time || ts || timestamp || "@timestamp""#)])
+}
+
+/// The unified schema of a container log line, labelled `source`. Its `timestamp`
+/// is the line's own time (JSON field, else the CRI time of a log file line),
+/// else the time Alloy read it.
+pub fn unified_pod_log(source: &str) -> Vec<(&'static str, Field)> {
     vec![
-        ("source", Field::Text(source::POD_LOG)),
+        ("source", Field::Owned(source.to_owned())),
         ("level", Field::Expression(r#"or .level "info""#)),
         ("action", Field::Text("log")),
         ("message", Field::Expression("or .msg .Entry")),
@@ -180,7 +199,12 @@ pub fn unified_pod_log() -> Vec<(&'static str, Field)> {
         ),
         ("pod", Field::Extracted("pod")),
         ("container", Field::Extracted("container")),
-        ("timestamp", Field::Extracted("timestamp")),
+        (
+            "timestamp",
+            Field::Expression(
+                r#"or .log_time .time (dateInZone "2006-01-02T15:04:05.999999999Z07:00" now "UTC")"#,
+            ),
+        ),
         ("details", Field::RawJson("json_line")),
     ]
 }
@@ -195,7 +219,6 @@ pub fn event_fields() -> Vec<Block> {
             ("object_name", "name"),
             ("object_kind", "kind"),
             ("object_api_version", "objectAPIversion"),
-            ("timestamp", "ts"),
         ]),
         template(
             "level",
@@ -205,10 +228,13 @@ pub fn event_fields() -> Vec<Block> {
     ]
 }
 
-/// The unified schema of an event.
-pub fn unified_event() -> Vec<(&'static str, Field)> {
+/// The unified schema of an event, labelled `source`. `loki.source.kubernetes_events`
+/// puts the event's time (`lastTimestamp`, else `eventTime`) on the entry, not in the
+/// line, and templates cannot read the entry's time: `timestamp` is when Alloy
+/// received the event from its watch.
+pub fn unified_event(source: &str) -> Vec<(&'static str, Field)> {
     vec![
-        ("source", Field::Text(source::K8S_EVENT)),
+        ("source", Field::Owned(source.to_owned())),
         ("level", Field::Extracted("level")),
         ("action", Field::Extracted("reason")),
         ("message", Field::Extracted("msg")),
@@ -224,15 +250,17 @@ pub fn unified_event() -> Vec<(&'static str, Field)> {
         ),
         ("pod", Field::Text("")),
         ("container", Field::Text("")),
-        ("timestamp", Field::Extracted("timestamp")),
+        ("timestamp", Field::Expression(COLLECTION_TIME)),
         ("details", Field::RawJson("json_line")),
     ]
 }
 
-/// Stages extracting the fields of an audit event. `prefix` is the JMESPath of
+/// Stages extracting the fields of an audit event and promoting `level` and the
+/// `extra_labels` (`verb`, `resource`) to labels. `prefix` is the JMESPath of
 /// the event in the line: empty for one event per line (syncer stdout),
-/// `items[0].` for a webhook `EventList` of one event.
-pub fn audit_fields(prefix: &str) -> Vec<Block> {
+/// `items[0].` for a webhook `EventList`, which holds one event because the
+/// generated API server flags set `--audit-webhook-batch-max-size=1`.
+pub fn audit_fields(prefix: &str, extra_labels: &[&str]) -> Vec<Block> {
     let path = |p: &str| format!("{prefix}{p}");
     let expressions: Vec<(&str, String)> = vec![
         ("verb", path("verb")),
@@ -267,14 +295,14 @@ pub fn audit_fields(prefix: &str) -> Vec<Block> {
                 r#"(regexReplaceAll "^[123][0-9][0-9]$|^$" (or .code "") "info") "warning") "error" }}"#
             ),
         ),
-        labels(&["level"]),
+        labels(&[&["level"], extra_labels].concat()),
     ]
 }
 
-/// The unified schema of an audit event.
-pub fn unified_audit() -> Vec<(&'static str, Field)> {
+/// The unified schema of an audit event, labelled `source`.
+pub fn unified_audit(source: &str) -> Vec<(&'static str, Field)> {
     vec![
-        ("source", Field::Text(source::K8S_AUDIT_LOG)),
+        ("source", Field::Owned(source.to_owned())),
         ("level", Field::Extracted("level")),
         ("action", Field::Extracted("verb")),
         (
@@ -339,7 +367,7 @@ mod tests {
 
     #[test]
     fn unified_templates_produce_json_with_the_schema_keys() {
-        for fields in [unified_pod_log(), unified_event(), unified_audit()] {
+        for fields in [unified_pod_log("p"), unified_event("e"), unified_audit("a")] {
             let line = fill(&unified_template(&fields), "x \"quoted\"");
             let value: serde_json::Value =
                 serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {e}\n{line}"));
@@ -373,8 +401,44 @@ mod tests {
     }
 
     #[test]
+    fn unified_timestamps_come_from_the_line_else_the_collection_time() {
+        let pod = unified_template(&unified_pod_log("pod_log"));
+        assert!(
+            pod.contains(r#""timestamp":{{ printf "%q" (or .log_time .time (dateInZone"#),
+            "{pod}"
+        );
+        let event = unified_template(&unified_event("k8s_event"));
+        assert!(
+            event.contains(&format!(
+                r#""timestamp":{{{{ printf "%q" ({COLLECTION_TIME}) }}}}"#
+            )),
+            "{event}"
+        );
+        // Nothing reads a field the event line does not have.
+        let fields = o11yc_alloy::print(
+            &o11yc_alloy::File::new().block(
+                Block::labeled("loki.process", "x")
+                    .attr("forward_to", Expr::array(Vec::<Expr>::new()))
+                    .blocks(event_fields()),
+            ),
+        );
+        assert!(!fields.contains("timestamp"), "{fields}");
+        let time = o11yc_alloy::print(
+            &o11yc_alloy::File::new().block(
+                Block::labeled("loki.process", "x")
+                    .attr("forward_to", Expr::array(Vec::<Expr>::new()))
+                    .block(pod_log_time()),
+            ),
+        );
+        assert!(
+            time.contains(r#"log_time = "time || ts || timestamp || \"@timestamp\"""#),
+            "{time}"
+        );
+    }
+
+    #[test]
     fn webhook_audit_fields_read_the_first_item_of_the_event_list() {
-        let blocks = audit_fields("items[0].");
+        let blocks = audit_fields("items[0].", &[]);
         let text = o11yc_alloy::print(
             &o11yc_alloy::File::new().block(
                 Block::labeled("loki.process", "x")

@@ -9,6 +9,7 @@ pub mod grafana;
 pub mod kube_prometheus_stack;
 pub mod loki;
 pub mod tempo;
+pub mod vcluster;
 
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, PodSecurityContext, SecretKeySelector};
 use serde::Serialize;
