@@ -83,7 +83,13 @@ mutation kustomize-missing-resource kustomize "missing.yaml" generated/homelab-n
 
 echo "==> bootstrap order (scripts/conformance/bootstrap.py)"
 via_bootstrap() { bootstrap_order "$1"; }
-rules_in_root() { printf -- '- monitoring/rules/loki.yaml\n' >>"$1/kustomization.yaml"; }
+rules_in_root() {
+  "$PY" -c 'import sys, yaml
+path = sys.argv[1] + "/kustomization.yaml"
+doc = yaml.safe_load(open(path))
+doc["resources"].append("monitoring/rules/loki.yaml")
+yaml.safe_dump(doc, open(path, "w"))' "$1"
+}
 mutation bootstrap-crd-object-in-root bootstrap "in the root kustomization" generated/vcluster rules_in_root
 mutation bootstrap-no-depends-on bootstrap "without dependsOn" generated/dev \
   set_field flux/kustomizations.yaml Kustomization o11yc-dev-monitoring spec.dependsOn '[]'
