@@ -401,3 +401,39 @@ fn kill_9_at_any_moment_leaves_the_old_or_the_new_tree() {
     assert_eq!(tree(&out.join("p")), trees[0]);
     assert_eq!(names_in(&out), ["p"]);
 }
+
+#[test]
+fn a_closed_stderr_does_not_crash_check() {
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(bin())
+        .current_dir(repo())
+        .args(["check", "--all", "--out"])
+        .arg(out.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take()); // closed before o11yc has compiled anything
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "stale output, reported by the exit code alone"
+    );
+}
+
+#[test]
+fn a_profile_symlinked_out_of_the_repository_is_not_read() {
+    let (dir, profiles, _) = workspace("p");
+    std::os::unix::fs::symlink("/proc/self/environ", profiles.join("leak.yaml")).unwrap();
+    let (code, stdout, err) = run(cmd(dir.path(), "check").env("O11YC_SECRET", "hunter2"));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        !stdout.contains("hunter2") && !err.contains("hunter2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("leak.yaml") && err.contains("outside the profiles' repository"),
+        "{err}"
+    );
+}

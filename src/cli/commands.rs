@@ -79,7 +79,7 @@ pub fn build(args: &BuildArgs) -> i32 {
     };
     let timeout = Duration::from_secs(args.lock_timeout);
     let _lock = match OutLock::acquire(&sel.out, timeout, || {
-        eprintln!(
+        say!(
             "waiting for another o11yc to finish writing {} (up to {}s)...",
             display_path(&sel.out),
             timeout.as_secs()
@@ -94,12 +94,12 @@ pub fn build(args: &BuildArgs) -> i32 {
     for c in &compiled {
         let dir = sel.out.join(&c.profile.name);
         match write_tree(&dir, &c.tree) {
-            Ok(0) => eprintln!(
+            Ok(0) => say!(
                 "{}: up to date ({} files)",
                 display_path(&dir),
                 c.tree.len()
             ),
-            Ok(n) => eprintln!(
+            Ok(n) => say!(
                 "{}: wrote {n} of {} files",
                 display_path(&dir),
                 c.tree.len()
@@ -134,7 +134,7 @@ pub fn graph(sel: &Selection) -> i32 {
         let stack = crate::compile::Stack::new(&c.model, &c.profile.name);
         let alloy = crate::compile::emit::alloy::emit(&stack, &mut Default::default());
         if alloy.pipelines.is_empty() {
-            eprintln!("{}: no Alloy pipeline (alloy is off)", c.profile.name);
+            say!("{}: no Alloy pipeline (alloy is off)", c.profile.name);
         }
         for p in alloy.pipelines {
             let text = format!(
@@ -170,14 +170,14 @@ pub fn check(sel: &Selection) -> i32 {
             continue;
         }
         stale += 1;
-        eprintln!("{} is out of date:", display_path(&dir));
+        say!("{} is out of date:", display_path(&dir));
         for change in &changes {
             let (what, path) = match change {
                 Change::Added(p) => ("missing", p),
                 Change::Modified(p) => ("differs", p),
                 Change::Removed(p) => ("stale  ", p),
             };
-            eprintln!("  {what} {}", display_path(&dir.join(path)));
+            say!("  {what} {}", display_path(&dir.join(path)));
         }
     }
     if stale > 0 {
@@ -187,7 +187,7 @@ pub fn check(sel: &Selection) -> i32 {
         ));
         return EXIT_DIFFERS;
     }
-    eprintln!(
+    say!(
         "{} profile{} valid and up to date",
         compiled.len(),
         if compiled.len() == 1 { "" } else { "s" }

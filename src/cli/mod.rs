@@ -4,6 +4,15 @@
 //! 2 invalid input, usage error, or a file system error; 141 when standard
 //! output is closed early (`o11yc diff | head`).
 
+/// `eprintln!` that ignores a closed stderr (`o11yc check 2>&1 | head`)
+/// instead of panicking; messages are best effort, exit codes carry the result.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod alloy;
 mod args;
 mod commands;

@@ -24,7 +24,7 @@ pub fn stdout_color() -> bool {
 pub fn diagnostics(diags: &[Diagnostic], sources: &SourceMap) {
     let color = stderr_color();
     for d in diags {
-        eprintln!("{}", render(d, sources, color));
+        say!("{}", render(d, sources, color));
     }
 }
 
@@ -34,9 +34,9 @@ pub fn error(message: &str) {
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
     if stderr_color() {
-        eprintln!("{style}error{style:#}: {message}");
+        say!("{style}error{style:#}: {message}");
     } else {
-        eprintln!("error: {message}");
+        say!("error: {message}");
     }
 }
 
