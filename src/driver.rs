@@ -35,9 +35,9 @@ pub fn is_valid_name(name: &str) -> bool {
 fn invalid_name(path: &Path, name: &str) -> String {
     format!(
         "{} cannot be a profile: its name `{name}` names the output directory and must match \
-         `[A-Za-z0-9][A-Za-z0-9._-]*`\nhelp: rename the file, e.g. to `profile-{}.yaml`",
-        path.display(),
-        name.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+         `[A-Za-z0-9][A-Za-z0-9._-]*`\nhelp: rename the file to start with a letter or digit \
+         and use only letters, digits, `.`, `_` and `-`",
+        path.display()
     )
 }
 
@@ -199,4 +199,19 @@ pub fn compile_profile(
         model,
         tree,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_are_single_safe_components() {
+        for ok in ["dev", "prod-eu.1", "a_b", "9"] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", ".hidden", "-x", "_partial", "a/b", "a b", "é"] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+    }
 }

@@ -99,20 +99,9 @@ pub fn compare(dir: &Path, tree: &RenderedTree) -> Result<Vec<Change>, OutputErr
         return Ok(tree.keys().map(|p| Change::Added(p.clone())).collect());
     };
     let manifest = Manifest::read_scanned(dir, &found)?;
+    kept(dir, tree, &found, &manifest)?;
     let mut changes = Vec::new();
     for (path, bytes) in tree {
-        if found.dirs.contains(path) {
-            return Err(OutputError::Conflict(
-                join(dir, path),
-                "is a directory where o11yc writes a file",
-            ));
-        }
-        if let Some(file) = found.file_ancestor(path) {
-            return Err(OutputError::Conflict(
-                join(dir, file),
-                "is a file where o11yc needs a directory",
-            ));
-        }
         if !found.files.contains(path) {
             changes.push(Change::Added(path.clone()));
         } else if !same_content(&join(dir, path), bytes)? {
@@ -134,4 +123,69 @@ pub fn compare(dir: &Path, tree: &RenderedTree) -> Result<Vec<Change>, OutputErr
     }
     changes.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(changes)
+}
+
+/// What a build keeps from the old tree: files o11yc did not write, and empty
+/// directories (which o11yc never leaves behind).
+struct Kept {
+    carried: Vec<String>,
+    empty_dirs: Vec<String>,
+}
+
+/// What a build of `tree` would keep from the tree `found` in `dir`, or why it
+/// cannot: a kept file or directory is where a generated file goes, or a kept
+/// file is where a generated file needs a directory. A file in the old
+/// manifest `old` is not kept, so it never stands in the way.
+fn kept(
+    dir: &Path,
+    tree: &RenderedTree,
+    found: &scan::Scan,
+    old: &Manifest,
+) -> Result<Kept, OutputError> {
+    let carried: Vec<String> = found
+        .files
+        .iter()
+        .filter(|p| !tree.contains_key(*p) && !old.contains(p) && p.as_str() != MANIFEST)
+        .cloned()
+        .collect();
+    let empty_dirs: Vec<String> = found
+        .dirs
+        .iter()
+        .filter(|d| {
+            let prefix = format!("{d}/");
+            !found
+                .files
+                .iter()
+                .chain(&found.dirs)
+                .any(|p| p.starts_with(&prefix))
+        })
+        .cloned()
+        .collect();
+    for path in tree.keys() {
+        let prefix = format!("{path}/");
+        if let Some(k) = carried
+            .iter()
+            .chain(&empty_dirs)
+            .find(|k| *k == path || k.starts_with(&prefix))
+        {
+            return Err(OutputError::Conflict(
+                join(dir, path),
+                if k == path {
+                    "is an empty directory where o11yc writes a file"
+                } else {
+                    "is a directory holding files o11yc did not write, where o11yc writes a file"
+                },
+            ));
+        }
+        if let Some(file) = found.file_ancestor(path).filter(|f| !old.contains(f)) {
+            return Err(OutputError::Conflict(
+                join(dir, file),
+                "is a file o11yc did not write, where o11yc needs a directory",
+            ));
+        }
+    }
+    Ok(Kept {
+        carried,
+        empty_dirs,
+    })
 }

@@ -13,10 +13,10 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::OutputError;
 use super::manifest::{MANIFEST, Manifest};
 use super::scan::{Scan, join, same_content, scan};
 use super::swap::exchange;
+use super::{Kept, OutputError, kept};
 use crate::render::RenderedTree;
 
 /// Where [`write_tree`] reports progress to tests (failure and crash injection).
@@ -179,48 +179,12 @@ fn plan(dir: &Path, tree: &RenderedTree, found: Option<&Scan>) -> Result<Plan, O
         });
     };
     let old = Manifest::read_scanned(dir, found)?;
-    let carried: Vec<String> = found
-        .files
-        .iter()
-        .filter(|p| !tree.contains_key(*p) && !old.contains(p) && p.as_str() != MANIFEST)
-        .cloned()
-        .collect();
-    let empty_dirs: Vec<String> = found
-        .dirs
-        .iter()
-        .filter(|d| {
-            let prefix = format!("{d}/");
-            !found
-                .files
-                .iter()
-                .chain(&found.dirs)
-                .any(|p| p.starts_with(&prefix))
-        })
-        .cloned()
-        .collect();
+    let Kept {
+        carried,
+        empty_dirs,
+    } = kept(dir, tree, found, &old)?;
     let mut changed = 0;
     for (path, bytes) in tree {
-        let prefix = format!("{path}/");
-        if let Some(kept) = carried
-            .iter()
-            .chain(&empty_dirs)
-            .find(|k| *k == path || k.starts_with(&prefix))
-        {
-            return Err(OutputError::Conflict(
-                join(dir, path),
-                if kept == path {
-                    "is an empty directory where o11yc writes a file"
-                } else {
-                    "is a directory holding files o11yc did not write, where o11yc writes a file"
-                },
-            ));
-        }
-        if let Some(file) = found.file_ancestor(path).filter(|f| !old.contains(f)) {
-            return Err(OutputError::Conflict(
-                join(dir, file),
-                "is a file o11yc did not write, where o11yc needs a directory",
-            ));
-        }
         if found.files.contains(path) {
             if same_content(&join(dir, path), bytes)? {
                 continue;

@@ -299,3 +299,17 @@ fn the_fallback_without_exchange_writes_the_new_tree() {
     assert_eq!(files(&dir), expected(&new_tree()));
     assert!(leftovers(out.path()).is_empty());
 }
+
+#[test]
+fn an_owned_file_may_become_a_directory_and_back() {
+    let (out, dir) = built(&tree(&[("x", "file\n")]));
+    let nested = tree(&[("x/d.yaml", "d\n")]);
+    assert!(!compare(&dir, &nested).unwrap().is_empty());
+    write_tree(&dir, &nested).unwrap();
+    assert_eq!(files(&dir), expected(&nested));
+    let flat = tree(&[("x", "file\n")]);
+    assert!(!compare(&dir, &flat).unwrap().is_empty());
+    write_tree(&dir, &flat).unwrap();
+    assert_eq!(files(&dir), expected(&flat));
+    assert!(leftovers(out.path()).is_empty());
+}
