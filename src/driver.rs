@@ -210,7 +210,9 @@ mod tests {
         for ok in ["dev", "prod-eu.1", "a_b", "9"] {
             assert!(is_valid_name(ok), "{ok}");
         }
-        for bad in ["", ".", "..", ".hidden", "-x", "_partial", "a/b", "a b", "é"] {
+        for bad in [
+            "", ".", "..", ".hidden", "-x", "_partial", "a/b", "a b", "é",
+        ] {
             assert!(!is_valid_name(bad), "{bad}");
         }
     }
