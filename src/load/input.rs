@@ -211,6 +211,20 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_symlink_inside_the_root_is_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+        std::fs::write(dir.path().join("shared.yaml"), "x: 1\n").unwrap();
+        let link = dir.path().join("profiles/base.yaml");
+        std::os::unix::fs::symlink("../shared.yaml", &link).unwrap();
+        assert_eq!(
+            read_profile_bytes(&link, &repo_root(&link)).unwrap(),
+            b"x: 1\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.yaml");
