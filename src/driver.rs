@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::compile::{Provenance, compile};
 use crate::diag::{Diagnostic, SourceMap};
-use crate::load::{from_node_in, load_profile};
+use crate::load::{from_node_in, load_profile, repo_relative, repo_root};
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
 use crate::validate::validate;
@@ -23,26 +23,71 @@ pub fn is_partial(name: &str) -> bool {
     name.starts_with('_')
 }
 
+/// Whether `name` is a safe profile name: a single path component matching
+/// `[A-Za-z0-9][A-Za-z0-9._-]*` (so never `.`, `..` or hidden), because it names
+/// the output directory `OUT/<name>`.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+fn invalid_name(path: &Path, name: &str) -> String {
+    format!(
+        "{} cannot be a profile: its name `{name}` names the output directory and must match \
+         `[A-Za-z0-9][A-Za-z0-9._-]*`\nhelp: rename the file to start with a letter or digit \
+         and use only letters, digits, `.`, `_` and `-`",
+        path.display()
+    )
+}
+
+/// The profile file `path` as a [`ProfileRef`], or why its name is unusable.
+fn profile_ref(path: &Path) -> Result<ProfileRef, String> {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if is_valid_name(&name) {
+        Ok(ProfileRef {
+            name,
+            path: path.to_owned(),
+        })
+    } else {
+        Err(invalid_name(path, &name))
+    }
+}
+
 /// Every buildable profile (`*.yaml`, `*.yml`) in `dir`, sorted by name.
-pub fn discover(dir: &Path) -> std::io::Result<Vec<ProfileRef>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+/// A file whose name is not a safe profile name, or two files with one name
+/// (`dev.yaml` and `dev.yml`), is an error naming the files.
+pub fn discover(dir: &Path) -> Result<Vec<ProfileRef>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read profiles directory {}: {e}", dir.display()))?;
+    let mut out: Vec<ProfileRef> = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read profiles directory {}: {e}", dir.display()))?
+            .path();
         let is_yaml = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         );
-        let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        if !is_yaml || !path.is_file() || stem.as_deref().is_some_and(is_partial) {
             continue;
-        };
-        if is_yaml && path.is_file() && !is_partial(name) {
-            out.push(ProfileRef {
-                name: name.to_owned(),
-                path: path.clone(),
-            });
         }
+        out.push(profile_ref(&path)?);
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.path.cmp(&b.path)));
+    if let Some(pair) = out.windows(2).find(|w| w[0].name == w[1].name) {
+        return Err(format!(
+            "{} and {} are both profile `{}` and would write the same directory\n\
+             help: remove or rename one of them",
+            pair[0].path.display(),
+            pair[1].path.display(),
+            pair[0].name
+        ));
+    }
     Ok(out)
 }
 
@@ -53,15 +98,33 @@ pub fn resolve(dir: &Path, arg: &str) -> Result<ProfileRef, String> {
     let path = if is_file_arg {
         as_path.to_owned()
     } else {
-        dir.join(format!("{arg}.yaml"))
+        if !is_valid_name(arg) {
+            return Err(format!(
+                "`{arg}` is not a profile name: names match `[A-Za-z0-9][A-Za-z0-9._-]*`{}",
+                if is_partial(arg) {
+                    " (files starting with `_` are partials, only used through `extends`)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let yaml = dir.join(format!("{arg}.yaml"));
+        let yml = dir.join(format!("{arg}.yml"));
+        match (yaml.is_file(), yml.is_file()) {
+            (true, true) => {
+                return Err(format!(
+                    "{} and {} are both profile `{arg}` and would write the same directory\n\
+                     help: remove or rename one of them",
+                    yaml.display(),
+                    yml.display()
+                ));
+            }
+            (false, true) => yml,
+            _ => yaml,
+        }
     };
     if path.is_file() {
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or(arg)
-            .to_owned();
-        return Ok(ProfileRef { name, path });
+        return profile_ref(&path);
     }
     let known: Vec<String> = discover(dir)
         .map(|v| v.into_iter().map(|p| p.name).collect())
@@ -84,9 +147,9 @@ pub fn resolve(dir: &Path, arg: &str) -> Result<ProfileRef, String> {
     Err(message)
 }
 
-/// How a path is shown to users and in generated headers: relative to the
-/// working directory when possible, so output does not depend on where the
-/// repository is checked out.
+/// How a path is shown to users in messages: relative to the working
+/// directory when possible. (Generated headers use [`repo_relative`] instead,
+/// so output does not depend on the working directory.)
 pub fn display_path(path: &Path) -> String {
     let relative = std::env::current_dir()
         .ok()
@@ -121,8 +184,9 @@ pub fn compile_profile(
     {
         return Err(problems);
     }
+    let repo = repo_root(&profile.path);
     let files: Vec<String> = (first_file..sources.len())
-        .map(|i| display_path(sources.path(crate::diag::FileId(i as u32))))
+        .map(|i| repo_relative(&repo, sources.path(crate::diag::FileId(i as u32))))
         .collect();
     let provenance = Provenance {
         name: profile.name.clone(),
@@ -135,4 +199,21 @@ pub fn compile_profile(
         model,
         tree,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_are_single_safe_components() {
+        for ok in ["dev", "prod-eu.1", "a_b", "9"] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        for bad in [
+            "", ".", "..", ".hidden", "-x", "_partial", "a/b", "a b", "é",
+        ] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile profiles and write OUT/<profile>/.
-    Build(Selection),
+    Build(BuildArgs),
     /// Validate profiles and verify OUT is up to date (exit 1 when it is not).
     Check(Selection),
     /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
@@ -50,6 +50,17 @@ pub struct Selection {
     /// Where generated directories go.
     #[arg(long, value_name = "DIR", default_value = "generated")]
     pub out: PathBuf,
+}
+
+/// `o11yc build`: a selection, and how long to wait for another build of the same OUT.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Which profiles, and where.
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Seconds to wait for another o11yc writing the same OUT before giving up (exit 2).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub lock_timeout: u64,
 }
 
 /// `o11yc alloy ...`.

@@ -1,12 +1,13 @@
 //! The commands.
 
 use std::path::Path;
+use std::time::Duration;
 
 use super::report;
-use super::{EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Selection};
+use super::{BuildArgs, EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Selection};
 use crate::diag::SourceMap;
 use crate::driver::{Compiled, ProfileRef, compile_profile, discover, display_path, resolve};
-use crate::output::{Change, DiffStyle, compare, unified_diff, write_tree};
+use crate::output::{Change, DiffStyle, OutLock, compare, read_regular, unified_diff, write_tree};
 
 /// Resolves the selection; prints the problem and returns `None` on failure.
 fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
@@ -20,11 +21,8 @@ fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
                 None
             }
             Ok(list) => Some(list),
-            Err(e) => {
-                report::error(&format!(
-                    "cannot read profiles directory {}: {e}",
-                    sel.profiles.display()
-                ));
+            Err(message) => {
+                report::error(&message);
                 None
             }
         };
@@ -73,26 +71,44 @@ fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
     Some(compiled)
 }
 
-/// `o11yc build`.
-pub fn build(sel: &Selection) -> i32 {
+/// `o11yc build`: holds the lock on OUT while writing every profile.
+pub fn build(args: &BuildArgs) -> i32 {
+    let sel = &args.selection;
     let Some(compiled) = compile_all(sel) else {
         return EXIT_ERROR;
+    };
+    let timeout = Duration::from_secs(args.lock_timeout);
+    let _lock = match OutLock::acquire(&sel.out, timeout, || {
+        say!(
+            "waiting for another o11yc to finish writing {} (up to {}s)...",
+            display_path(&sel.out),
+            timeout.as_secs()
+        );
+    }) {
+        Ok(lock) => lock,
+        Err(e) => {
+            report::error(&e.to_string());
+            return EXIT_ERROR;
+        }
     };
     for c in &compiled {
         let dir = sel.out.join(&c.profile.name);
         match write_tree(&dir, &c.tree) {
-            Ok(0) => eprintln!(
+            Ok(0) => say!(
                 "{}: up to date ({} files)",
                 display_path(&dir),
                 c.tree.len()
             ),
-            Ok(n) => eprintln!(
+            Ok(n) => say!(
                 "{}: wrote {n} of {} files",
                 display_path(&dir),
                 c.tree.len()
             ),
             Err(e) => {
-                report::error(&e.to_string());
+                report::error(&format!(
+                    "{e}\nnothing was changed in {}",
+                    display_path(&dir)
+                ));
                 return EXIT_ERROR;
             }
         }
@@ -102,7 +118,7 @@ pub fn build(sel: &Selection) -> i32 {
 
 fn changes_of(dir: &Path, c: &Compiled) -> Result<Vec<Change>, i32> {
     compare(dir, &c.tree).map_err(|e| {
-        report::error(&format!("cannot read {}: {e}", display_path(dir)));
+        report::error(&e.to_string());
         EXIT_ERROR
     })
 }
@@ -118,15 +134,21 @@ pub fn graph(sel: &Selection) -> i32 {
         let stack = crate::compile::Stack::new(&c.model, &c.profile.name);
         let alloy = crate::compile::emit::alloy::emit(&stack, &mut Default::default());
         if alloy.pipelines.is_empty() {
-            eprintln!("{}: no Alloy pipeline (alloy is off)", c.profile.name);
+            say!("{}: no Alloy pipeline (alloy is off)", c.profile.name);
         }
         for p in alloy.pipelines {
-            if !first {
-                println!();
-            }
+            let text = format!(
+                "{}%% {}: {} ({})\n{}",
+                if first { "" } else { "\n" },
+                c.profile.name,
+                p.path,
+                p.title,
+                p.mermaid
+            );
             first = false;
-            println!("%% {}: {} ({})", c.profile.name, p.path, p.title);
-            print!("{}", p.mermaid);
+            if let Err(code) = report::stdout(&text) {
+                return code;
+            }
         }
     }
     EXIT_OK
@@ -148,14 +170,14 @@ pub fn check(sel: &Selection) -> i32 {
             continue;
         }
         stale += 1;
-        eprintln!("{} is out of date:", display_path(&dir));
+        say!("{} is out of date:", display_path(&dir));
         for change in &changes {
             let (what, path) = match change {
                 Change::Added(p) => ("missing", p),
                 Change::Modified(p) => ("differs", p),
                 Change::Removed(p) => ("stale  ", p),
             };
-            eprintln!("  {what} {}", display_path(&dir.join(path)));
+            say!("  {what} {}", display_path(&dir.join(path)));
         }
     }
     if stale > 0 {
@@ -165,7 +187,7 @@ pub fn check(sel: &Selection) -> i32 {
         ));
         return EXIT_DIFFERS;
     }
-    eprintln!(
+    say!(
         "{} profile{} valid and up to date",
         compiled.len(),
         if compiled.len() == 1 { "" } else { "s" }
@@ -193,9 +215,16 @@ pub fn diff(sel: &Selection) -> i32 {
         for change in changes {
             any = true;
             let shown = display_path(&dir.join(change.path()));
-            let on_disk = std::fs::read(dir.join(change.path()))
-                .ok()
-                .map(|b| String::from_utf8_lossy(&b).into_owned());
+            let on_disk = match change {
+                Change::Added(_) => None,
+                _ => match read_regular(&dir.join(change.path())) {
+                    Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                    Err(e) => {
+                        report::error(&e.to_string());
+                        return EXIT_ERROR;
+                    }
+                },
+            };
             let generated = c
                 .tree
                 .get(change.path())
@@ -205,10 +234,11 @@ pub fn diff(sel: &Selection) -> i32 {
                 Change::Modified(_) => (on_disk, generated.or_else(|| Some(String::new()))),
                 Change::Removed(_) => (on_disk, None),
             };
-            print!(
-                "{}",
-                unified_diff(&shown, old.as_deref(), new.as_deref(), style)
-            );
+            if let Err(code) =
+                report::stdout(&unified_diff(&shown, old.as_deref(), new.as_deref(), style))
+            {
+                return code;
+            }
         }
     }
     if any { EXIT_DIFFERS } else { EXIT_OK }
@@ -218,10 +248,10 @@ pub fn diff(sel: &Selection) -> i32 {
 pub fn schema(out: Option<&Path>) -> i32 {
     let text = crate::schema::schema_json();
     match out {
-        None => {
-            print!("{text}");
-            EXIT_OK
-        }
+        None => match report::stdout(&text) {
+            Ok(()) => EXIT_OK,
+            Err(code) => code,
+        },
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => EXIT_OK,
             Err(e) => {

@@ -1,14 +1,24 @@
 //! The `o11yc` command line: argument parsing, running commands, exit codes.
 //!
 //! Exit codes: 0 success / up to date; 1 `check` or `diff` found differences;
-//! 2 invalid input, usage error, or a file system error.
+//! 2 invalid input, usage error, or a file system error; 141 when standard
+//! output is closed early (`o11yc diff | head`).
+
+/// `eprintln!` that ignores a closed stderr (`o11yc check 2>&1 | head`)
+/// instead of panicking; messages are best effort, exit codes carry the result.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 mod alloy;
 mod args;
 mod commands;
 mod report;
 
-pub use args::{AlloyCommand, Cli, Command, Selection};
+pub use args::{AlloyCommand, BuildArgs, Cli, Command, Selection};
 
 use clap::Parser;
 
@@ -18,6 +28,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_DIFFERS: i32 = 1;
 /// Invalid profile, usage error or I/O error.
 pub const EXIT_ERROR: i32 = 2;
+/// Standard output was closed by its reader (`o11yc diff | head`): 128 + SIGPIPE,
+/// what a shell reports for a program killed by the signal.
+pub const EXIT_BROKEN_PIPE: i32 = 141;
 
 /// Parses the process arguments and runs the command; returns the exit code.
 pub fn run() -> i32 {
@@ -30,7 +43,7 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(sel) => commands::build(&sel),
+        Command::Build(args) => commands::build(&args),
         Command::Check(sel) => commands::check(&sel),
         Command::Diff(sel) => commands::diff(&sel),
         Command::Graph(sel) => commands::graph(&sel),

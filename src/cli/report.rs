@@ -1,7 +1,7 @@
 //! How the CLI talks to people: diagnostics and messages on stderr, colour only
 //! on a terminal and never with NO_COLOR.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use crate::diag::{Diagnostic, SourceMap, render};
 
@@ -24,7 +24,7 @@ pub fn stdout_color() -> bool {
 pub fn diagnostics(diags: &[Diagnostic], sources: &SourceMap) {
     let color = stderr_color();
     for d in diags {
-        eprintln!("{}", render(d, sources, color));
+        say!("{}", render(d, sources, color));
     }
 }
 
@@ -34,8 +34,23 @@ pub fn error(message: &str) {
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
     if stderr_color() {
-        eprintln!("{style}error{style:#}: {message}");
+        say!("{style}error{style:#}: {message}");
     } else {
-        eprintln!("error: {message}");
+        say!("error: {message}");
+    }
+}
+
+/// Writes `text` to stdout. When the reader has gone away (a closed pipe) returns
+/// [`EXIT_BROKEN_PIPE`](super::EXIT_BROKEN_PIPE) quietly; any other failure is
+/// reported and returns [`EXIT_ERROR`](super::EXIT_ERROR).
+pub fn stdout(text: &str) -> Result<(), i32> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(super::EXIT_BROKEN_PIPE),
+        Err(e) => {
+            error(&format!("cannot write to standard output: {e}"));
+            Err(super::EXIT_ERROR)
+        }
     }
 }

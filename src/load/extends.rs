@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::input::{read_profile_bytes, repo_root, utf8_error_offset};
 use super::node::{Located, Node};
 use super::yaml::parse_yaml;
 use crate::diag::{Diagnostic, SourceMap, Span, suggest};
@@ -26,20 +27,25 @@ pub fn load_profile(
     sources: &mut SourceMap,
 ) -> Result<Located<Node>, Vec<Diagnostic>> {
     let mut chain = Vec::new();
-    load(path, None, sources, &mut chain).map_err(|d| vec![d])
+    let repo = repo_root(path);
+    load(path, &repo, None, sources, &mut chain).map_err(|d| vec![d])
 }
 
-/// Loads one file; `origin` is the span of the `extends` value that referenced it.
+/// Loads one file, which must lie inside the profiles' repository `repo`; `origin` is the span of the `extends` value that referenced it.
 fn load(
     path: &Path,
+    repo: &Path,
     origin: Option<Span>,
     sources: &mut SourceMap,
     chain: &mut Vec<PathBuf>,
 ) -> Result<Located<Node>, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = read_profile_bytes(path, repo).map_err(|e| {
         Diagnostic::error(format!("cannot read profile `{}`: {e}", path.display())).at_opt(origin)
     })?;
-    let file = sources.add(path.to_path_buf(), text);
+    let file = match String::from_utf8(bytes) {
+        Ok(text) => sources.add(path.to_path_buf(), text),
+        Err(e) => return Err(invalid_utf8(path, e.into_bytes(), sources)),
+    };
     let mut root = parse_yaml(file, sources.text(file))?;
 
     let Node::Map(map) = &mut root.value else {
@@ -87,12 +93,25 @@ fn load(
         .key_path(EXTENDS)
         .help("flatten the chain: let several profiles extend one shared base"));
     }
-    if !base_path.is_file() {
+    if std::fs::metadata(&base_path).is_err() {
         return Err(missing_base(name, &base_path, dir, path, value_span));
     }
-    let base = load(&base_path, Some(value_span), sources, chain)?;
+    let base = load(&base_path, repo, Some(value_span), sources, chain)?;
     chain.pop();
     Ok(merge(base, root))
+}
+
+/// A located error for a file that is not UTF-8: the file is registered with
+/// its invalid bytes replaced, so the diagnostic can show the line.
+fn invalid_utf8(path: &Path, bytes: Vec<u8>, sources: &mut SourceMap) -> Diagnostic {
+    let offset = utf8_error_offset(&bytes).unwrap_or(0);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let file = sources.add(path.to_path_buf(), text);
+    let span = sources.span(file, offset, offset + 1);
+    Diagnostic::error("a profile must be UTF-8 text")
+        .at(span)
+        .label("invalid UTF-8 here")
+        .help("save the file as UTF-8")
 }
 
 fn resolve(dir: &Path, name: &str) -> PathBuf {

@@ -1,18 +1,20 @@
 //! Loading profiles: YAML with located spans, `extends` merging, typed deserialization.
 //!
 //! Pipeline: [`parse_yaml`] turns text into a [`Located<Node>`] tree where every key and value
-//! carries its exact [`Span`](crate::diag::Span); [`load_profile`] reads a file, resolves its
+//! carries its exact [`Span`](crate::diag::Span); [`load_profile`] reads a file (regular files only, size-limited, inside the repository; see `input`), resolves its
 //! `extends` chain and deep-merges the bases; [`from_node`] deserializes the tree into typed
 //! model structs, reporting errors with file, line, column, key path and a suggested fix.
 
 mod de;
 mod derror;
 mod extends;
+mod input;
 mod node;
 mod yaml;
 
 pub use de::{from_node, from_node_in};
 pub use extends::load_profile;
+pub use input::{MAX_PROFILE_BYTES, kind_of, logical_path, repo_relative, repo_root};
 pub use node::{Entry, Located, Node};
 pub use yaml::parse_yaml;
 

@@ -1,9 +1,10 @@
 //! The list of files o11yc wrote into a profile's output directory.
 
 use std::collections::BTreeSet;
-use std::io;
 use std::path::Path;
 
+use super::OutputError;
+use super::scan::{Scan, read_regular};
 use crate::render::RenderedTree;
 
 /// File name of the manifest inside a profile's output directory.
@@ -25,21 +26,26 @@ impl Manifest {
         }
     }
 
-    /// Reads `dir/.o11yc-manifest`; empty when there is none.
-    pub fn read(dir: &Path) -> io::Result<Self> {
-        match std::fs::read_to_string(dir.join(MANIFEST)) {
-            Ok(text) => Ok(Manifest {
-                paths: text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    // A manifest is ours, but never trust it to leave the directory.
-                    .filter(|l| is_safe_relative(l))
-                    .map(str::to_owned)
-                    .collect(),
-            }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Manifest::default()),
-            Err(e) => Err(e),
+    /// Reads `dir/.o11yc-manifest` if `found` (the scan of `dir`) has it; empty otherwise.
+    pub(super) fn read_scanned(dir: &Path, found: &Scan) -> Result<Self, OutputError> {
+        if !found.files.contains(MANIFEST) {
+            return Ok(Manifest::default());
+        }
+        let bytes = read_regular(&dir.join(MANIFEST))?;
+        Ok(Manifest::parse(&String::from_utf8_lossy(&bytes)))
+    }
+
+    /// Parses a manifest's text, dropping any entry that could leave the directory.
+    pub fn parse(text: &str) -> Self {
+        Manifest {
+            paths: text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                // A manifest is ours, but never trust it to leave the directory.
+                .filter(|l| is_safe_relative(l))
+                .map(str::to_owned)
+                .collect(),
         }
     }
 
@@ -84,13 +90,7 @@ mod tests {
 
     #[test]
     fn unsafe_manifest_entries_are_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(MANIFEST),
-            "# c\na.yaml\n../escape\n/abs\nsub/b.yaml\nsub/../x\n",
-        )
-        .unwrap();
-        let manifest = Manifest::read(dir.path()).unwrap();
+        let manifest = Manifest::parse("# c\na.yaml\n../escape\n/abs\nsub/b.yaml\nsub/../x\n");
         let paths: Vec<_> = manifest.paths().cloned().collect();
         assert_eq!(paths, vec!["a.yaml".to_owned(), "sub/b.yaml".to_owned()]);
     }

@@ -1,202 +1,262 @@
-//! Writing a rendered tree: everything is staged first, then moved into place,
-//! so a failure part-way never leaves a half-written profile behind.
+//! Writing a rendered tree so that `OUT/<profile>` is always either the complete
+//! old tree or the complete new one.
+//!
+//! The new tree is built beside the old one, in `OUT/.o11yc-<profile>.new`
+//! (same file system): every generated file, the manifest, and a hard link (or
+//! copy) of each file o11yc did not write, so those are kept. Then the two
+//! directories are exchanged in one `renameat2(RENAME_EXCHANGE)` and the old
+//! tree, now in the staging path, is deleted. Where exchange is unsupported,
+//! the old tree is first renamed to `OUT/.o11yc-<profile>.old`; a run that finds
+//! `OUT/<profile>` missing and `.old` present puts it back. Leftovers of an
+//! interrupted run are removed before anything else. Callers hold [`OutLock`](super::OutLock).
 
-use std::fmt;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::manifest::{MANIFEST, Manifest};
+use super::scan::{Scan, join, same_content, scan};
+use super::swap::exchange;
+use super::{Kept, OutputError, kept};
 use crate::render::RenderedTree;
 
-const STAGING: &str = ".o11yc-staging";
-
-/// Why a tree could not be written.
-#[derive(Debug)]
-pub enum WriteError {
-    /// A file o11yc would write exists but was not written by o11yc.
-    NotOwned(PathBuf),
-    /// The file system refused.
-    Io(PathBuf, io::Error),
+/// Where [`write_tree`] reports progress to tests (failure and crash injection).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Step {
+    /// A generated file was written into the staging directory.
+    Staged,
+    /// Fallback only: the old tree was renamed to `.old`, the new one not yet in place.
+    Retired,
+    /// The new tree is in place; the old one is about to be deleted.
+    Swapped,
 }
 
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WriteError::NotOwned(path) => write!(
-                f,
-                "{} exists and was not written by o11yc; move it away or delete it, then build again",
-                path.display()
-            ),
-            WriteError::Io(path, e) => write!(f, "cannot write {}: {e}", path.display()),
-        }
-    }
+/// Test hooks: called at each [`Step`]; an error at `Staged` is handled as a
+/// failed write. `no_exchange` forces the two-rename fallback.
+pub(super) struct Hooks<'a> {
+    pub step: &'a mut dyn FnMut(Step) -> io::Result<()>,
+    pub no_exchange: bool,
 }
 
-impl std::error::Error for WriteError {}
-
-fn io_at(path: &Path) -> impl Fn(io::Error) -> WriteError + '_ {
-    move |e| WriteError::Io(path.to_owned(), e)
+/// What a build changes in one output directory.
+struct Plan {
+    /// Generated files created or replaced, plus owned files pruned.
+    changed: usize,
+    /// Whether the manifest on disk is already the new one.
+    manifest_current: bool,
+    /// Files o11yc did not write, kept in the new tree.
+    carried: Vec<String>,
+    /// Empty directories o11yc did not create, kept in the new tree.
+    empty_dirs: Vec<String>,
 }
 
-/// The paths whose content on disk differs from `tree`, reading each file once.
-/// Refuses (before anything is written) when a differing file is not o11yc's.
-fn outdated<'t>(
+/// Writes `tree` into `dir` (`OUT/<profile>`) as described in the module docs.
+/// Returns the number of files created, replaced or pruned; 0 means `dir` was
+/// already up to date and nothing was written.
+pub fn write_tree(dir: &Path, tree: &RenderedTree) -> Result<usize, OutputError> {
+    write_tree_with(
+        dir,
+        tree,
+        Hooks {
+            step: &mut |_| Ok(()),
+            no_exchange: false,
+        },
+    )
+}
+
+pub(super) fn write_tree_with(
     dir: &Path,
-    tree: &'t RenderedTree,
-    manifest: &Manifest,
-) -> Result<Vec<&'t String>, WriteError> {
-    let mut out = Vec::new();
-    for (path, bytes) in tree {
-        let target = dir.join(path);
-        match std::fs::read(&target) {
-            Ok(existing) if existing == *bytes => continue,
-            Ok(_) if !manifest.contains(path) => return Err(WriteError::NotOwned(target)),
-            _ => out.push(path),
-        }
+    tree: &RenderedTree,
+    hooks: Hooks<'_>,
+) -> Result<usize, OutputError> {
+    let (out, name) = split(dir)?;
+    if std::fs::symlink_metadata(&out).is_err() {
+        std::fs::create_dir_all(&out).map_err(io_at(&out))?;
     }
-    Ok(out)
-}
+    let staging = out.join(format!(".o11yc-{name}.new"));
+    let retired = out.join(format!(".o11yc-{name}.old"));
+    recover(dir, &staging, &retired)?;
 
-/// Writes `tree` into `dir`: stages every file, moves each into place, prunes
-/// files o11yc wrote before that are no longer generated, and updates the manifest.
-/// Returns the number of files whose content changed.
-pub fn write_tree(dir: &Path, tree: &RenderedTree) -> Result<usize, WriteError> {
-    std::fs::create_dir_all(dir).map_err(io_at(dir))?;
-    let old = Manifest::read(dir).map_err(io_at(dir))?;
-    let outdated = outdated(dir, tree, &old)?;
-
-    let staging = dir.join(STAGING);
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io_at(&staging))?;
+    let found = scan(dir)?;
+    let plan = plan(dir, tree, found.as_ref())?;
+    if found.is_some() && plan.changed == 0 && plan.manifest_current {
+        return Ok(0);
     }
-    let new = Manifest::of(tree);
-    let mut staged = Vec::new();
-    for path in outdated {
-        let target = dir.join(path);
-        let temp = staging.join(path);
-        if let Some(parent) = temp.parent() {
-            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+    if let Err(e) = stage(dir, &staging, tree, &plan, hooks.step) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if found.is_none() {
+        std::fs::rename(&staging, dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            OutputError::Io(dir.to_owned(), e)
+        })?;
+        (hooks.step)(Step::Swapped).ok();
+        return Ok(plan.changed);
+    }
+    let exchanged = if hooks.no_exchange {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    } else {
+        exchange(&staging, dir)
+    };
+    match exchanged {
+        Ok(()) => {
+            (hooks.step)(Step::Swapped).ok();
+            // `staging` now holds the old tree; a leftover is removed by the next run.
+            let _ = std::fs::remove_dir_all(&staging);
         }
-        std::fs::write(&temp, &tree[path]).map_err(io_at(&temp))?;
-        staged.push((temp, target));
-    }
-    let manifest_temp = staging.join(MANIFEST);
-    std::fs::create_dir_all(&staging).map_err(io_at(&staging))?;
-    std::fs::write(&manifest_temp, new.render()).map_err(io_at(&manifest_temp))?;
-
-    let changed = staged.len();
-    for (temp, target) in staged {
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
-        }
-        std::fs::rename(&temp, &target).map_err(io_at(&target))?;
-    }
-    let mut pruned = 0;
-    for path in old.paths().filter(|p| !new.contains(p)) {
-        let target = dir.join(path);
-        match std::fs::remove_file(&target) {
-            Ok(()) => {
-                pruned += 1;
-                remove_empty_parents(dir, &target);
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            std::fs::rename(dir, &retired).map_err(|e| {
+                let _ = std::fs::remove_dir_all(&staging);
+                OutputError::Io(dir.to_owned(), e)
+            })?;
+            (hooks.step)(Step::Retired).ok();
+            if let Err(e) = std::fs::rename(&staging, dir) {
+                let _ = std::fs::rename(&retired, dir);
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(OutputError::Io(dir.to_owned(), e));
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(WriteError::Io(target, e)),
+            (hooks.step)(Step::Swapped).ok();
+            let _ = std::fs::remove_dir_all(&retired);
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(OutputError::Io(dir.to_owned(), e));
         }
     }
-    let manifest = dir.join(MANIFEST);
-    std::fs::rename(&manifest_temp, &manifest).map_err(io_at(&manifest))?;
-    std::fs::remove_dir_all(&staging).map_err(io_at(&staging))?;
-    Ok(changed + pruned)
+    Ok(plan.changed)
 }
 
-/// Removes directories left empty by pruning, up to (not including) `root`.
-fn remove_empty_parents(root: &Path, file: &Path) {
-    let mut current = file.parent();
-    while let Some(dir) = current {
-        if dir == root || std::fs::remove_dir(dir).is_err() {
-            break;
-        }
-        current = dir.parent();
+fn io_at(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
+    move |e| OutputError::Io(path.to_owned(), e)
+}
+
+/// `OUT` and the profile's name from `OUT/<profile>`.
+fn split(dir: &Path) -> Result<(PathBuf, String), OutputError> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            OutputError::Io(
+                dir.to_owned(),
+                io::Error::other("not a profile output directory"),
+            )
+        })?;
+    let out = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    Ok((out, name))
+}
+
+/// Removes what an interrupted run left: puts a retired old tree back when the
+/// profile directory is missing, then deletes staging and retired trees.
+fn recover(dir: &Path, staging: &Path, retired: &Path) -> Result<(), OutputError> {
+    let exists = |p: &Path| std::fs::symlink_metadata(p).ok();
+    if exists(dir).is_none() && exists(retired).is_some_and(|m| m.is_dir()) {
+        std::fs::rename(retired, dir).map_err(io_at(dir))?;
     }
+    for leftover in [staging, retired] {
+        match exists(leftover) {
+            // `remove_dir_all` never follows symlinks inside the tree.
+            Some(m) if m.is_dir() => std::fs::remove_dir_all(leftover),
+            Some(_) => std::fs::remove_file(leftover),
+            None => Ok(()),
+        }
+        .map_err(io_at(leftover))?;
+    }
+    Ok(())
+}
+
+/// Decides what the new tree holds and refuses, before anything is written,
+/// when it would overwrite or displace a file o11yc did not write.
+fn plan(dir: &Path, tree: &RenderedTree, found: Option<&Scan>) -> Result<Plan, OutputError> {
+    let Some(found) = found else {
+        return Ok(Plan {
+            changed: tree.len(),
+            manifest_current: false,
+            carried: Vec::new(),
+            empty_dirs: Vec::new(),
+        });
+    };
+    let old = Manifest::read_scanned(dir, found)?;
+    let Kept {
+        carried,
+        empty_dirs,
+    } = kept(dir, tree, found, &old)?;
+    let mut changed = 0;
+    for (path, bytes) in tree {
+        if found.files.contains(path) {
+            if same_content(&join(dir, path), bytes)? {
+                continue;
+            }
+            if !old.contains(path) {
+                return Err(OutputError::NotOwned(join(dir, path)));
+            }
+        }
+        changed += 1;
+    }
+    changed += old
+        .paths()
+        .filter(|p| !tree.contains_key(*p) && found.files.contains(*p))
+        .count();
+    let manifest_current = found.files.contains(MANIFEST)
+        && same_content(&dir.join(MANIFEST), Manifest::of(tree).render().as_bytes())?;
+    Ok(Plan {
+        changed,
+        manifest_current,
+        carried,
+        empty_dirs,
+    })
+}
+
+/// Builds the complete new tree in `staging`.
+fn stage(
+    dir: &Path,
+    staging: &Path,
+    tree: &RenderedTree,
+    plan: &Plan,
+    step: &mut dyn FnMut(Step) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    std::fs::create_dir(staging).map_err(io_at(staging))?;
+    for (path, bytes) in tree {
+        let target = join(staging, path);
+        create_parent(&target)?;
+        write_new(&target, bytes).map_err(io_at(&target))?;
+        step(Step::Staged).map_err(io_at(&target))?;
+    }
+    for path in &plan.carried {
+        let (from, to) = (join(dir, path), join(staging, path));
+        create_parent(&to)?;
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to).map_err(io_at(&to))?;
+        }
+    }
+    for path in &plan.empty_dirs {
+        let target = join(staging, path);
+        std::fs::create_dir_all(&target).map_err(io_at(&target))?;
+    }
+    let manifest = staging.join(MANIFEST);
+    write_new(&manifest, Manifest::of(tree).render().as_bytes()).map_err(io_at(&manifest))?;
+    Ok(())
+}
+
+fn create_parent(path: &Path) -> Result<(), OutputError> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent).map_err(io_at(parent)),
+        None => Ok(()),
+    }
+}
+
+/// Writes a new file (never an existing one) and flushes it to the kernel.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tree(files: &[(&str, &str)]) -> RenderedTree {
-        files
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
-            .collect()
-    }
-
-    #[test]
-    fn writes_files_and_a_manifest() {
-        let dir = tempfile::tempdir().unwrap();
-        let n = write_tree(
-            dir.path(),
-            &tree(&[("a.yaml", "a\n"), ("sub/b.yaml", "b\n")]),
-        )
-        .unwrap();
-        assert_eq!(n, 2);
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("sub/b.yaml")).unwrap(),
-            "b\n"
-        );
-        let manifest = Manifest::read(dir.path()).unwrap();
-        assert!(manifest.contains("a.yaml") && manifest.contains("sub/b.yaml"));
-        assert!(!dir.path().join(STAGING).exists());
-        // Writing the same tree again changes nothing.
-        assert_eq!(
-            write_tree(
-                dir.path(),
-                &tree(&[("a.yaml", "a\n"), ("sub/b.yaml", "b\n")])
-            )
-            .unwrap(),
-            0
-        );
-    }
-
-    #[test]
-    fn prunes_only_files_it_wrote() {
-        let dir = tempfile::tempdir().unwrap();
-        write_tree(
-            dir.path(),
-            &tree(&[("a.yaml", "a\n"), ("old/b.yaml", "b\n")]),
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("mine.txt"), "user file").unwrap();
-        write_tree(dir.path(), &tree(&[("a.yaml", "a2\n")])).unwrap();
-        assert!(!dir.path().join("old/b.yaml").exists());
-        assert!(
-            !dir.path().join("old").exists(),
-            "emptied directory is removed"
-        );
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("mine.txt")).unwrap(),
-            "user file"
-        );
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
-            "a2\n"
-        );
-    }
-
-    #[test]
-    fn refuses_to_overwrite_a_file_it_did_not_write() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.yaml"), "hand written").unwrap();
-        let err =
-            write_tree(dir.path(), &tree(&[("a.yaml", "a\n"), ("b.yaml", "b\n")])).unwrap_err();
-        assert!(matches!(err, WriteError::NotOwned(_)), "{err}");
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("a.yaml")).unwrap(),
-            "hand written"
-        );
-        assert!(
-            !dir.path().join("b.yaml").exists(),
-            "nothing written on refusal"
-        );
-    }
-}
+#[path = "write_tests.rs"]
+mod tests;
