@@ -4,10 +4,14 @@
 #   - `promtool test rules` on every tests/promtool/<profile>/<group>.test.yaml, which
 #     names `<group>.yaml` (the extracted spec, copied next to it) in `rule_files`.
 # Extracted files go to target/promtool/<profile>/. One line per checked file;
-# exits non-zero on any failure. Installs Debian's `prometheus` package when
-# `promtool` is missing.
+# exits non-zero on any failure. Installs Debian's `prometheus` package, pinned to
+# PROMETHEUS_DEB (apt verifies it against Debian's signed package lists), when
+# `promtool` is missing, and refuses a promtool of another version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+PROMETHEUS_DEB=2.42.0+ds-5+deb12u1
+PROMTOOL_VERSION=${PROMETHEUS_DEB%%+*}
 
 if ! command -v promtool >/dev/null 2>&1; then
   echo "promtool not found; installing Debian's prometheus package" >&2
@@ -25,9 +29,13 @@ if ! command -v promtool >/dev/null 2>&1; then
   trap remove_policy EXIT
   $sudo apt-get update -qq >&2
   $sudo env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends prometheus >&2
+    apt-get install -y -qq --no-install-recommends "prometheus=$PROMETHEUS_DEB" >&2
   remove_policy
   trap - EXIT
+fi
+if ! promtool --version 2>&1 | grep -q "version $PROMTOOL_VERSION"; then
+  echo "promtool $PROMTOOL_VERSION expected (Debian prometheus=$PROMETHEUS_DEB), found: $(promtool --version 2>&1 | head -n 1)" >&2
+  exit 1
 fi
 
 out=target/promtool
