@@ -3,7 +3,7 @@
 //! `container`, `app`, `job`, `level` and `node`; `pod` and the `object` of
 //! events and audit records are JSON fields of the line, read with `| json`.
 
-use super::model::{Builder, Dashboard, Source, Variable, q};
+use super::model::{Builder, Dashboard, PanelKind, Source, Variable, q};
 use crate::compile::stack::ALLOY_RELEASE;
 
 const P: Source = Source::Prometheus;
@@ -22,27 +22,27 @@ pub fn namespace_debug() -> Dashboard {
             r#"label_values({cluster="$cluster", source="pod_log"}, namespace)"#.to_owned(),
         ))
         .variable(Variable::textbox("search", "Search logs"))
-        .panel("logs", "Pod logs", L, None, (24, 10), vec![q(
+        .panel(PanelKind::Logs, "Pod logs", L, None, (24, 10), vec![q(
             r#"{cluster="$cluster", source="pod_log", namespace="$namespace"} |~ "(?i)$search""#,
             "",
         )])
-        .panel("logs", "Kubernetes events", L, None, (24, 8), vec![q(
+        .panel(PanelKind::Logs, "Kubernetes events", L, None, (24, 8), vec![q(
             r#"{cluster="$cluster", source="k8s_event"} | json | object_namespace = "$namespace" | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
             "",
         )])
-        .panel("state-timeline", "Pod status", P, None, (24, 8), vec![q(
+        .panel(PanelKind::StateTimeline, "Pod status", P, None, (24, 8), vec![q(
             r#"sum by (pod, phase) (kube_pod_status_phase{namespace="$namespace"}) > 0"#,
             "{{pod}} {{phase}}",
         )])
-        .panel("timeseries", "CPU per pod", P, Some("short"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "CPU per pod", P, Some("short"), (12, 8), vec![q(
             r#"sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="$namespace", container!=""}[$__rate_interval]))"#,
             "{{pod}}",
         )])
-        .panel("timeseries", "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
             r#"sum by (pod) (container_memory_working_set_bytes{namespace="$namespace", container!=""})"#,
             "{{pod}}",
         )])
-        .panel("logs", "API audit log", L, None, (24, 10), vec![q(
+        .panel(PanelKind::Logs, "API audit log", L, None, (24, 10), vec![q(
             r#"{cluster="$cluster", source="k8s_audit_log"} | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
             "",
         )])
@@ -58,7 +58,7 @@ pub fn cluster_health() -> Dashboard {
     )
     .variable(Variable::datasource(P, "Prometheus"))
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Nodes",
         P,
         None,
@@ -66,7 +66,7 @@ pub fn cluster_health() -> Dashboard {
         vec![q("count(kube_node_info)", "")],
     )
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Pods",
         P,
         None,
@@ -74,7 +74,7 @@ pub fn cluster_health() -> Dashboard {
         vec![q("count(kube_pod_info)", "")],
     )
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Failed pods",
         P,
         None,
@@ -82,7 +82,7 @@ pub fn cluster_health() -> Dashboard {
         vec![q(r#"sum(kube_pod_status_phase{phase="Failed"})"#, "")],
     )
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Pending pods",
         P,
         None,
@@ -90,7 +90,7 @@ pub fn cluster_health() -> Dashboard {
         vec![q(r#"sum(kube_pod_status_phase{phase="Pending"})"#, "")],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "CPU per node",
         P,
         Some("short"),
@@ -101,7 +101,7 @@ pub fn cluster_health() -> Dashboard {
         )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "Memory per node",
         P,
         Some("bytes"),
@@ -112,7 +112,7 @@ pub fn cluster_health() -> Dashboard {
         )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "Pods per node",
         P,
         None,
@@ -120,7 +120,7 @@ pub fn cluster_health() -> Dashboard {
         vec![q("count by (node) (kube_pod_info)", "{{node}}")],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "GPU utilisation (NVIDIA)",
         P,
         Some("percent"),
@@ -131,7 +131,7 @@ pub fn cluster_health() -> Dashboard {
         )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "GPU utilisation (AMD)",
         P,
         Some("percent"),
@@ -149,31 +149,31 @@ pub fn alloy_health(namespace: &str) -> Dashboard {
     let job = ALLOY_RELEASE;
     Builder::new("alloy-health", "Alloy Health", vec!["o11yc", "alloy"])
         .variable(Variable::datasource(P, "Prometheus"))
-        .panel("stat", "Ready pods", P, None, (8, 4), vec![q(
+        .panel(PanelKind::Stat, "Ready pods", P, None, (8, 4), vec![q(
             format!(r#"sum(kube_pod_status_ready{{namespace="{namespace}", pod=~"{job}-.+", condition="true"}})"#),
             "",
         )])
-        .panel("stat", "Restarts (1h)", P, None, (8, 4), vec![q(
+        .panel(PanelKind::Stat, "Restarts (1h)", P, None, (8, 4), vec![q(
             format!(r#"sum(increase(kube_pod_container_status_restarts_total{{namespace="{namespace}", container="{job}"}}[1h]))"#),
             "",
         )])
-        .panel("stat", "Dropped log bytes/s", P, Some("Bps"), (8, 4), vec![q(
+        .panel(PanelKind::Stat, "Dropped log bytes/s", P, Some("Bps"), (8, 4), vec![q(
             format!(r#"sum(rate(loki_write_dropped_bytes_total{{job="{job}"}}[$__rate_interval]))"#),
             "",
         )])
-        .panel("timeseries", "Logs sent to Loki", P, Some("Bps"), (12, 8), vec![
+        .panel(PanelKind::Timeseries, "Logs sent to Loki", P, Some("Bps"), (12, 8), vec![
             q(format!(r#"sum by (pod) (rate(loki_write_sent_bytes_total{{job="{job}"}}[$__rate_interval]))"#), "sent {{pod}}"),
             q(format!(r#"sum by (pod) (rate(loki_write_dropped_bytes_total{{job="{job}"}}[$__rate_interval]))"#), "dropped {{pod}}"),
         ])
-        .panel("timeseries", "Log processing p99", P, Some("s"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Log processing p99", P, Some("s"), (12, 8), vec![q(
             format!(r#"histogram_quantile(0.99, sum by (le, pod) (rate(loki_process_duration_seconds_bucket{{job="{job}"}}[$__rate_interval])))"#),
             "{{pod}}",
         )])
-        .panel("timeseries", "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
             format!(r#"sum by (pod) (container_memory_working_set_bytes{{namespace="{namespace}", container="{job}"}})"#),
             "{{pod}}",
         )])
-        .panel("timeseries", "CPU per pod", P, Some("short"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "CPU per pod", P, Some("short"), (12, 8), vec![q(
             format!(r#"sum by (pod) (rate(container_cpu_usage_seconds_total{{namespace="{namespace}", container="{job}"}}[$__rate_interval]))"#),
             "{{pod}}",
         )])
@@ -203,15 +203,15 @@ pub fn logs_explorer() -> Dashboard {
         )
         .variable(Variable::custom("level", "Level", &["error", "warning", "info", "debug"]))
         .variable(Variable::textbox("search", "Search"))
-        .panel("timeseries", "Log lines by source", L, None, (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Log lines by source", L, None, (12, 8), vec![q(
             format!(r#"sum by (source) (count_over_time({SELECTOR} |~ "(?i)$search" [$__auto]))"#),
             "{{source}}",
         )])
-        .panel("timeseries", "Errors by namespace", L, None, (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Errors by namespace", L, None, (12, 8), vec![q(
             r#"sum by (namespace) (count_over_time({cluster="$cluster", source="pod_log", level="error"} [$__auto]))"#,
             "{{namespace}}",
         )])
-        .panel("logs", "Logs", L, None, (24, 14), vec![q(
+        .panel(PanelKind::Logs, "Logs", L, None, (24, 14), vec![q(
             format!(r#"{SELECTOR} |~ "(?i)$search""#),
             "",
         )])

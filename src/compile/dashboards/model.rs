@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-/// Dashboard JSON schema version written (Grafana 11).
-pub const SCHEMA_VERSION: u32 = 39;
+/// Dashboard JSON schema version written: what Grafana 12 writes (12.3: 42), so
+/// Grafana runs no migration on load.
+pub const SCHEMA_VERSION: u32 = 42;
 
 /// The kind of datasource a query runs against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,8 +73,56 @@ pub struct Dashboard {
     pub time: TimeRange,
     /// Template variables.
     pub templating: Templating,
+    /// Annotation queries: Grafana's built-in one (alerts and dashboard annotations).
+    pub annotations: Annotations,
     /// Panels.
     pub panels: Vec<Panel>,
+}
+
+/// The annotation queries of a dashboard (required by Grafana's schema).
+#[derive(Clone, Debug, Serialize)]
+pub struct Annotations {
+    /// In display order.
+    pub list: Vec<Annotation>,
+}
+
+/// One annotation query.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Annotation {
+    /// `1` for the built-in "Annotations & Alerts" query.
+    pub built_in: u8,
+    /// Grafana's own datasource.
+    pub datasource: DatasourceRef,
+    /// Queried on every refresh.
+    pub enable: bool,
+    /// No toggle shown.
+    pub hide: bool,
+    /// Marker colour.
+    pub icon_color: &'static str,
+    /// Name shown.
+    pub name: &'static str,
+    /// `dashboard`: annotations stored with the dashboard.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+impl Annotation {
+    /// The query every Grafana dashboard has by default.
+    pub fn built_in() -> Self {
+        Annotation {
+            built_in: 1,
+            datasource: DatasourceRef {
+                kind: "grafana",
+                uid: "-- Grafana --".to_owned(),
+            },
+            enable: true,
+            hide: true,
+            icon_color: "rgba(0, 211, 255, 1)",
+            name: "Annotations & Alerts",
+            kind: "dashboard",
+        }
+    }
 }
 
 /// A time range.
@@ -185,15 +234,166 @@ impl Variable {
     }
 }
 
+/// The visualizations o11yc uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PanelKind {
+    /// A graph over time.
+    Timeseries,
+    /// Log lines.
+    Logs,
+    /// One big number.
+    Stat,
+    /// States over time.
+    StateTimeline,
+}
+
+impl PanelKind {
+    /// The options Grafana's schema of this panel type requires, at Grafana's defaults.
+    fn options(self) -> Options {
+        let legend = Legend {
+            display_mode: "list",
+            placement: "bottom",
+            show_legend: true,
+            calcs: Vec::new(),
+        };
+        let tooltip = Tooltip {
+            mode: "multi",
+            sort: "none",
+        };
+        match self {
+            PanelKind::Timeseries => Options::Chart(ChartOptions { legend, tooltip }),
+            PanelKind::StateTimeline => Options::Timeline(TimelineOptions {
+                show_value: "auto",
+                row_height: 0.9,
+                merge_values: true,
+                legend,
+                tooltip: Tooltip {
+                    mode: "single",
+                    ..tooltip
+                },
+            }),
+            PanelKind::Stat => Options::Stat(StatOptions {
+                graph_mode: "area",
+                color_mode: "value",
+                justify_mode: "auto",
+                text_mode: "auto",
+                wide_layout: true,
+                show_percent_change: false,
+                percent_change_color_mode: "standard",
+                orientation: "auto",
+                reduce_options: ReduceOptions {
+                    calcs: vec!["lastNotNull"],
+                    values: false,
+                },
+            }),
+            PanelKind::Logs => Options::Logs(LogsOptions {
+                show_labels: false,
+                show_common_labels: false,
+                show_time: true,
+                show_log_context_toggle: true,
+                wrap_log_message: true,
+                prettify_log_message: false,
+                enable_log_details: true,
+                sort_order: "Descending",
+                dedup_strategy: "none",
+            }),
+        }
+    }
+}
+
+/// Panel options, by panel type.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Options {
+    /// `timeseries`.
+    Chart(ChartOptions),
+    /// `state-timeline`.
+    Timeline(TimelineOptions),
+    /// `stat`.
+    Stat(StatOptions),
+    /// `logs`.
+    Logs(LogsOptions),
+}
+
+/// Options of a time series panel.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartOptions {
+    legend: Legend,
+    tooltip: Tooltip,
+}
+
+/// Options of a state timeline panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineOptions {
+    show_value: &'static str,
+    row_height: f64,
+    merge_values: bool,
+    legend: Legend,
+    tooltip: Tooltip,
+}
+
+/// Options of a stat panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatOptions {
+    graph_mode: &'static str,
+    color_mode: &'static str,
+    justify_mode: &'static str,
+    text_mode: &'static str,
+    wide_layout: bool,
+    show_percent_change: bool,
+    percent_change_color_mode: &'static str,
+    orientation: &'static str,
+    reduce_options: ReduceOptions,
+}
+
+/// Options of a logs panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogsOptions {
+    show_labels: bool,
+    show_common_labels: bool,
+    show_time: bool,
+    show_log_context_toggle: bool,
+    wrap_log_message: bool,
+    prettify_log_message: bool,
+    enable_log_details: bool,
+    sort_order: &'static str,
+    dedup_strategy: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Legend {
+    display_mode: &'static str,
+    placement: &'static str,
+    show_legend: bool,
+    calcs: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Tooltip {
+    mode: &'static str,
+    sort: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct ReduceOptions {
+    calcs: Vec<&'static str>,
+    values: bool,
+}
+
 /// A panel.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Panel {
     /// Unique in the dashboard.
     pub id: u32,
-    /// Visualization (`timeseries`, `logs`, `stat`, `state-timeline`).
+    /// Visualization.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: PanelKind,
     /// Title.
     pub title: &'static str,
     /// Where its queries run.
@@ -202,9 +402,10 @@ pub struct Panel {
     pub grid_pos: GridPos,
     /// Queries.
     pub targets: Vec<Target>,
-    /// Unit of the values, when they have one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_config: Option<FieldConfig>,
+    /// Field defaults (the unit) and overrides.
+    pub field_config: FieldConfig,
+    /// Visualization options.
+    pub options: Options,
 }
 
 /// Position and size in grid units (24 columns).
@@ -235,18 +436,21 @@ pub struct Target {
     pub legend_format: Option<&'static str>,
 }
 
-/// Field defaults.
+/// Field defaults and per-field overrides.
 #[derive(Clone, Debug, Serialize)]
 pub struct FieldConfig {
     /// Defaults for every field.
     pub defaults: FieldDefaults,
+    /// Per-field overrides (none; required by Grafana's schema).
+    pub overrides: Vec<serde_json::Value>,
 }
 
 /// The unit of a panel's values.
 #[derive(Clone, Debug, Serialize)]
 pub struct FieldDefaults {
-    /// Grafana unit id (`bytes`, `percent`, `s`, ...).
-    pub unit: &'static str,
+    /// Grafana unit id (`bytes`, `percent`, `s`, ...), when the values have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<&'static str>,
 }
 
 /// A query of a panel, before ids are assigned.
@@ -290,6 +494,9 @@ impl Builder {
                     to: "now",
                 },
                 templating: Templating { list: Vec::new() },
+                annotations: Annotations {
+                    list: vec![Annotation::built_in()],
+                },
                 panels: Vec::new(),
             },
             x: 0,
@@ -308,7 +515,7 @@ impl Builder {
     #[allow(clippy::too_many_arguments)]
     pub fn panel(
         mut self,
-        kind: &'static str,
+        kind: PanelKind,
         title: &'static str,
         source: Source,
         unit: Option<&'static str>,
@@ -343,9 +550,11 @@ impl Builder {
                 h,
             },
             targets,
-            field_config: unit.map(|unit| FieldConfig {
+            field_config: FieldConfig {
                 defaults: FieldDefaults { unit },
-            }),
+                overrides: Vec::new(),
+            },
+            options: kind.options(),
         });
         self.x += w;
         self.row_height = self.row_height.max(h);

@@ -88,7 +88,7 @@ fn config_maps_carry_the_dashboard_label_in_grafanas_namespace() {
     let text = cm["data"]["kaiwo-cluster-health.json"].as_str().unwrap();
     let json: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(json["uid"], "kaiwo-cluster-health");
-    assert_eq!(json["schemaVersion"], 39);
+    assert_eq!(json["schemaVersion"], 42);
     assert!(
         !text.contains("\"uid\": \"prometheus\""),
         "no hard-coded datasource uid"
