@@ -17,11 +17,17 @@ pub const TEMPO_UID: &str = "tempo";
 /// The log field (structured metadata) that carries a trace id.
 pub const TRACE_ID_FIELD: &str = "trace_id";
 
-/// The Loki query Tempo's "logs for this span" link runs: the span's namespace
-/// as stream selector, then the trace id in structured metadata.
+/// The Loki query Tempo's "logs for this span" link runs: the pod logs of the
+/// cluster (the streams `trace_id` is extracted from), then the trace id in
+/// structured metadata. Not `{${__tags}}`: spans carry no attribute that maps
+/// to a stream label unless something adds it (no `k8sattributes` processor
+/// runs), and an empty `{}` is rejected by Loki. The span's time window (±5m)
+/// and the trace id keep the query narrow.
 /// `$$` escapes `$` from the environment-variable expansion Grafana applies to
 /// provisioning files.
-pub const TRACE_TO_LOGS_QUERY: &str = "{$${__tags}} | trace_id=\"$${__trace.traceId}\"";
+pub fn trace_to_logs_query(cluster: &str) -> String {
+    format!("{{cluster=\"{cluster}\", source=\"pod_log\"}} | trace_id=\"$${{__trace.traceId}}\"")
+}
 
 /// One provisioned datasource.
 #[derive(Clone, Debug, Serialize)]
@@ -93,15 +99,8 @@ struct TracesToLogs {
     filter_by_trace_id: bool,
     #[serde(rename = "filterBySpanID")]
     filter_by_span_id: bool,
-    tags: Vec<TagMapping>,
     custom_query: bool,
-    query: &'static str,
-}
-
-#[derive(Clone, Debug, Serialize)]
-struct TagMapping {
-    key: &'static str,
-    value: &'static str,
+    query: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -189,12 +188,8 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
                     // a line filter on the trace id (`filterByTraceID`) would find nothing.
                     filter_by_trace_id: false,
                     filter_by_span_id: false,
-                    tags: vec![TagMapping {
-                        key: "k8s.namespace.name",
-                        value: "namespace",
-                    }],
                     custom_query: true,
-                    query: TRACE_TO_LOGS_QUERY,
+                    query: trace_to_logs_query(&stack.profile.cluster.name),
                 }),
                 service_map: prometheus.then_some(UidRef {
                     datasource_uid: PROMETHEUS_UID,
@@ -238,10 +233,12 @@ tempo: { retention: 7d, storage: { claim: { size: 10Gi } } }
         assert_eq!(tempo["datasourceUid"], LOKI_UID);
         assert_eq!(tempo["customQuery"], true);
         assert_eq!(tempo["filterByTraceID"], false);
-        // `${__tags}` expands to `namespace="..."`.
-        let query = TRACE_TO_LOGS_QUERY
-            .replace("$$", "$")
-            .replace("${__tags}", "namespace=\"$ns\"");
+        assert!(tempo.get("tags").is_none());
+        let query = tempo["query"].as_str().unwrap().replace("$$", "$");
+        assert_eq!(
+            query,
+            r#"{cluster="c", source="pod_log"} | trace_id="${__trace.traceId}""#
+        );
         assert_eq!(check_logql(&expand_grafana_variables(&query)), Ok(()));
     }
 }

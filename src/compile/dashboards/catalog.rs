@@ -1,7 +1,8 @@
-//! The dashboards o11yc ships. Log queries follow the unified log schema: every
-//! stream has `cluster` and `source` labels; pod logs also `namespace`,
-//! `container`, `app`, `job`, `level` and `node`; `pod` and the `object` of
-//! events and audit records are JSON fields of the line, read with `| json`.
+//! The dashboards o11yc ships. Every log stream has `cluster` and `source`
+//! labels; pod logs also `namespace`, `container`, `app`, `job`, `level` and
+//! `node`; events `namespace`. Fields of the line (`| json`) depend on
+//! [`LineFormat`]. The query linker (`crate::verify`) leaves out panels whose
+//! data a profile does not collect.
 
 use super::model::{Builder, Dashboard, PanelKind, Source, Variable, q};
 use crate::compile::stack::ALLOY_RELEASE;
@@ -9,8 +10,29 @@ use crate::compile::stack::ALLOY_RELEASE;
 const P: Source = Source::Prometheus;
 const L: Source = Source::Loki;
 
+/// How log lines are written, which decides the fields `| json` finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFormat {
+    /// `alloy.logs.unifiedSchema`: `{source, level, action, message, object{...}, ...}`.
+    Unified,
+    /// As the source writes them (Alloy's event JSON, the API server's audit JSON).
+    Native,
+}
+
 /// KAIWO namespace debugging: logs, events, pod phases, usage and API audit of one namespace.
-pub fn namespace_debug() -> Dashboard {
+pub fn namespace_debug(format: LineFormat) -> Dashboard {
+    let (events, audit) = match format {
+        LineFormat::Unified => (
+            r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"} | json | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
+            r#"{cluster="$cluster", source="k8s_audit_log"} | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
+        ),
+        // Alloy's `loki.source.kubernetes_events` JSON (`kind`, `name`, `msg`) with
+        // the namespace as a stream label; the audit.k8s.io Event as the API server writes it.
+        LineFormat::Native => (
+            r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"} | json | line_format "{{.kind}}/{{.name}}: {{.msg}}""#,
+            r#"{cluster="$cluster", source="k8s_audit_log"} | json | objectRef_namespace = "$namespace" | line_format "{{.verb}} {{.objectRef_resource}}/{{.objectRef_name}} by {{.user_username}}""#,
+        ),
+    };
     Builder::new("kaiwo-namespace-debug", "KAIWO Namespace Debug", vec!["o11yc", "kaiwo", "logs"])
         .variable(Variable::datasource(P, "Prometheus"))
         .variable(Variable::datasource(L, "Loki"))
@@ -26,10 +48,7 @@ pub fn namespace_debug() -> Dashboard {
             r#"{cluster="$cluster", source="pod_log", namespace="$namespace"} |~ "(?i)$search""#,
             "",
         )])
-        .panel(PanelKind::Logs, "Kubernetes events", L, None, (24, 8), vec![q(
-            r#"{cluster="$cluster", source="k8s_event"} | json | object_namespace = "$namespace" | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
-            "",
-        )])
+        .panel(PanelKind::Logs, "Kubernetes events", L, None, (24, 8), vec![q(events, "")])
         .panel(PanelKind::StateTimeline, "Pod status", P, None, (24, 8), vec![q(
             r#"sum by (pod, phase) (kube_pod_status_phase{namespace="$namespace"}) > 0"#,
             "{{pod}} {{phase}}",
@@ -42,28 +61,61 @@ pub fn namespace_debug() -> Dashboard {
             r#"sum by (pod) (container_memory_working_set_bytes{namespace="$namespace", container!=""})"#,
             "{{pod}}",
         )])
-        .panel(PanelKind::Logs, "API audit log", L, None, (24, 10), vec![q(
-            r#"{cluster="$cluster", source="k8s_audit_log"} | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
-            "",
-        )])
+        .panel(PanelKind::Logs, "API audit log", L, None, (24, 10), vec![q(audit, "")])
         .build()
 }
 
+/// `metric{matchers}`, or `metric` without matchers.
+fn series(metric: &str, matchers: &[String]) -> String {
+    if matchers.is_empty() {
+        metric.to_owned()
+    } else {
+        format!("{metric}{{{}}}", matchers.join(", "))
+    }
+}
+
 /// KAIWO cluster health: nodes, pods, usage per node and GPU utilisation.
-pub fn cluster_health() -> Dashboard {
-    Builder::new(
+/// With `run_labels` (the vCluster run labels, e.g. `vcluster_namespace`), a
+/// variable per label filters the kube-state-metrics panels to one test run,
+/// so the vClusters are not summed together.
+pub fn cluster_health(run_labels: &[String]) -> Dashboard {
+    let run: Vec<String> = run_labels
+        .iter()
+        .map(|l| format!("{l}=~\"${l}\""))
+        .collect();
+    let with = |extra: &str| -> Vec<String> {
+        let mut m: Vec<String> = (!extra.is_empty())
+            .then(|| extra.to_owned())
+            .into_iter()
+            .collect();
+        m.extend(run.iter().cloned());
+        m
+    };
+    let mut builder = Builder::new(
         "kaiwo-cluster-health",
         "KAIWO Cluster Health",
         vec!["o11yc", "kaiwo", "cluster"],
     )
-    .variable(Variable::datasource(P, "Prometheus"))
+    .variable(Variable::datasource(P, "Prometheus"));
+    for label in run_labels {
+        builder = builder.variable(
+            Variable::query(
+                P,
+                label.as_str(),
+                label.as_str(),
+                format!("label_values(kube_pod_info, {label})"),
+            )
+            .multi_all(),
+        );
+    }
+    builder
     .panel(
         PanelKind::Stat,
         "Nodes",
         P,
         None,
         (6, 4),
-        vec![q("count(kube_node_info)", "")],
+        vec![q(format!("count({})", series("kube_node_info", &with(""))), "")],
     )
     .panel(
         PanelKind::Stat,
@@ -71,7 +123,7 @@ pub fn cluster_health() -> Dashboard {
         P,
         None,
         (6, 4),
-        vec![q("count(kube_pod_info)", "")],
+        vec![q(format!("count({})", series("kube_pod_info", &with(""))), "")],
     )
     .panel(
         PanelKind::Stat,
@@ -79,7 +131,13 @@ pub fn cluster_health() -> Dashboard {
         P,
         None,
         (6, 4),
-        vec![q(r#"sum(kube_pod_status_phase{phase="Failed"})"#, "")],
+        vec![q(
+            format!(
+                "sum({})",
+                series("kube_pod_status_phase", &with(r#"phase="Failed""#))
+            ),
+            "",
+        )],
     )
     .panel(
         PanelKind::Stat,
@@ -87,7 +145,13 @@ pub fn cluster_health() -> Dashboard {
         P,
         None,
         (6, 4),
-        vec![q(r#"sum(kube_pod_status_phase{phase="Pending"})"#, "")],
+        vec![q(
+            format!(
+                "sum({})",
+                series("kube_pod_status_phase", &with(r#"phase="Pending""#))
+            ),
+            "",
+        )],
     )
     .panel(
         PanelKind::Timeseries,
@@ -117,7 +181,10 @@ pub fn cluster_health() -> Dashboard {
         P,
         None,
         (24, 8),
-        vec![q("count by (node) (kube_pod_info)", "{{node}}")],
+        vec![q(
+            format!("count by (node) ({})", series("kube_pod_info", &with(""))),
+            "{{node}}",
+        )],
     )
     .panel(
         PanelKind::Timeseries,
@@ -165,8 +232,8 @@ pub fn alloy_health(namespace: &str) -> Dashboard {
             q(format!(r#"sum by (pod) (rate(loki_write_sent_bytes_total{{job="{job}"}}[$__rate_interval]))"#), "sent {{pod}}"),
             q(format!(r#"sum by (pod) (rate(loki_write_dropped_bytes_total{{job="{job}"}}[$__rate_interval]))"#), "dropped {{pod}}"),
         ])
-        .panel(PanelKind::Timeseries, "Log processing p99", P, Some("s"), (12, 8), vec![q(
-            format!(r#"histogram_quantile(0.99, sum by (le, pod) (rate(loki_process_duration_seconds_bucket{{job="{job}"}}[$__rate_interval])))"#),
+        .panel(PanelKind::Timeseries, "Log delivery latency p99", P, Some("s"), (12, 8), vec![q(
+            format!(r#"histogram_quantile(0.99, sum by (le, pod) (rate(loki_write_entry_propagation_latency_seconds_bucket{{job="{job}"}}[$__rate_interval])))"#),
             "{{pod}}",
         )])
         .panel(PanelKind::Timeseries, "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
@@ -180,18 +247,15 @@ pub fn alloy_health(namespace: &str) -> Dashboard {
         .build()
 }
 
-/// Every log source of the unified schema, filtered by cluster, source, namespace, level and text.
-pub fn logs_explorer() -> Dashboard {
+/// The log sources the profile collects (`sources`, the `source` label's values),
+/// filtered by cluster, source, namespace, level and text.
+pub fn logs_explorer(sources: &[String]) -> Dashboard {
     const SELECTOR: &str =
         r#"{cluster="$cluster", source=~"$source", namespace=~"$namespace", level=~"$level"}"#;
     Builder::new("logs-explorer", "Logs Explorer", vec!["o11yc", "logs"])
         .variable(Variable::datasource(L, "Loki"))
         .variable(Variable::query(L, "cluster", "Cluster", "label_values(cluster)".to_owned()))
-        .variable(Variable::custom(
-            "source",
-            "Source",
-            &["pod_log", "k8s_event", "k8s_audit_log", "journal", "rke2"],
-        ))
+        .variable(Variable::custom("source", "Source", sources))
         .variable(
             Variable::query(
                 L,

@@ -149,9 +149,9 @@ pub struct Variable {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// Name used as `$name`.
-    pub name: &'static str,
+    pub name: String,
     /// Label shown.
-    pub label: &'static str,
+    pub label: String,
     /// Plugin id (datasource variables), query, comma-separated values (custom) or default text.
     pub query: String,
     /// Datasource of a query variable.
@@ -174,8 +174,8 @@ impl Variable {
     pub fn datasource(source: Source, label: &'static str) -> Self {
         Variable {
             kind: "datasource",
-            name: source.variable(),
-            label,
+            name: source.variable().to_owned(),
+            label: label.to_owned(),
             query: source.kind().to_owned(),
             datasource: None,
             refresh: None,
@@ -186,11 +186,16 @@ impl Variable {
     }
 
     /// Values of a label (`label_values(...)`) from `source`.
-    pub fn query(source: Source, name: &'static str, label: &'static str, query: String) -> Self {
+    pub fn query(
+        source: Source,
+        name: impl Into<String>,
+        label: impl Into<String>,
+        query: String,
+    ) -> Self {
         Variable {
             kind: "query",
-            name,
-            label,
+            name: name.into(),
+            label: label.into(),
             query,
             datasource: Some(source.reference()),
             refresh: Some(2),
@@ -212,8 +217,8 @@ impl Variable {
     pub fn textbox(name: &'static str, label: &'static str) -> Self {
         Variable {
             kind: "textbox",
-            name,
-            label,
+            name: name.to_owned(),
+            label: label.to_owned(),
             query: String::new(),
             datasource: None,
             refresh: None,
@@ -224,7 +229,8 @@ impl Variable {
     }
 
     /// A fixed list of values.
-    pub fn custom(name: &'static str, label: &'static str, values: &[&str]) -> Self {
+    pub fn custom(name: &'static str, label: &'static str, values: &[impl AsRef<str>]) -> Self {
+        let values: Vec<&str> = values.iter().map(AsRef::as_ref).collect();
         Variable {
             kind: "custom",
             query: values.join(","),
@@ -466,6 +472,27 @@ pub fn q(expr: impl Into<String>, legend: &'static str) -> Query {
     Query {
         expr: expr.into(),
         legend: (!legend.is_empty()).then_some(legend),
+    }
+}
+
+impl Dashboard {
+    /// Keeps the panels `keep` accepts, numbered from 1 again and laid out
+    /// as the builder lays them out.
+    pub fn retain_panels(&mut self, keep: impl FnMut(&Panel) -> bool) {
+        self.panels.retain(keep);
+        let (mut x, mut y, mut row_height) = (0, 0, 0);
+        for (panel, id) in self.panels.iter_mut().zip(1..) {
+            let GridPos { w, h, .. } = panel.grid_pos;
+            if x + w > 24 {
+                x = 0;
+                y += row_height;
+                row_height = 0;
+            }
+            panel.id = id;
+            panel.grid_pos = GridPos { x, y, w, h };
+            x += w;
+            row_height = row_height.max(h);
+        }
     }
 }
 

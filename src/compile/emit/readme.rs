@@ -80,6 +80,12 @@ pub fn emit(
         .iter()
         .find(|p| p.path.starts_with("vcluster/"))
         .map(|p| p.namespace.as_str());
+    // Built-in alerts and panels the query linker left out, for the reader.
+    let mut left_out = crate::compile::rules::builtin_rules(stack).1;
+    left_out.extend(crate::compile::dashboards::selection(stack).1);
+    for d in &mut left_out {
+        d.why = d.why.replace('|', "\\|");
+    }
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -108,6 +114,7 @@ pub fn emit(
                 releases => Value::from(Serde(&release_rows)),
                 pipelines => Value::from(Serde(&pipeline_rows)),
                 vcluster_alloy => vcluster_alloy,
+                left_out => Value::from(Serde(&left_out)),
                 identity_configmap => crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP,
                 files => files,
             })
