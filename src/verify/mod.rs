@@ -28,6 +28,7 @@ use linker::{CustomValues, link_logql, link_promql};
 /// each naming its file and rule, panel or variable.
 pub fn verify(stack: &Stack, bundle: &Bundle) -> Vec<String> {
     let collected = Collected::of(stack);
+    let provisioned = crate::compile::dashboards::provisioned(stack);
     let mut out = Vec::new();
     for document in bundle.documents() {
         let path = &document.path;
@@ -39,7 +40,7 @@ pub fn verify(stack: &Stack, bundle: &Bundle) -> Vec<String> {
             }
             Content::Json(dashboard) if path.starts_with("dashboards/") => {
                 out.extend(
-                    dashboard_problems(dashboard, &collected)
+                    dashboard_problems(dashboard, &collected, &provisioned)
                         .into_iter()
                         .map(|p| format!("{path}: {p}")),
                 );
@@ -138,15 +139,73 @@ fn label_values(query: &str) -> Option<(Option<&str>, &str)> {
     }
 }
 
-/// Problems of one dashboard: unlinked queries and variables, and variables
-/// used but not defined.
-pub fn dashboard_problems(dashboard: &Value, collected: &Collected) -> Vec<String> {
+/// Where a datasource reference (`{type, uid}`) points, if it resolves: a
+/// datasource variable of the same plugin whose plugin Grafana is provisioned
+/// with, or Grafana's own annotation source.
+fn datasource_problem(
+    reference: &Value,
+    variables: &[Value],
+    provisioned: &[&str],
+) -> Option<String> {
+    let kind = reference["type"].as_str().unwrap_or("");
+    let uid = reference["uid"].as_str().unwrap_or("");
+    if kind == "grafana" && uid == "-- Grafana --" {
+        return None;
+    }
+    let name = uid.strip_prefix("${").and_then(|u| u.strip_suffix('}'));
+    let variable = name.and_then(|n| {
+        variables
+            .iter()
+            .find(|v| v["type"] == "datasource" && v["name"] == n)
+    });
+    match variable {
+        Some(v) if v["query"] == kind && provisioned.contains(&kind) => None,
+        Some(_) => Some(format!(
+            "datasource `{uid}` ({kind}) is a variable of another plugin, or {kind} is not provisioned"
+        )),
+        None => Some(format!(
+            "datasource `{uid}` ({kind}) is not a datasource variable of the dashboard"
+        )),
+    }
+}
+
+/// Problems of one dashboard: unlinked queries and variables, variables used
+/// but not defined, datasource references that do not resolve.
+pub fn dashboard_problems(
+    dashboard: &Value,
+    collected: &Collected,
+    provisioned: &[&str],
+) -> Vec<String> {
     let mut out = Vec::new();
     let variables = dashboard
         .pointer("/templating/list")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
+    let mut references: Vec<(String, &Value)> = Vec::new();
+    for v in variables.iter().filter(|v| v.get("datasource").is_some()) {
+        references.push((format!("variable `{}`", v["name"]), &v["datasource"]));
+    }
+    for a in dashboard
+        .pointer("/annotations/list")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        references.push((format!("annotation {}", a["name"]), &a["datasource"]));
+    }
+    for panel in dashboard["panels"].as_array().into_iter().flatten() {
+        let title = panel["title"].as_str().unwrap_or("?");
+        references.push((format!("panel `{title}`"), &panel["datasource"]));
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            references.push((format!("panel `{title}` query"), &target["datasource"]));
+        }
+    }
+    for (what, reference) in references {
+        if let Some(problem) = datasource_problem(reference, variables, provisioned) {
+            out.push(format!("{what}: {problem}"));
+        }
+    }
     let defined: BTreeSet<&str> = variables
         .iter()
         .filter_map(|v| v["name"].as_str())

@@ -53,7 +53,17 @@ fn unlinked_panels_rules_variables_and_trace_links_are_caught() {
     let (p, bundle) = bundle_of(STACK);
     let stack = Stack::new(&p, "p");
     type Mutation = (&'static str, fn(&mut Bundle));
-    let mutations: [Mutation; 6] = [
+    let mutations: [Mutation; 8] = [
+        ("panel datasource not a variable", |b| {
+            let mut d = json_of(b, "dashboards/alloy-health.json");
+            d["panels"][1]["datasource"]["uid"] = "prometheus".into();
+            replace(b, "dashboards/alloy-health.json", Content::Json(d));
+        }),
+        ("query on a datasource variable of another plugin", |b| {
+            let mut d = json_of(b, "dashboards/kaiwo-namespace-debug.json");
+            d["panels"][0]["targets"][0]["datasource"]["uid"] = "${datasource}".into();
+            replace(b, "dashboards/kaiwo-namespace-debug.json", Content::Json(d));
+        }),
         ("panel on a metric not collected", |b| {
             let mut d = json_of(b, "dashboards/kaiwo-cluster-health.json");
             d["panels"][0]["targets"][0]["expr"] = "avg(DCGM_FI_DEV_GPU_UTIL)".into();
