@@ -272,14 +272,16 @@ pub fn problems(dashboard: &Dashboard, provisioned: &[&str]) -> Vec<String> {
 }
 
 /// Emits `dashboards/<uid>.yaml` (a ConfigMap in Grafana's namespace with the
-/// profile's dashboard label) and `dashboards/<uid>.json` per selected dashboard.
-pub fn emit(stack: &Stack, bundle: &mut Bundle) {
+/// profile's dashboard label) and `dashboards/<uid>.json` per selected dashboard;
+/// returns the panels and dashboards left out because their data is not collected.
+pub fn emit(stack: &Stack, bundle: &mut Bundle) -> Vec<Dropped> {
     let Some(grafana) = stack.grafana() else {
-        return;
+        return Vec::new();
     };
     let namespace = stack.grafana_namespace(grafana);
     let have = provisioned(stack);
-    for dashboard in selected(stack) {
+    let (dashboards, dropped) = selection(stack);
+    for dashboard in dashboards {
         let problems = problems(&dashboard, &have);
         debug_assert!(problems.is_empty(), "{}: {problems:#?}", dashboard.uid);
         let json = to_value(&dashboard);
@@ -302,6 +304,7 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) {
             role: Role::Support,
         });
     }
+    dropped
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::compile::document::{Bundle, Content, Document, Role};
 use crate::compile::emit::alloy::PipelineSummary;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::Release;
+use crate::compile::rules::Dropped;
 use crate::compile::stack::Stack;
 use crate::model::DeliveryMode;
 
@@ -46,6 +47,7 @@ pub fn emit(
     provenance: &Provenance,
     releases: &[Release],
     pipelines: &[PipelineSummary],
+    left_out: &[Dropped],
     bundle: &mut Bundle,
 ) {
     let profile = stack.profile;
@@ -81,11 +83,13 @@ pub fn emit(
         .find(|p| p.path.starts_with("vcluster/"))
         .map(|p| p.namespace.as_str());
     // Built-in alerts and panels the query linker left out, for the reader.
-    let mut left_out = crate::compile::rules::builtin_rules(stack).1;
-    left_out.extend(crate::compile::dashboards::selection(stack).1);
-    for d in &mut left_out {
-        d.why = d.why.replace('|', "\\|");
-    }
+    let left_out: Vec<Dropped> = left_out
+        .iter()
+        .map(|d| Dropped {
+            why: d.why.replace('|', "\\|"),
+            ..d.clone()
+        })
+        .collect();
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();

@@ -156,16 +156,16 @@ pub fn custom_group(group: &CustomGroup) -> RuleGroup {
 }
 
 /// Emits `monitoring/rules/<group>.yaml` per built-in group and
-/// `monitoring/rules/custom-<name>.yaml` per custom group (only with Prometheus).
-pub fn emit(stack: &Stack, bundle: &mut Bundle) {
+/// `monitoring/rules/custom-<name>.yaml` per custom group (only with Prometheus);
+/// returns the built-in rules left out because their data is not collected.
+pub fn emit(stack: &Stack, bundle: &mut Bundle) -> Vec<Dropped> {
     let Some(kps) = stack.prometheus() else {
-        return;
+        return Vec::new();
     };
     let namespace = stack.namespace_of(kps);
     let labels = kps.selector_labels();
-    let builtin = builtin_groups(stack)
-        .into_iter()
-        .map(|g| (g.name.clone(), g));
+    let (groups, dropped) = builtin_rules(stack);
+    let builtin = groups.into_iter().map(|g| (g.name.clone(), g));
     let custom = stack
         .profile
         .alerts
@@ -186,6 +186,7 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) {
         };
         bundle.resource(rule_path(&file), vec![to_value(&rule)]);
     }
+    dropped
 }
 
 #[cfg(test)]
