@@ -118,6 +118,13 @@ struct Enabled {
 pub fn datasources(stack: &Stack) -> Vec<Datasource> {
     let tempo = stack.tempo().is_some();
     let loki = stack.loki().is_some();
+    // Trace ids in log lines: the pipelines extract them (or o11yc cannot tell).
+    let collected = crate::verify::Collected::of(stack);
+    let trace_ids = collected.open_streams
+        || collected
+            .streams
+            .iter()
+            .any(|s| s.metadata.contains(TRACE_ID_FIELD));
     let mut out = Vec::new();
     if let Some(url) = stack.prometheus_query_url() {
         out.push(Datasource {
@@ -152,7 +159,7 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
             is_default: out.is_empty(),
             editable: false,
             json_data: JsonData {
-                derived_fields: if tempo {
+                derived_fields: if tempo && trace_ids {
                     vec![DerivedField {
                         name: "TraceID",
                         matcher_type: "label",
@@ -180,7 +187,7 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
             is_default: out.is_empty(),
             editable: false,
             json_data: JsonData {
-                traces_to_logs_v2: loki.then_some(TracesToLogs {
+                traces_to_logs_v2: (loki && trace_ids).then_some(TracesToLogs {
                     datasource_uid: LOKI_UID,
                     span_start_time_shift: "-5m",
                     span_end_time_shift: "5m",
@@ -211,6 +218,23 @@ mod tests {
     use crate::compile::document::to_value;
     use crate::compile::testing::profile;
     use crate::query::{check_logql, expand_grafana_variables};
+
+    #[test]
+    fn no_trace_links_when_no_pipeline_extracts_trace_ids() {
+        let p = profile(
+            "
+cluster: { name: c }
+namespace: obs
+delivery: { mode: helmfile }
+loki: { retention: 7d, storage: { claim: { size: 10Gi } } }
+tempo: { retention: 7d, storage: { claim: { size: 10Gi } } }
+alloy: { logs: { pods: { traceIds: false } } }
+",
+        );
+        let sources = to_value(&datasources(&Stack::new(&p, "p")));
+        assert!(sources[0]["jsonData"].get("derivedFields").is_none());
+        assert!(sources[1]["jsonData"].get("tracesToLogsV2").is_none());
+    }
 
     #[test]
     fn traces_and_logs_link_through_the_trace_id_metadata() {

@@ -156,19 +156,7 @@ fn link_selector(
             }
         }
     }
-    // Streams the literal matchers allow.
-    let candidates: Vec<&Stream> = collected
-        .streams
-        .iter()
-        .filter(|s| {
-            selector.iter().all(|m| match literal_values(m, custom) {
-                Some(values) if variable(&m.value).is_none() => {
-                    values.iter().any(|v| value_fits(s, m, v))
-                }
-                _ => true,
-            })
-        })
-        .collect();
+    let candidates = candidates(selector, custom, collected);
     if candidates.is_empty() {
         return Err(format!(
             "`{text}` selects no stream the profile collects{}",
@@ -184,6 +172,43 @@ fn link_selector(
                 "no stream the profile collects that `{text}` selects has the label `{}`{}",
                 m.name,
                 describe(collected)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The streams the literal matchers of `selector` allow.
+fn candidates<'c>(
+    selector: &[Matcher],
+    custom: &CustomValues,
+    collected: &'c Collected,
+) -> Vec<&'c Stream> {
+    collected
+        .streams
+        .iter()
+        .filter(|s| {
+            selector.iter().all(|m| match literal_values(m, custom) {
+                Some(values) if variable(&m.value).is_none() => {
+                    values.iter().any(|v| value_fits(s, m, v))
+                }
+                _ => true,
+            })
+        })
+        .collect()
+}
+
+/// Why the streams `query` selects cannot carry the structured metadata
+/// `field` its filter reads (`| trace_id="..."`), if they cannot.
+pub fn link_metadata(query: &str, field: &str, collected: &Collected) -> Result<(), String> {
+    if collected.open_streams {
+        return Ok(());
+    }
+    for selector in logql::selectors(query)? {
+        let found = candidates(&selector, &CustomValues::new(), collected);
+        if !found.iter().any(|s| s.metadata.contains(field)) {
+            return Err(format!(
+                "no stream it selects carries the structured metadata `{field}`"
             ));
         }
     }
@@ -221,6 +246,7 @@ mod tests {
     fn stream(labels: &[(&str, Option<&str>)]) -> Stream {
         Stream {
             origin: "test".to_owned(),
+            metadata: BTreeSet::from(["trace_id".to_owned()]),
             labels: labels
                 .iter()
                 .map(|(k, v)| {
@@ -324,6 +350,16 @@ mod tests {
         )]);
         let err = link_logql(query, &bad, &c).unwrap_err();
         assert!(err.contains("`rke2`"), "{err}");
+    }
+
+    #[test]
+    fn metadata_filters_need_a_stream_that_carries_the_field() {
+        let mut c = collected();
+        let query = r#"{cluster="c", source="pod_log"} | trace_id="abc""#;
+        assert_eq!(link_metadata(query, "trace_id", &c), Ok(()));
+        c.streams[0].metadata.clear();
+        let err = link_metadata(query, "trace_id", &c).unwrap_err();
+        assert!(err.contains("`trace_id`"), "{err}");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::compile::document::{Bundle, Content};
 use crate::compile::stack::Stack;
 
 pub use collected::Collected;
-use linker::{CustomValues, link_logql, link_promql};
+use linker::{CustomValues, link_logql, link_metadata, link_promql};
 
 /// Every query of `bundle` that does not link against what `stack` collects,
 /// each naming its file and rule, panel or variable.
@@ -84,8 +84,16 @@ fn trace_links(path: &str, value: &Value, collected: &Collected, out: &mut Vec<S
                     out.push(format!(
                         "{path}: trace-to-logs query `{query}` expands to `{{}}` when a span has none of the mapped tags"
                     ));
-                } else if let Err(e) = link_logql(&query, &CustomValues::new(), collected) {
-                    out.push(format!("{path}: trace-to-logs query: {e}"));
+                } else if let Err(e) =
+                    link_logql(&query, &CustomValues::new(), collected).and_then(|()| {
+                        link_metadata(
+                            &query,
+                            crate::compile::datasources::TRACE_ID_FIELD,
+                            collected,
+                        )
+                    })
+                {
+                    out.push(format!("{path}: trace-to-logs query `{query}`: {e}"));
                 }
             }
             for v in map.values() {

@@ -5,7 +5,7 @@
 //! [`StreamLabels`] is the interface the linker uses, so a richer label-set
 //! analysis of the pipeline can replace [`FromAst`] without touching the linker.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use o11yc_alloy::{Block, Expr, ExprKind, File, Stmt};
 
@@ -25,6 +25,8 @@ pub struct Stream {
     pub origin: String,
     /// Label name → value.
     pub labels: BTreeMap<String, Value>,
+    /// Structured metadata keys lines may carry (`trace_id`).
+    pub metadata: BTreeSet<String>,
 }
 
 impl Stream {
@@ -66,10 +68,13 @@ impl StreamLabels for FromAst {
             let stream = Stream {
                 origin: block.id(),
                 labels,
+                metadata: BTreeSet::new(),
             };
             follow(block, stream, &blocks, &mut out, 0);
         }
-        out.sort_by(|a, b| a.origin.cmp(&b.origin).then(a.labels.cmp(&b.labels)));
+        out.sort_by(|a, b| {
+            (&a.origin, &a.labels, &a.metadata).cmp(&(&b.origin, &b.labels, &b.metadata))
+        });
         out.dedup();
         out
     }
@@ -213,13 +218,11 @@ fn apply_rules(block: &Block, labels: &mut BTreeMap<String, Value>) {
     labels.retain(|name, _| !name.starts_with("__"));
 }
 
-type Labels = BTreeMap<String, Value>;
-
 /// Applies a `loki.process` block's stages that change labels. A `stage.match`
 /// applies to some lines only, so it forks the label set: lines it matches
 /// (its own stages applied, or none when it drops them) and lines it does not.
-fn apply_stages(block: &Block, labels: Labels) -> Vec<Labels> {
-    let mut sets = vec![labels];
+fn apply_stages(block: &Block, stream: Stream) -> Vec<Stream> {
+    let mut sets = vec![stream];
     for stmt in &block.body {
         let Stmt::Block(stage) = stmt else { continue };
         let object = |name: &str| -> Vec<(String, Value)> {
@@ -242,27 +245,33 @@ fn apply_stages(block: &Block, labels: Labels) -> Vec<Labels> {
         match stage.full_name().as_str() {
             "stage.static_labels" => {
                 for set in &mut sets {
-                    set.extend(object("values"));
+                    set.labels.extend(object("values"));
                 }
             }
             "stage.labels" => {
                 for set in &mut sets {
                     for (k, _) in object("values") {
-                        set.insert(k, Value::Dynamic);
+                        set.labels.insert(k, Value::Dynamic);
                     }
+                }
+            }
+            "stage.structured_metadata" => {
+                for set in &mut sets {
+                    set.metadata
+                        .extend(object("values").into_iter().map(|(k, _)| k));
                 }
             }
             "stage.label_drop" => {
                 for set in &mut sets {
                     for name in names("values") {
-                        set.remove(&name);
+                        set.labels.remove(&name);
                     }
                 }
             }
             "stage.label_keep" => {
                 let keep = names("values");
                 for set in &mut sets {
-                    set.retain(|k, _| keep.contains(k));
+                    set.labels.retain(|k, _| keep.contains(k));
                 }
             }
             "stage.match" => {
@@ -295,18 +304,10 @@ fn follow(
 ) {
     match block.full_name().as_str() {
         "loki.process" => {
-            let sets = apply_stages(block, std::mem::take(&mut stream.labels));
-            if sets.len() > 1 {
-                for labels in sets {
-                    let fork = Stream {
-                        origin: stream.origin.clone(),
-                        labels,
-                    };
-                    forward(block, fork, blocks, out, depth);
-                }
-                return;
+            for fork in apply_stages(block, stream) {
+                forward(block, fork, blocks, out, depth);
             }
-            stream.labels = sets.into_iter().next().unwrap_or_default();
+            return;
         }
         "loki.relabel" => apply_rules(block, &mut stream.labels),
         "loki.write" => {
@@ -382,6 +383,9 @@ loki.process "pods" {
   stage.label_drop {
     values = ["pod"]
   }
+  stage.structured_metadata {
+    values = { trace_id = "" }
+  }
   forward_to = [loki.write.default.receiver]
 }
 loki.source.journal "journal" {
@@ -403,6 +407,8 @@ loki.write "default" {
         assert_eq!(pods.value("cluster"), Some("c"));
         let names: Vec<&str> = pods.labels.keys().map(String::as_str).collect();
         assert_eq!(names, ["cluster", "level", "namespace", "source"]);
+        assert_eq!(pods.metadata, BTreeSet::from(["trace_id".to_owned()]));
+        assert!(journal.metadata.is_empty());
     }
 
     #[test]

@@ -53,7 +53,18 @@ fn unlinked_panels_rules_variables_and_trace_links_are_caught() {
     let (p, bundle) = bundle_of(STACK);
     let stack = Stack::new(&p, "p");
     type Mutation = (&'static str, fn(&mut Bundle));
-    let mutations: [Mutation; 8] = [
+    let mutations: [Mutation; 9] = [
+        ("trace-to-logs query on streams without trace ids", |b| {
+            let Content::Yaml(mut objects) = b.get("values/grafana.yaml").unwrap().content.clone()
+            else {
+                panic!()
+            };
+            let text = serde_json::to_string(&objects[0])
+                .unwrap()
+                .replace(r#"source=\"pod_log\""#, r#"source=\"k8s_event\""#);
+            objects[0] = serde_json::from_str(&text).unwrap();
+            replace(b, "values/grafana.yaml", Content::Yaml(objects));
+        }),
         ("panel datasource not a variable", |b| {
             let mut d = json_of(b, "dashboards/alloy-health.json");
             d["panels"][1]["datasource"]["uid"] = "prometheus".into();
