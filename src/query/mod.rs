@@ -4,7 +4,7 @@
 pub mod logql;
 
 use promql_parser::label::MatchOp;
-use promql_parser::parser::{Expr, VectorSelector};
+use promql_parser::parser::{Expr, LabelModifier, VectorSelector};
 
 /// Parses a PromQL expression with `promql-parser`.
 pub fn check_promql(query: &str) -> Result<(), String> {
@@ -19,6 +19,52 @@ pub struct Selector {
     pub metric: Option<String>,
     /// Label matchers other than the name.
     pub matchers: Vec<logql::Matcher>,
+}
+
+/// An aggregation's `by (...)` labels and the metrics of the series it aggregates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    /// The `by` labels.
+    pub labels: Vec<String>,
+    /// Metric names of the selectors inside the aggregation (`None`: a selector without a name).
+    pub metrics: Vec<Option<String>>,
+}
+
+/// Parses a PromQL expression and returns its `by (...)` aggregations, outermost first.
+pub fn promql_groupings(query: &str) -> Result<Vec<Grouping>, String> {
+    let expr = promql_parser::parser::parse(query)?;
+    let mut out = Vec::new();
+    groupings(&expr, &mut out);
+    Ok(out)
+}
+
+fn groupings(expr: &Expr, out: &mut Vec<Grouping>) {
+    if let Expr::Aggregate(a) = expr
+        && let Some(LabelModifier::Include(labels)) = &a.modifier
+    {
+        let mut inner = Vec::new();
+        collect(&a.expr, &mut inner);
+        out.push(Grouping {
+            labels: labels.labels.clone(),
+            metrics: inner.into_iter().map(|s| s.metric).collect(),
+        });
+    }
+    match expr {
+        Expr::Aggregate(a) => groupings(&a.expr, out),
+        Expr::Unary(u) => groupings(&u.expr, out),
+        Expr::Binary(b) => {
+            groupings(&b.lhs, out);
+            groupings(&b.rhs, out);
+        }
+        Expr::Paren(p) => groupings(&p.expr, out),
+        Expr::Subquery(s) => groupings(&s.expr, out),
+        Expr::Call(call) => {
+            for arg in &call.args.args {
+                groupings(arg, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Parses a PromQL expression and returns its series selectors, in order.
@@ -145,6 +191,17 @@ mod tests {
         assert_eq!(found[1].metric.as_deref(), Some("b"));
         assert_eq!(found[1].matchers.len(), 1);
         assert_eq!(found[1].matchers[0].op, "=~");
+    }
+
+    #[test]
+    fn promql_groupings_name_their_labels_and_metrics() {
+        let found = promql_groupings(
+            "histogram_quantile(0.99, sum by (le, pod) (rate(a_bucket[5m]))) / sum without (x) (b)",
+        )
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].labels, ["le", "pod"]);
+        assert_eq!(found[0].metrics, [Some("a_bucket".to_owned())]);
     }
 
     #[test]

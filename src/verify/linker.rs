@@ -4,7 +4,8 @@
 //!
 //! PromQL: a metric must be listed by a collected source (or, when the profile
 //! scrapes targets o11yc cannot know, by no source at all); each matcher's label
-//! must be one its series carry. LogQL: each selector must match some stream:
+//! must be one its series carry, and each `by (...)` label one that some series
+//! under the aggregation carries. LogQL: each selector must match some stream:
 //! its literal values must be values the stream can have, and every label it
 //! names must be on a stream matching the selector's static labels. Grafana
 //! variables stand for any value, except `custom` variables, whose values are
@@ -14,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::query::logql::{self, Matcher};
-use crate::query::promql_selectors;
+use crate::query::{promql_groupings, promql_selectors};
 
 use super::collected::Collected;
 use super::metrics::MetricSource;
@@ -59,6 +60,33 @@ pub fn link_promql(query: &str, collected: &Collected) -> Result<(), String> {
                     m.name, m.name, m.op, m.value
                 ));
             }
+        }
+    }
+    for grouping in promql_groupings(&expanded)? {
+        let mut labels = std::collections::BTreeSet::new();
+        let mut unknown = false;
+        for metric in &grouping.metrics {
+            let sources = metric.as_deref().map(MetricSource::of).unwrap_or_default();
+            unknown |= sources.is_empty();
+            for source in sources
+                .into_iter()
+                .filter(|s| collected.metrics.contains_key(s))
+            {
+                labels.extend(collected.metric_labels(source));
+            }
+        }
+        if unknown {
+            continue;
+        }
+        if let Some(missing) = grouping
+            .labels
+            .iter()
+            .find(|l| !labels.contains(l.as_str()))
+        {
+            return Err(format!(
+                "`by ({})`: none of the series it aggregates has the label `{missing}`",
+                grouping.labels.join(", ")
+            ));
         }
     }
     Ok(())
@@ -306,6 +334,12 @@ mod tests {
         assert!(err.contains("no source"), "{err}");
         let err = link_promql(r#"kube_pod_info{colour="red"}"#, &c).unwrap_err();
         assert!(err.contains("no label `colour`"), "{err}");
+        let err = link_promql("sum by (colour) (kube_pod_info)", &c).unwrap_err();
+        assert!(err.contains("label `colour`"), "{err}");
+        assert_eq!(
+            link_promql("sum by (node, pod) (kube_pod_info)", &c),
+            Ok(())
+        );
         let open = Collected {
             open_metrics: true,
             ..collected()
