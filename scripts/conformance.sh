@@ -93,6 +93,11 @@ check alloy-corpus "crates/alloy/tests/corpus.rs (../shared/conformance/alloy-co
 check alloy-registry "crates/alloy/tests/registry_gen.rs (../shared/conformance/alloy-schema)" \
   cargo_test -p o11yc-alloy --test registry_gen
 
+echo "==> Grafana dashboards"
+# Every committed dashboard against Grafana's JSON schemas (dashboard, panel options, query models).
+check grafana-schema "tests/grafana_schema.rs (../shared/conformance/grafana-jsonschema)" \
+  cargo_test --test grafana_schema
+
 echo "==> mutation checks"
 if bash scripts/mutation.sh; then
   ok mutations scripts/mutation.sh

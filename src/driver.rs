@@ -1,4 +1,4 @@
-//! Runs the pipeline for a selection of profiles: load → validate → compile → render.
+//! Runs the pipeline for a selection of profiles: load → validate → compile → verify → render.
 
 use std::path::{Path, PathBuf};
 
@@ -169,7 +169,7 @@ pub struct Compiled {
     pub tree: RenderedTree,
 }
 
-/// Loads, validates, compiles and renders one profile. Diagnostics refer to `sources`.
+/// Loads, validates, compiles, verifies and renders one profile. Diagnostics refer to `sources`.
 pub fn compile_profile(
     profile: &ProfileRef,
     sources: &mut SourceMap,
@@ -193,6 +193,20 @@ pub fn compile_profile(
         sources: files,
     };
     let bundle = compile(&model, &provenance);
+    let unlinked =
+        crate::verify::verify(&crate::compile::Stack::new(&model, &profile.name), &bundle);
+    if !unlinked.is_empty() {
+        return Err(unlinked
+            .into_iter()
+            .map(|problem| {
+                Diagnostic::error(format!(
+                    "profile `{}`: generated query cannot show data: {problem}",
+                    profile.name
+                ))
+                .note("o11yc should have left this query out; please report it")
+            })
+            .collect());
+    }
     let tree = render_bundle(&bundle, &provenance.sources);
     Ok(Compiled {
         profile: profile.clone(),

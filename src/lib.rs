@@ -3,7 +3,8 @@
 //!
 //! The pipeline has one module per stage:
 //! [`load`] (YAML with spans, `extends`) → [`validate`] → [`compile`] (typed documents)
-//! → [`render`] (deterministic bytes) → [`output`] (write / check / diff).
+//! → [`verify`] (the query linker) → [`render`] (deterministic bytes) → [`output`]
+//! (write / check / diff).
 
 pub mod cli;
 pub mod compile;
@@ -16,3 +17,4 @@ pub mod query;
 pub mod render;
 pub mod schema;
 pub mod validate;
+pub mod verify;

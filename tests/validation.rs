@@ -442,3 +442,87 @@ alerts:
 ";
     assert_eq!(problems(rules), Vec::<String>::new());
 }
+
+#[test]
+fn a_custom_rule_on_metrics_the_profile_does_not_collect_is_located() {
+    let extra = format!(
+        "{PROMETHEUS}alerts:
+  custom:
+    - name: gpus
+      rules:
+        - alert: GpuHot
+          expr: DCGM_FI_DEV_GPU_TEMP > 90
+"
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:19:11:",
+            "rule `GpuHot` queries data the profile does not collect",
+            "the DCGM exporter",
+        ],
+    );
+    // A label its series never carry.
+    let extra = format!(
+        "{PROMETHEUS}alerts:
+  custom:
+    - name: pods
+      rules:
+        - alert: PodsFailed
+          expr: sum(kube_pod_status_phase{{colour=\"red\"}}) > 0
+"
+    );
+    assert_one(&extra, &["p.yaml:19:11:", "has no label `colour`"]);
+}
+
+#[test]
+fn an_override_of_an_alert_whose_data_is_not_collected_is_located() {
+    // Alloy without a memory limit: AlloyHighMemoryUsage is left out unless asked for.
+    let alloy = "\
+loki:
+  retention: 7d
+  storage: { claim: { size: 10Gi } }
+alloy:
+  placement: { tolerations: [{ key: heavy, value: \"true\", effect: NoSchedule }] }
+";
+    assert_eq!(
+        problems(&format!("{PROMETHEUS}{alloy}")),
+        Vec::<String>::new()
+    );
+    let extra = format!(
+        "{PROMETHEUS}{alloy}alerts:
+  groups:
+    alloy:
+      rules:
+        AlloyHighMemoryUsage: {{ threshold: 90 }}
+"
+    );
+    assert_one(
+        &extra,
+        &[
+            "AlloyHighMemoryUsage` queries data the profile does not collect",
+            "alloy.placement.resources.limits.memory",
+        ],
+    );
+}
+
+#[test]
+fn an_included_dashboard_with_a_panel_on_data_not_collected_is_located() {
+    let extra = format!(
+        "{PROMETHEUS}grafana:
+  admin: {{ existingSecret: {{ name: g }} }}
+dashboards:
+  include: [kaiwo-cluster-health]
+"
+    );
+    let found = problems(&extra);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].contains("p.yaml:17:13:"), "{found:#?}");
+    assert!(
+        found[0].contains(
+            "panel \"GPU utilisation (NVIDIA)\" of dashboard `kaiwo-cluster-health` queries data the profile does not collect"
+        ),
+        "{found:#?}"
+    );
+    assert!(found[1].contains("GPU utilisation (AMD)"), "{found:#?}");
+}

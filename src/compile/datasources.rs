@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::compile::dashboards::log_names::LogNames;
 use crate::compile::stack::Stack;
 
 /// UID of the Prometheus datasource.
@@ -17,11 +18,19 @@ pub const TEMPO_UID: &str = "tempo";
 /// The log field (structured metadata) that carries a trace id.
 pub const TRACE_ID_FIELD: &str = "trace_id";
 
-/// The Loki query Tempo's "logs for this span" link runs: the span's namespace
-/// as stream selector, then the trace id in structured metadata.
+/// The Loki query Tempo's "logs for this span" link runs: the pod logs of the
+/// cluster (the streams `trace_id` is extracted from), then the trace id in
+/// structured metadata. Not `{${__tags}}`: spans carry no attribute that maps
+/// to a stream label unless something adds it (no `k8sattributes` processor
+/// runs), and an empty `{}` is rejected by Loki. The span's time window (±5m)
+/// and the trace id keep the query narrow.
 /// `$$` escapes `$` from the environment-variable expansion Grafana applies to
 /// provisioning files.
-pub const TRACE_TO_LOGS_QUERY: &str = "{$${__tags}} | trace_id=\"$${__trace.traceId}\"";
+pub fn trace_to_logs_query(cluster: &str, names: &LogNames) -> String {
+    names.rename(&format!(
+        "{{cluster=\"{cluster}\", source=\"pod_log\"}} | trace_id=\"$${{__trace.traceId}}\""
+    ))
+}
 
 /// One provisioned datasource.
 #[derive(Clone, Debug, Serialize)]
@@ -93,15 +102,8 @@ struct TracesToLogs {
     filter_by_trace_id: bool,
     #[serde(rename = "filterBySpanID")]
     filter_by_span_id: bool,
-    tags: Vec<TagMapping>,
     custom_query: bool,
-    query: &'static str,
-}
-
-#[derive(Clone, Debug, Serialize)]
-struct TagMapping {
-    key: &'static str,
-    value: &'static str,
+    query: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -119,6 +121,13 @@ struct Enabled {
 pub fn datasources(stack: &Stack) -> Vec<Datasource> {
     let tempo = stack.tempo().is_some();
     let loki = stack.loki().is_some();
+    // Trace ids in log lines: the pipelines extract them (or o11yc cannot tell).
+    let collected = crate::verify::Collected::of(stack);
+    let trace_ids = collected.open_streams
+        || collected
+            .streams
+            .iter()
+            .any(|s| s.metadata.contains(TRACE_ID_FIELD));
     let mut out = Vec::new();
     if let Some(url) = stack.prometheus_query_url() {
         out.push(Datasource {
@@ -153,7 +162,7 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
             is_default: out.is_empty(),
             editable: false,
             json_data: JsonData {
-                derived_fields: if tempo {
+                derived_fields: if tempo && trace_ids {
                     vec![DerivedField {
                         name: "TraceID",
                         matcher_type: "label",
@@ -181,7 +190,7 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
             is_default: out.is_empty(),
             editable: false,
             json_data: JsonData {
-                traces_to_logs_v2: loki.then_some(TracesToLogs {
+                traces_to_logs_v2: (loki && trace_ids).then_some(TracesToLogs {
                     datasource_uid: LOKI_UID,
                     span_start_time_shift: "-5m",
                     span_end_time_shift: "5m",
@@ -189,12 +198,8 @@ pub fn datasources(stack: &Stack) -> Vec<Datasource> {
                     // a line filter on the trace id (`filterByTraceID`) would find nothing.
                     filter_by_trace_id: false,
                     filter_by_span_id: false,
-                    tags: vec![TagMapping {
-                        key: "k8s.namespace.name",
-                        value: "namespace",
-                    }],
                     custom_query: true,
-                    query: TRACE_TO_LOGS_QUERY,
+                    query: trace_to_logs_query(&stack.profile.cluster.name, &LogNames::of(stack)),
                 }),
                 service_map: prometheus.then_some(UidRef {
                     datasource_uid: PROMETHEUS_UID,
@@ -218,6 +223,23 @@ mod tests {
     use crate::query::{check_logql, expand_grafana_variables};
 
     #[test]
+    fn no_trace_links_when_no_pipeline_extracts_trace_ids() {
+        let p = profile(
+            "
+cluster: { name: c }
+namespace: obs
+delivery: { mode: helmfile }
+loki: { retention: 7d, storage: { claim: { size: 10Gi } } }
+tempo: { retention: 7d, storage: { claim: { size: 10Gi } } }
+alloy: { logs: { pods: { traceIds: false } } }
+",
+        );
+        let sources = to_value(&datasources(&Stack::new(&p, "p")));
+        assert!(sources[0]["jsonData"].get("derivedFields").is_none());
+        assert!(sources[1]["jsonData"].get("tracesToLogsV2").is_none());
+    }
+
+    #[test]
     fn traces_and_logs_link_through_the_trace_id_metadata() {
         let p = profile(
             "
@@ -238,10 +260,12 @@ tempo: { retention: 7d, storage: { claim: { size: 10Gi } } }
         assert_eq!(tempo["datasourceUid"], LOKI_UID);
         assert_eq!(tempo["customQuery"], true);
         assert_eq!(tempo["filterByTraceID"], false);
-        // `${__tags}` expands to `namespace="..."`.
-        let query = TRACE_TO_LOGS_QUERY
-            .replace("$$", "$")
-            .replace("${__tags}", "namespace=\"$ns\"");
+        assert!(tempo.get("tags").is_none());
+        let query = tempo["query"].as_str().unwrap().replace("$$", "$");
+        assert_eq!(
+            query,
+            r#"{cluster="c", source="pod_log"} | trace_id="${__trace.traceId}""#
+        );
         assert_eq!(check_logql(&expand_grafana_variables(&query)), Ok(()));
     }
 }

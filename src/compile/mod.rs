@@ -39,9 +39,9 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
     emit::namespaces::emit(&stack, &mut bundle);
     emit::storage::emit(&stack, &mut bundle);
     emit::access::emit(&stack, &mut bundle);
-    rules::emit(&stack, &mut bundle);
+    let mut left_out = rules::emit(&stack, &mut bundle);
     emit::monitors::emit(&stack, &mut bundle);
-    dashboards::emit(&stack, &mut bundle);
+    left_out.extend(dashboards::emit(&stack, &mut bundle));
     let alloy = emit::alloy::emit(&stack, &mut bundle);
     emit::vcluster::emit(&stack, alloy.vcluster.as_ref(), &mut bundle);
     let releases = release::releases(&stack, alloy.values);
@@ -52,6 +52,13 @@ pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
         (DeliveryMode::Helmfile, _) => emit::helmfile::emit(&releases, &mut bundle),
     }
     emit::kustomization::emit(&mut bundle);
-    emit::readme::emit(&stack, provenance, &releases, &alloy.pipelines, &mut bundle);
+    emit::readme::emit(
+        &stack,
+        provenance,
+        &releases,
+        &alloy.pipelines,
+        &left_out,
+        &mut bundle,
+    );
     bundle
 }

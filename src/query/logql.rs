@@ -112,6 +112,19 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     pos: usize,
     len: usize,
+    /// Every stream selector read so far.
+    selectors: Vec<Vec<Matcher>>,
+}
+
+/// A label matcher of a stream selector: `name op "value"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matcher {
+    /// Label name.
+    pub name: String,
+    /// `=`, `!=`, `=~` or `!~`.
+    pub op: &'static str,
+    /// The value as written between the quotes.
+    pub value: String,
 }
 
 impl Parser {
@@ -185,8 +198,9 @@ impl Parser {
     fn selector(&mut self) -> Result<(), String> {
         self.punct("{")?;
         let mut non_empty = false;
+        let mut matchers = Vec::new();
         loop {
-            self.ident("a label name")?;
+            let name = self.ident("a label name")?;
             let op = match self.next() {
                 Some(Tok::Punct(op @ ("=" | "!=" | "=~" | "!~"))) => op,
                 _ => {
@@ -197,6 +211,7 @@ impl Parser {
             let value = self.string("a quoted label value")?;
             non_empty |= (op == "=" && !value.is_empty())
                 || (op == "=~" && !matches!(value.as_str(), "" | ".*"));
+            matchers.push(Matcher { name, op, value });
             if self.is_punct(",") {
                 self.pos += 1;
                 continue;
@@ -210,6 +225,7 @@ impl Parser {
                     .to_owned(),
             );
         }
+        self.selectors.push(matchers);
         Ok(())
     }
 
@@ -434,11 +450,17 @@ fn leak(p: &str) -> &'static str {
 
 /// Checks a LogQL log or metric query.
 pub fn check(query: &str) -> Result<(), String> {
+    selectors(query).map(|_| ())
+}
+
+/// Checks a LogQL query and returns its stream selectors, in order.
+pub fn selectors(query: &str) -> Result<Vec<Vec<Matcher>>, String> {
     let toks = tokenize(query)?;
     let mut parser = Parser {
         toks,
         pos: 0,
         len: query.len(),
+        selectors: Vec::new(),
     };
     if parser.peek().is_none() {
         return Err("the query is empty".to_owned());
@@ -451,7 +473,7 @@ pub fn check(query: &str) -> Result<(), String> {
     if parser.peek().is_some() {
         return parser.error("the end of the query");
     }
-    Ok(())
+    Ok(parser.selectors)
 }
 
 #[cfg(test)]
@@ -474,6 +496,29 @@ mod tests {
         ] {
             assert_eq!(check(q), Ok(()), "{q}");
         }
+    }
+
+    #[test]
+    fn selectors_are_returned_with_their_matchers() {
+        let found = super::selectors(
+            r#"sum(count_over_time({a="b", c!~"d|e"} |= "x" [5m])) / sum(rate({f=~"g"}[1m]))"#,
+        )
+        .unwrap();
+        let names: Vec<Vec<(&str, &str, &str)>> = found
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|m| (m.name.as_str(), m.op, m.value.as_str()))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                vec![("a", "=", "b"), ("c", "!~", "d|e")],
+                vec![("f", "=~", "g")]
+            ]
+        );
     }
 
     #[test]

@@ -3,9 +3,126 @@
 
 pub mod logql;
 
+use promql_parser::label::MatchOp;
+use promql_parser::parser::{Expr, LabelModifier, VectorSelector};
+
 /// Parses a PromQL expression with `promql-parser`.
 pub fn check_promql(query: &str) -> Result<(), String> {
     promql_parser::parser::parse(query).map(|_| ())
+}
+
+/// A series selector of a PromQL expression: the metric name and the label
+/// matchers (`__name__` matchers are folded into `metric`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    /// The metric name, when the selector names one.
+    pub metric: Option<String>,
+    /// Label matchers other than the name.
+    pub matchers: Vec<logql::Matcher>,
+}
+
+/// An aggregation's `by (...)` labels and the metrics of the series it aggregates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grouping {
+    /// The `by` labels.
+    pub labels: Vec<String>,
+    /// Metric names of the selectors inside the aggregation (`None`: a selector without a name).
+    pub metrics: Vec<Option<String>>,
+}
+
+/// Parses a PromQL expression and returns its `by (...)` aggregations, outermost first.
+pub fn promql_groupings(query: &str) -> Result<Vec<Grouping>, String> {
+    let expr = promql_parser::parser::parse(query)?;
+    let mut out = Vec::new();
+    groupings(&expr, &mut out);
+    Ok(out)
+}
+
+fn groupings(expr: &Expr, out: &mut Vec<Grouping>) {
+    if let Expr::Aggregate(a) = expr
+        && let Some(LabelModifier::Include(labels)) = &a.modifier
+    {
+        let mut inner = Vec::new();
+        collect(&a.expr, &mut inner);
+        out.push(Grouping {
+            labels: labels.labels.clone(),
+            metrics: inner.into_iter().map(|s| s.metric).collect(),
+        });
+    }
+    match expr {
+        Expr::Aggregate(a) => groupings(&a.expr, out),
+        Expr::Unary(u) => groupings(&u.expr, out),
+        Expr::Binary(b) => {
+            groupings(&b.lhs, out);
+            groupings(&b.rhs, out);
+        }
+        Expr::Paren(p) => groupings(&p.expr, out),
+        Expr::Subquery(s) => groupings(&s.expr, out),
+        Expr::Call(call) => {
+            for arg in &call.args.args {
+                groupings(arg, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parses a PromQL expression and returns its series selectors, in order.
+pub fn promql_selectors(query: &str) -> Result<Vec<Selector>, String> {
+    let expr = promql_parser::parser::parse(query)?;
+    let mut out = Vec::new();
+    collect(&expr, &mut out);
+    Ok(out)
+}
+
+fn collect(expr: &Expr, out: &mut Vec<Selector>) {
+    match expr {
+        Expr::Aggregate(a) => {
+            if let Some(param) = &a.param {
+                collect(param, out);
+            }
+            collect(&a.expr, out);
+        }
+        Expr::Unary(u) => collect(&u.expr, out),
+        Expr::Binary(b) => {
+            collect(&b.lhs, out);
+            collect(&b.rhs, out);
+        }
+        Expr::Paren(p) => collect(&p.expr, out),
+        Expr::Subquery(s) => collect(&s.expr, out),
+        Expr::VectorSelector(vs) => out.push(selector(vs)),
+        Expr::MatrixSelector(ms) => out.push(selector(&ms.vs)),
+        Expr::Call(call) => {
+            for arg in &call.args.args {
+                collect(arg, out);
+            }
+        }
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+    }
+}
+
+fn selector(vs: &VectorSelector) -> Selector {
+    let mut metric = vs.name.clone();
+    let mut matchers = Vec::new();
+    let or = vs.matchers.or_matchers.iter().flatten();
+    for m in vs.matchers.matchers.iter().chain(or) {
+        let op = match m.op {
+            MatchOp::Equal => "=",
+            MatchOp::NotEqual => "!=",
+            MatchOp::Re(_) => "=~",
+            MatchOp::NotRe(_) => "!~",
+        };
+        if m.name == "__name__" && op == "=" {
+            metric = Some(m.value.clone());
+            continue;
+        }
+        matchers.push(logql::Matcher {
+            name: m.name.clone(),
+            op,
+            value: m.value.clone(),
+        });
+    }
+    Selector { metric, matchers }
 }
 
 /// Checks a LogQL query (stream selectors, pipeline stages, range aggregations).
@@ -60,6 +177,31 @@ mod tests {
             expand_grafana_variables(r#"{a="${vc:regex}"} |~ "(?i)${search}" $"#),
             r#"{a="x"} |~ "(?i)x" $"#
         );
+    }
+
+    #[test]
+    fn promql_selectors_name_metrics_and_matchers() {
+        let found = promql_selectors(
+            r#"sum by (pod) (rate(a_total{ns="x"}[5m])) / on (pod) group_left max({__name__="b", c=~"d"}) > 0"#,
+        )
+        .unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].metric.as_deref(), Some("a_total"));
+        assert_eq!(found[0].matchers[0].name, "ns");
+        assert_eq!(found[1].metric.as_deref(), Some("b"));
+        assert_eq!(found[1].matchers.len(), 1);
+        assert_eq!(found[1].matchers[0].op, "=~");
+    }
+
+    #[test]
+    fn promql_groupings_name_their_labels_and_metrics() {
+        let found = promql_groupings(
+            "histogram_quantile(0.99, sum by (le, pod) (rate(a_bucket[5m]))) / sum without (x) (b)",
+        )
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].labels, ["le", "pod"]);
+        assert_eq!(found[0].metrics, [Some("a_bucket".to_owned())]);
     }
 
     #[test]

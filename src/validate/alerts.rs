@@ -3,12 +3,16 @@
 
 use super::locate::{Step, error_at};
 use super::names::is_dns_label;
+use crate::compile::Stack;
 use crate::compile::rules::builtin::{self, Group};
+use crate::compile::rules::builtin_rules;
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::model::Profile;
 use crate::query::check_promql;
+use crate::verify::Collected;
+use crate::verify::linker::link_promql;
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let alerts = &profile.alerts;
@@ -21,6 +25,9 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
         );
     }
     let all = builtin::all();
+    let stack = Stack::new(profile, "");
+    let dropped = builtin_rules(&stack).1;
+    let collected = prometheus.then(|| Collected::of(&stack));
     for (name, group) in &alerts.groups {
         let path = [Step::Key("alerts"), Step::Key("groups"), Step::Key(name)];
         let Some(known) = Group::ALL.into_iter().find(|g| g.name() == name) else {
@@ -56,6 +63,21 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 out.push(d);
                 continue;
             };
+            let asked = o.enabled == Some(true)
+                || o.threshold.is_some()
+                || o.for_.is_some()
+                || o.severity.is_some();
+            if let Some(d) = dropped.iter().find(|d| d.name == b.alert).filter(|_| asked) {
+                out.push(
+                    error_at(
+                        root,
+                        &rule_path,
+                        format!("alert `{alert}` queries data the profile does not collect"),
+                    )
+                    .note(d.why.clone())
+                    .help("collect that data, or remove this override (o11yc then leaves the alert out and says so in the generated README)"),
+                );
+            }
             if o.threshold.is_some() && b.threshold.is_none() {
                 let mut path = rule_path.to_vec();
                 path.push(Step::Key("threshold"));
@@ -116,6 +138,12 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                     error_at(root, &at("expr"), format!("the expression of rule `{}` is not valid PromQL", rule.name()))
                         .note(e)
                         .help("check it in Prometheus' query editor (`promtool check rules` reports the same)"),
+                );
+            } else if let Some(Err(e)) = collected.as_ref().map(|c| link_promql(&rule.expr, c)) {
+                out.push(
+                    error_at(root, &at("expr"), format!("rule `{}` queries data the profile does not collect", rule.name()))
+                        .note(e)
+                        .help("collect it (an exporter, `alloy.metrics`, or a `monitors` entry for your own targets), or fix the metric or label name"),
                 );
             }
         }

@@ -1,12 +1,15 @@
-//! `dashboards.include` names dashboards o11yc has, whose datasources the profile deploys.
+//! `dashboards.include` names dashboards o11yc has, whose datasources the
+//! profile deploys and whose every panel queries data the profile collects
+//! (the query linker, `crate::verify`).
 
 use super::locate::{Step, error_at};
 use crate::compile::Stack;
-use crate::compile::dashboards::{CATALOG, missing};
+use crate::compile::dashboards::{CATALOG, build, missing, unlinked_panels};
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::model::Profile;
+use crate::verify::Collected;
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let Some(include) = &profile.dashboards.include else {
@@ -14,6 +17,7 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
     };
     let stack = Stack::new(profile, "");
     let uids = CATALOG.map(|e| e.uid);
+    let collected = Collected::of(&stack);
     for (i, uid) in include.iter().enumerate() {
         let path = [
             Step::Key("dashboards"),
@@ -47,6 +51,18 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 )
                 .help("remove it from `dashboards.include`, or enable the component"),
             );
+        } else if let Some(dashboard) = build(&stack, uid) {
+            for (title, why) in unlinked_panels(&dashboard, &collected) {
+                out.push(
+                    error_at(
+                        root,
+                        &path,
+                        format!("panel \"{title}\" of dashboard `{uid}` queries data the profile does not collect"),
+                    )
+                    .note(why)
+                    .help("collect that data (Alloy sources, Prometheus exporters), or remove the dashboard from `dashboards.include` (without `include`, o11yc ships it without such panels)"),
+                );
+            }
         }
         if include[..i].contains(uid) {
             out.push(error_at(

@@ -1,16 +1,38 @@
-//! The dashboards o11yc ships. Log queries follow the unified log schema: every
-//! stream has `cluster` and `source` labels; pod logs also `namespace`,
-//! `container`, `app`, `job`, `level` and `node`; `pod` and the `object` of
-//! events and audit records are JSON fields of the line, read with `| json`.
+//! The dashboards o11yc ships. Every log stream has `cluster` and `source`
+//! labels; pod logs also `namespace`, `container`, `app`, `job`, `level` and
+//! `node`; events `namespace`. Fields of the line (`| json`) depend on
+//! [`LineFormat`]. The query linker (`crate::verify`) leaves out panels whose
+//! data a profile does not collect.
 
-use super::model::{Builder, Dashboard, Source, Variable, q};
+use super::model::{Builder, Dashboard, PanelKind, Source, Variable, q};
 use crate::compile::stack::ALLOY_RELEASE;
 
 const P: Source = Source::Prometheus;
 const L: Source = Source::Loki;
 
+/// How log lines are written, which decides the fields `| json` finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFormat {
+    /// `alloy.logs.unifiedSchema`: `{source, level, action, message, object{...}, ...}`.
+    Unified,
+    /// As the source writes them (Alloy's event JSON, the API server's audit JSON).
+    Native,
+}
+
 /// KAIWO namespace debugging: logs, events, pod phases, usage and API audit of one namespace.
-pub fn namespace_debug() -> Dashboard {
+pub fn namespace_debug(format: LineFormat) -> Dashboard {
+    let (events, audit) = match format {
+        LineFormat::Unified => (
+            r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"} | json | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
+            r#"{cluster="$cluster", source="k8s_audit_log"} | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
+        ),
+        // Alloy's `loki.source.kubernetes_events` JSON (`kind`, `name`, `msg`) with
+        // the namespace as a stream label; the audit.k8s.io Event as the API server writes it.
+        LineFormat::Native => (
+            r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"} | json | line_format "{{.kind}}/{{.name}}: {{.msg}}""#,
+            r#"{cluster="$cluster", source="k8s_audit_log"} | json | objectRef_namespace = "$namespace" | line_format "{{.verb}} {{.objectRef_resource}}/{{.objectRef_name}} by {{.user_username}}""#,
+        ),
+    };
     Builder::new("kaiwo-namespace-debug", "KAIWO Namespace Debug", vec!["o11yc", "kaiwo", "logs"])
         .variable(Variable::datasource(P, "Prometheus"))
         .variable(Variable::datasource(L, "Loki"))
@@ -22,75 +44,117 @@ pub fn namespace_debug() -> Dashboard {
             r#"label_values({cluster="$cluster", source="pod_log"}, namespace)"#.to_owned(),
         ))
         .variable(Variable::textbox("search", "Search logs"))
-        .panel("logs", "Pod logs", L, None, (24, 10), vec![q(
+        .panel(PanelKind::Logs, "Pod logs", L, None, (24, 10), vec![q(
             r#"{cluster="$cluster", source="pod_log", namespace="$namespace"} |~ "(?i)$search""#,
             "",
         )])
-        .panel("logs", "Kubernetes events", L, None, (24, 8), vec![q(
-            r#"{cluster="$cluster", source="k8s_event"} | json | object_namespace = "$namespace" | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
-            "",
-        )])
-        .panel("state-timeline", "Pod status", P, None, (24, 8), vec![q(
+        .panel(PanelKind::Logs, "Kubernetes events", L, None, (24, 8), vec![q(events, "")])
+        .panel(PanelKind::StateTimeline, "Pod status", P, None, (24, 8), vec![q(
             r#"sum by (pod, phase) (kube_pod_status_phase{namespace="$namespace"}) > 0"#,
             "{{pod}} {{phase}}",
         )])
-        .panel("timeseries", "CPU per pod", P, Some("short"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "CPU per pod", P, Some("short"), (12, 8), vec![q(
             r#"sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="$namespace", container!=""}[$__rate_interval]))"#,
             "{{pod}}",
         )])
-        .panel("timeseries", "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
             r#"sum by (pod) (container_memory_working_set_bytes{namespace="$namespace", container!=""})"#,
             "{{pod}}",
         )])
-        .panel("logs", "API audit log", L, None, (24, 10), vec![q(
-            r#"{cluster="$cluster", source="k8s_audit_log"} | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
-            "",
-        )])
+        .panel(PanelKind::Logs, "API audit log", L, None, (24, 10), vec![q(audit, "")])
         .build()
 }
 
+/// `metric{matchers}`, or `metric` without matchers.
+fn series(metric: &str, matchers: &[String]) -> String {
+    if matchers.is_empty() {
+        metric.to_owned()
+    } else {
+        format!("{metric}{{{}}}", matchers.join(", "))
+    }
+}
+
 /// KAIWO cluster health: nodes, pods, usage per node and GPU utilisation.
-pub fn cluster_health() -> Dashboard {
-    Builder::new(
+/// With `run_labels` (the vCluster run labels, e.g. `vcluster_namespace`), a
+/// variable per label filters the kube-state-metrics panels to one test run,
+/// so the vClusters are not summed together.
+pub fn cluster_health(run_labels: &[String]) -> Dashboard {
+    let run: Vec<String> = run_labels
+        .iter()
+        .map(|l| format!("{l}=~\"${l}\""))
+        .collect();
+    let with = |extra: &str| -> Vec<String> {
+        let mut m: Vec<String> = (!extra.is_empty())
+            .then(|| extra.to_owned())
+            .into_iter()
+            .collect();
+        m.extend(run.iter().cloned());
+        m
+    };
+    let mut builder = Builder::new(
         "kaiwo-cluster-health",
         "KAIWO Cluster Health",
         vec!["o11yc", "kaiwo", "cluster"],
     )
-    .variable(Variable::datasource(P, "Prometheus"))
+    .variable(Variable::datasource(P, "Prometheus"));
+    for label in run_labels {
+        builder = builder.variable(
+            Variable::query(
+                P,
+                label.as_str(),
+                label.as_str(),
+                format!("label_values(kube_pod_info, {label})"),
+            )
+            .multi_all(),
+        );
+    }
+    builder
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Nodes",
         P,
         None,
         (6, 4),
-        vec![q("count(kube_node_info)", "")],
+        vec![q(format!("count({})", series("kube_node_info", &with(""))), "")],
     )
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Pods",
         P,
         None,
         (6, 4),
-        vec![q("count(kube_pod_info)", "")],
+        vec![q(format!("count({})", series("kube_pod_info", &with(""))), "")],
     )
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Failed pods",
         P,
         None,
         (6, 4),
-        vec![q(r#"sum(kube_pod_status_phase{phase="Failed"})"#, "")],
+        vec![q(
+            format!(
+                "sum({})",
+                series("kube_pod_status_phase", &with(r#"phase="Failed""#))
+            ),
+            "",
+        )],
     )
     .panel(
-        "stat",
+        PanelKind::Stat,
         "Pending pods",
         P,
         None,
         (6, 4),
-        vec![q(r#"sum(kube_pod_status_phase{phase="Pending"})"#, "")],
+        vec![q(
+            format!(
+                "sum({})",
+                series("kube_pod_status_phase", &with(r#"phase="Pending""#))
+            ),
+            "",
+        )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "CPU per node",
         P,
         Some("short"),
@@ -101,7 +165,7 @@ pub fn cluster_health() -> Dashboard {
         )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "Memory per node",
         P,
         Some("bytes"),
@@ -112,15 +176,18 @@ pub fn cluster_health() -> Dashboard {
         )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "Pods per node",
         P,
         None,
         (24, 8),
-        vec![q("count by (node) (kube_pod_info)", "{{node}}")],
+        vec![q(
+            format!("count by (node) ({})", series("kube_pod_info", &with(""))),
+            "{{node}}",
+        )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "GPU utilisation (NVIDIA)",
         P,
         Some("percent"),
@@ -131,7 +198,7 @@ pub fn cluster_health() -> Dashboard {
         )],
     )
     .panel(
-        "timeseries",
+        PanelKind::Timeseries,
         "GPU utilisation (AMD)",
         P,
         Some("percent"),
@@ -149,49 +216,46 @@ pub fn alloy_health(namespace: &str) -> Dashboard {
     let job = ALLOY_RELEASE;
     Builder::new("alloy-health", "Alloy Health", vec!["o11yc", "alloy"])
         .variable(Variable::datasource(P, "Prometheus"))
-        .panel("stat", "Ready pods", P, None, (8, 4), vec![q(
+        .panel(PanelKind::Stat, "Ready pods", P, None, (8, 4), vec![q(
             format!(r#"sum(kube_pod_status_ready{{namespace="{namespace}", pod=~"{job}-.+", condition="true"}})"#),
             "",
         )])
-        .panel("stat", "Restarts (1h)", P, None, (8, 4), vec![q(
+        .panel(PanelKind::Stat, "Restarts (1h)", P, None, (8, 4), vec![q(
             format!(r#"sum(increase(kube_pod_container_status_restarts_total{{namespace="{namespace}", container="{job}"}}[1h]))"#),
             "",
         )])
-        .panel("stat", "Dropped log bytes/s", P, Some("Bps"), (8, 4), vec![q(
+        .panel(PanelKind::Stat, "Dropped log bytes/s", P, Some("Bps"), (8, 4), vec![q(
             format!(r#"sum(rate(loki_write_dropped_bytes_total{{job="{job}"}}[$__rate_interval]))"#),
             "",
         )])
-        .panel("timeseries", "Logs sent to Loki", P, Some("Bps"), (12, 8), vec![
+        .panel(PanelKind::Timeseries, "Logs sent to Loki", P, Some("Bps"), (12, 8), vec![
             q(format!(r#"sum by (pod) (rate(loki_write_sent_bytes_total{{job="{job}"}}[$__rate_interval]))"#), "sent {{pod}}"),
             q(format!(r#"sum by (pod) (rate(loki_write_dropped_bytes_total{{job="{job}"}}[$__rate_interval]))"#), "dropped {{pod}}"),
         ])
-        .panel("timeseries", "Log processing p99", P, Some("s"), (12, 8), vec![q(
-            format!(r#"histogram_quantile(0.99, sum by (le, pod) (rate(loki_process_duration_seconds_bucket{{job="{job}"}}[$__rate_interval])))"#),
+        .panel(PanelKind::Timeseries, "Log delivery latency p99", P, Some("s"), (12, 8), vec![q(
+            format!(r#"histogram_quantile(0.99, sum by (le, pod) (rate(loki_write_entry_propagation_latency_seconds_bucket{{job="{job}"}}[$__rate_interval])))"#),
             "{{pod}}",
         )])
-        .panel("timeseries", "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Memory per pod", P, Some("bytes"), (12, 8), vec![q(
             format!(r#"sum by (pod) (container_memory_working_set_bytes{{namespace="{namespace}", container="{job}"}})"#),
             "{{pod}}",
         )])
-        .panel("timeseries", "CPU per pod", P, Some("short"), (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "CPU per pod", P, Some("short"), (12, 8), vec![q(
             format!(r#"sum by (pod) (rate(container_cpu_usage_seconds_total{{namespace="{namespace}", container="{job}"}}[$__rate_interval]))"#),
             "{{pod}}",
         )])
         .build()
 }
 
-/// Every log source of the unified schema, filtered by cluster, source, namespace, level and text.
-pub fn logs_explorer() -> Dashboard {
+/// The log sources the profile collects (`sources`, the `source` label's values),
+/// filtered by cluster, source, namespace, level and text.
+pub fn logs_explorer(sources: &[String]) -> Dashboard {
     const SELECTOR: &str =
         r#"{cluster="$cluster", source=~"$source", namespace=~"$namespace", level=~"$level"}"#;
     Builder::new("logs-explorer", "Logs Explorer", vec!["o11yc", "logs"])
         .variable(Variable::datasource(L, "Loki"))
         .variable(Variable::query(L, "cluster", "Cluster", "label_values(cluster)".to_owned()))
-        .variable(Variable::custom(
-            "source",
-            "Source",
-            &["pod_log", "k8s_event", "k8s_audit_log", "journal", "rke2"],
-        ))
+        .variable(Variable::custom("source", "Source", sources))
         .variable(
             Variable::query(
                 L,
@@ -203,15 +267,15 @@ pub fn logs_explorer() -> Dashboard {
         )
         .variable(Variable::custom("level", "Level", &["error", "warning", "info", "debug"]))
         .variable(Variable::textbox("search", "Search"))
-        .panel("timeseries", "Log lines by source", L, None, (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Log lines by source", L, None, (12, 8), vec![q(
             format!(r#"sum by (source) (count_over_time({SELECTOR} |~ "(?i)$search" [$__auto]))"#),
             "{{source}}",
         )])
-        .panel("timeseries", "Errors by namespace", L, None, (12, 8), vec![q(
+        .panel(PanelKind::Timeseries, "Errors by namespace", L, None, (12, 8), vec![q(
             r#"sum by (namespace) (count_over_time({cluster="$cluster", source="pod_log", level="error"} [$__auto]))"#,
             "{{namespace}}",
         )])
-        .panel("logs", "Logs", L, None, (24, 14), vec![q(
+        .panel(PanelKind::Logs, "Logs", L, None, (24, 14), vec![q(
             format!(r#"{SELECTOR} |~ "(?i)$search""#),
             "",
         )])

@@ -3,6 +3,7 @@
 //! (`dashboards/<uid>.json`) for importing by hand.
 
 pub mod catalog;
+pub mod log_names;
 pub mod model;
 
 use std::collections::BTreeMap;
@@ -12,10 +13,16 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use crate::compile::datasources;
 use crate::compile::document::{Bundle, Content, Document, Role, to_value};
 use crate::compile::meta::{object_meta, with_labels};
+use crate::compile::rules::Dropped;
 use crate::compile::stack::Stack;
 use crate::query::{check_logql, check_promql, expand_grafana_variables};
+use crate::verify::Collected;
+use crate::verify::collected::run_label_names;
+use crate::verify::linker::{CustomValues, link_logql, link_promql};
 
-use model::{Dashboard, Source};
+use catalog::LineFormat;
+use log_names::LogNames;
+use model::{Dashboard, Panel, Source};
 
 /// A dashboard o11yc can ship and what it needs.
 pub struct Entry {
@@ -74,25 +81,133 @@ pub fn missing(stack: &Stack, entry: &Entry) -> Option<String> {
     None
 }
 
+/// How the stack's Alloy writes log lines: unified only when every Alloy that
+/// collects logs rewrites them.
+fn line_format(stack: &Stack) -> LineFormat {
+    let in_vcluster = stack
+        .profile
+        .vcluster
+        .as_ref()
+        .and_then(|v| v.alloy.as_ref());
+    let mut with_logs = stack
+        .alloy()
+        .into_iter()
+        .chain(in_vcluster.filter(|a| a.enabled))
+        .filter(|a| a.logs.any_enabled())
+        .peekable();
+    if with_logs.peek().is_some() && with_logs.all(|a| a.logs.unified_schema) {
+        LineFormat::Unified
+    } else {
+        LineFormat::Native
+    }
+}
+
+/// The source label's values the stack's streams have, in a fixed order.
+fn log_sources(collected: &Collected, names: &LogNames) -> Vec<String> {
+    let order: Vec<&str> = names.ordered().collect();
+    let mut values: Vec<String> = collected
+        .label_values(&names.label)
+        .unwrap_or_default()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    values.sort_by_key(|v| {
+        (
+            order.iter().position(|o| o == v).unwrap_or(order.len()),
+            v.clone(),
+        )
+    });
+    values
+}
+
 /// The dashboard with `uid`, built for the stack.
 pub fn build(stack: &Stack, uid: &str) -> Option<Dashboard> {
-    Some(match uid {
-        "kaiwo-namespace-debug" => catalog::namespace_debug(),
-        "kaiwo-cluster-health" => catalog::cluster_health(),
+    build_with(stack, uid, &Collected::of(stack))
+}
+
+fn build_with(stack: &Stack, uid: &str, collected: &Collected) -> Option<Dashboard> {
+    let names = LogNames::of(stack);
+    let mut dashboard = match uid {
+        "kaiwo-namespace-debug" => catalog::namespace_debug(line_format(stack)),
+        "kaiwo-cluster-health" => catalog::cluster_health(&run_label_names(stack)),
         "alloy-health" => {
             catalog::alloy_health(stack.alloy().map_or("", |a| stack.namespace_of(a)))
         }
-        "logs-explorer" => catalog::logs_explorer(),
+        "logs-explorer" => catalog::logs_explorer(&log_sources(collected, &names)),
         _ => return None,
+    };
+    rename_log_names(&mut dashboard, &names);
+    Some(dashboard)
+}
+
+/// Every query of `dashboard` with the profile's source label and values.
+fn rename_log_names(dashboard: &mut Dashboard, names: &LogNames) {
+    for variable in &mut dashboard.templating.list {
+        variable.query = names.rename(&variable.query);
+    }
+    for target in dashboard.panels.iter_mut().flat_map(|p| &mut p.targets) {
+        target.expr = names.rename(&target.expr);
+        target.legend_format = target.legend_format.as_deref().map(|l| names.rename(l));
+    }
+}
+
+/// The values of a dashboard's `custom` variables.
+fn custom_values(dashboard: &Dashboard) -> CustomValues {
+    dashboard
+        .templating
+        .list
+        .iter()
+        .filter(|v| v.kind == "custom")
+        .map(|v| {
+            (
+                v.name.clone(),
+                v.query.split(',').map(str::to_owned).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Why a panel cannot show data in this stack (the first query that does not
+/// link), if it cannot.
+pub fn unlinked(panel: &Panel, custom: &CustomValues, collected: &Collected) -> Option<String> {
+    panel.targets.iter().find_map(|t| {
+        match t.datasource.kind {
+            "loki" => link_logql(&t.expr, custom, collected),
+            _ => link_promql(&t.expr, collected),
+        }
+        .err()
     })
 }
 
-/// The dashboards the profile ships: `dashboards.include`, or every one whose
-/// datasources exist. Nothing without Grafana.
+/// Every panel of `dashboard` that cannot show data: (title, why).
+pub fn unlinked_panels(
+    dashboard: &Dashboard,
+    collected: &Collected,
+) -> Vec<(&'static str, String)> {
+    let custom = custom_values(dashboard);
+    dashboard
+        .panels
+        .iter()
+        .filter_map(|p| unlinked(p, &custom, collected).map(|why| (p.title, why)))
+        .collect()
+}
+
+/// The dashboards the profile ships. Nothing without Grafana.
 pub fn selected(stack: &Stack) -> Vec<Dashboard> {
+    selection(stack).0
+}
+
+/// The dashboards the profile ships: `dashboards.include` (validation has
+/// refused any with a panel whose data is not collected), or every one whose
+/// datasources exist, without the panels whose data the profile does not
+/// collect; and what was left out.
+pub fn selection(stack: &Stack) -> (Vec<Dashboard>, Vec<Dropped>) {
+    let mut dropped = Vec::new();
     if stack.grafana().is_none() {
-        return Vec::new();
+        return (Vec::new(), dropped);
     }
+    let collected = Collected::of(stack);
+    let explicit = stack.profile.dashboards.include.is_some();
     let uids: Vec<&str> = match &stack.profile.dashboards.include {
         Some(include) => include.iter().map(String::as_str).collect(),
         None => CATALOG
@@ -101,9 +216,33 @@ pub fn selected(stack: &Stack) -> Vec<Dashboard> {
             .map(|e| e.uid)
             .collect(),
     };
-    uids.into_iter()
-        .filter_map(|uid| build(stack, uid))
-        .collect()
+    let mut out = Vec::new();
+    for uid in uids {
+        let Some(mut dashboard) = build_with(stack, uid, &collected) else {
+            continue;
+        };
+        if !explicit {
+            let gone = unlinked_panels(&dashboard, &collected);
+            if gone.len() == dashboard.panels.len() {
+                dropped.push(Dropped {
+                    name: uid.to_owned(),
+                    what: format!("dashboard `{uid}`"),
+                    why: "none of its panels has data the profile collects".to_owned(),
+                });
+                continue;
+            }
+            for (title, why) in &gone {
+                dropped.push(Dropped {
+                    name: (*title).to_owned(),
+                    what: format!("panel \"{title}\" of dashboard `{uid}`"),
+                    why: why.clone(),
+                });
+            }
+            dashboard.retain_panels(|p| !gone.iter().any(|(t, _)| *t == p.title));
+        }
+        out.push(dashboard);
+    }
+    (out, dropped)
 }
 
 /// Problems of a dashboard: duplicate panel ids, datasources the stack does
@@ -116,7 +255,7 @@ pub fn problems(dashboard: &Dashboard, provisioned: &[&str]) -> Vec<String> {
         .list
         .iter()
         .filter(|v| v.kind == "datasource")
-        .map(|v| (v.name, v.query.as_str()))
+        .map(|v| (v.name.as_str(), v.query.as_str()))
         .collect();
     for panel in &dashboard.panels {
         if !ids.insert(panel.id) {
@@ -149,14 +288,16 @@ pub fn problems(dashboard: &Dashboard, provisioned: &[&str]) -> Vec<String> {
 }
 
 /// Emits `dashboards/<uid>.yaml` (a ConfigMap in Grafana's namespace with the
-/// profile's dashboard label) and `dashboards/<uid>.json` per selected dashboard.
-pub fn emit(stack: &Stack, bundle: &mut Bundle) {
+/// profile's dashboard label) and `dashboards/<uid>.json` per selected dashboard;
+/// returns the panels and dashboards left out because their data is not collected.
+pub fn emit(stack: &Stack, bundle: &mut Bundle) -> Vec<Dropped> {
     let Some(grafana) = stack.grafana() else {
-        return;
+        return Vec::new();
     };
     let namespace = stack.grafana_namespace(grafana);
     let have = provisioned(stack);
-    for dashboard in selected(stack) {
+    let (dashboards, dropped) = selection(stack);
+    for dashboard in dashboards {
         let problems = problems(&dashboard, &have);
         debug_assert!(problems.is_empty(), "{}: {problems:#?}", dashboard.uid);
         let json = to_value(&dashboard);
@@ -179,6 +320,7 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) {
             role: Role::Support,
         });
     }
+    dropped
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-/// Dashboard JSON schema version written (Grafana 11).
-pub const SCHEMA_VERSION: u32 = 39;
+/// Dashboard JSON schema version written: what Grafana 12 writes (12.3: 42), so
+/// Grafana runs no migration on load.
+pub const SCHEMA_VERSION: u32 = 42;
 
 /// The kind of datasource a query runs against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,8 +73,56 @@ pub struct Dashboard {
     pub time: TimeRange,
     /// Template variables.
     pub templating: Templating,
+    /// Annotation queries: Grafana's built-in one (alerts and dashboard annotations).
+    pub annotations: Annotations,
     /// Panels.
     pub panels: Vec<Panel>,
+}
+
+/// The annotation queries of a dashboard (required by Grafana's schema).
+#[derive(Clone, Debug, Serialize)]
+pub struct Annotations {
+    /// In display order.
+    pub list: Vec<Annotation>,
+}
+
+/// One annotation query.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Annotation {
+    /// `1` for the built-in "Annotations & Alerts" query.
+    pub built_in: u8,
+    /// Grafana's own datasource.
+    pub datasource: DatasourceRef,
+    /// Queried on every refresh.
+    pub enable: bool,
+    /// No toggle shown.
+    pub hide: bool,
+    /// Marker colour.
+    pub icon_color: &'static str,
+    /// Name shown.
+    pub name: &'static str,
+    /// `dashboard`: annotations stored with the dashboard.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+impl Annotation {
+    /// The query every Grafana dashboard has by default.
+    pub fn built_in() -> Self {
+        Annotation {
+            built_in: 1,
+            datasource: DatasourceRef {
+                kind: "grafana",
+                uid: "-- Grafana --".to_owned(),
+            },
+            enable: true,
+            hide: true,
+            icon_color: "rgba(0, 211, 255, 1)",
+            name: "Annotations & Alerts",
+            kind: "dashboard",
+        }
+    }
 }
 
 /// A time range.
@@ -100,9 +149,9 @@ pub struct Variable {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// Name used as `$name`.
-    pub name: &'static str,
+    pub name: String,
     /// Label shown.
-    pub label: &'static str,
+    pub label: String,
     /// Plugin id (datasource variables), query, comma-separated values (custom) or default text.
     pub query: String,
     /// Datasource of a query variable.
@@ -125,8 +174,8 @@ impl Variable {
     pub fn datasource(source: Source, label: &'static str) -> Self {
         Variable {
             kind: "datasource",
-            name: source.variable(),
-            label,
+            name: source.variable().to_owned(),
+            label: label.to_owned(),
             query: source.kind().to_owned(),
             datasource: None,
             refresh: None,
@@ -137,11 +186,16 @@ impl Variable {
     }
 
     /// Values of a label (`label_values(...)`) from `source`.
-    pub fn query(source: Source, name: &'static str, label: &'static str, query: String) -> Self {
+    pub fn query(
+        source: Source,
+        name: impl Into<String>,
+        label: impl Into<String>,
+        query: String,
+    ) -> Self {
         Variable {
             kind: "query",
-            name,
-            label,
+            name: name.into(),
+            label: label.into(),
             query,
             datasource: Some(source.reference()),
             refresh: Some(2),
@@ -163,8 +217,8 @@ impl Variable {
     pub fn textbox(name: &'static str, label: &'static str) -> Self {
         Variable {
             kind: "textbox",
-            name,
-            label,
+            name: name.to_owned(),
+            label: label.to_owned(),
             query: String::new(),
             datasource: None,
             refresh: None,
@@ -175,7 +229,8 @@ impl Variable {
     }
 
     /// A fixed list of values.
-    pub fn custom(name: &'static str, label: &'static str, values: &[&str]) -> Self {
+    pub fn custom(name: &'static str, label: &'static str, values: &[impl AsRef<str>]) -> Self {
+        let values: Vec<&str> = values.iter().map(AsRef::as_ref).collect();
         Variable {
             kind: "custom",
             query: values.join(","),
@@ -185,15 +240,166 @@ impl Variable {
     }
 }
 
+/// The visualizations o11yc uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PanelKind {
+    /// A graph over time.
+    Timeseries,
+    /// Log lines.
+    Logs,
+    /// One big number.
+    Stat,
+    /// States over time.
+    StateTimeline,
+}
+
+impl PanelKind {
+    /// The options Grafana's schema of this panel type requires, at Grafana's defaults.
+    fn options(self) -> Options {
+        let legend = Legend {
+            display_mode: "list",
+            placement: "bottom",
+            show_legend: true,
+            calcs: Vec::new(),
+        };
+        let tooltip = Tooltip {
+            mode: "multi",
+            sort: "none",
+        };
+        match self {
+            PanelKind::Timeseries => Options::Chart(ChartOptions { legend, tooltip }),
+            PanelKind::StateTimeline => Options::Timeline(TimelineOptions {
+                show_value: "auto",
+                row_height: 0.9,
+                merge_values: true,
+                legend,
+                tooltip: Tooltip {
+                    mode: "single",
+                    ..tooltip
+                },
+            }),
+            PanelKind::Stat => Options::Stat(StatOptions {
+                graph_mode: "area",
+                color_mode: "value",
+                justify_mode: "auto",
+                text_mode: "auto",
+                wide_layout: true,
+                show_percent_change: false,
+                percent_change_color_mode: "standard",
+                orientation: "auto",
+                reduce_options: ReduceOptions {
+                    calcs: vec!["lastNotNull"],
+                    values: false,
+                },
+            }),
+            PanelKind::Logs => Options::Logs(LogsOptions {
+                show_labels: false,
+                show_common_labels: false,
+                show_time: true,
+                show_log_context_toggle: true,
+                wrap_log_message: true,
+                prettify_log_message: false,
+                enable_log_details: true,
+                sort_order: "Descending",
+                dedup_strategy: "none",
+            }),
+        }
+    }
+}
+
+/// Panel options, by panel type.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Options {
+    /// `timeseries`.
+    Chart(ChartOptions),
+    /// `state-timeline`.
+    Timeline(TimelineOptions),
+    /// `stat`.
+    Stat(StatOptions),
+    /// `logs`.
+    Logs(LogsOptions),
+}
+
+/// Options of a time series panel.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartOptions {
+    legend: Legend,
+    tooltip: Tooltip,
+}
+
+/// Options of a state timeline panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineOptions {
+    show_value: &'static str,
+    row_height: f64,
+    merge_values: bool,
+    legend: Legend,
+    tooltip: Tooltip,
+}
+
+/// Options of a stat panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatOptions {
+    graph_mode: &'static str,
+    color_mode: &'static str,
+    justify_mode: &'static str,
+    text_mode: &'static str,
+    wide_layout: bool,
+    show_percent_change: bool,
+    percent_change_color_mode: &'static str,
+    orientation: &'static str,
+    reduce_options: ReduceOptions,
+}
+
+/// Options of a logs panel.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogsOptions {
+    show_labels: bool,
+    show_common_labels: bool,
+    show_time: bool,
+    show_log_context_toggle: bool,
+    wrap_log_message: bool,
+    prettify_log_message: bool,
+    enable_log_details: bool,
+    sort_order: &'static str,
+    dedup_strategy: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Legend {
+    display_mode: &'static str,
+    placement: &'static str,
+    show_legend: bool,
+    calcs: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Tooltip {
+    mode: &'static str,
+    sort: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct ReduceOptions {
+    calcs: Vec<&'static str>,
+    values: bool,
+}
+
 /// A panel.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Panel {
     /// Unique in the dashboard.
     pub id: u32,
-    /// Visualization (`timeseries`, `logs`, `stat`, `state-timeline`).
+    /// Visualization.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: PanelKind,
     /// Title.
     pub title: &'static str,
     /// Where its queries run.
@@ -202,9 +408,10 @@ pub struct Panel {
     pub grid_pos: GridPos,
     /// Queries.
     pub targets: Vec<Target>,
-    /// Unit of the values, when they have one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_config: Option<FieldConfig>,
+    /// Field defaults (the unit) and overrides.
+    pub field_config: FieldConfig,
+    /// Visualization options.
+    pub options: Options,
 }
 
 /// Position and size in grid units (24 columns).
@@ -232,21 +439,24 @@ pub struct Target {
     pub expr: String,
     /// Series name template.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub legend_format: Option<&'static str>,
+    pub legend_format: Option<String>,
 }
 
-/// Field defaults.
+/// Field defaults and per-field overrides.
 #[derive(Clone, Debug, Serialize)]
 pub struct FieldConfig {
     /// Defaults for every field.
     pub defaults: FieldDefaults,
+    /// Per-field overrides (none; required by Grafana's schema).
+    pub overrides: Vec<serde_json::Value>,
 }
 
 /// The unit of a panel's values.
 #[derive(Clone, Debug, Serialize)]
 pub struct FieldDefaults {
-    /// Grafana unit id (`bytes`, `percent`, `s`, ...).
-    pub unit: &'static str,
+    /// Grafana unit id (`bytes`, `percent`, `s`, ...), when the values have one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<&'static str>,
 }
 
 /// A query of a panel, before ids are assigned.
@@ -262,6 +472,27 @@ pub fn q(expr: impl Into<String>, legend: &'static str) -> Query {
     Query {
         expr: expr.into(),
         legend: (!legend.is_empty()).then_some(legend),
+    }
+}
+
+impl Dashboard {
+    /// Keeps the panels `keep` accepts, numbered from 1 again and laid out
+    /// as the builder lays them out.
+    pub fn retain_panels(&mut self, keep: impl FnMut(&Panel) -> bool) {
+        self.panels.retain(keep);
+        let (mut x, mut y, mut row_height) = (0, 0, 0);
+        for (panel, id) in self.panels.iter_mut().zip(1..) {
+            let GridPos { w, h, .. } = panel.grid_pos;
+            if x + w > 24 {
+                x = 0;
+                y += row_height;
+                row_height = 0;
+            }
+            panel.id = id;
+            panel.grid_pos = GridPos { x, y, w, h };
+            x += w;
+            row_height = row_height.max(h);
+        }
     }
 }
 
@@ -290,6 +521,9 @@ impl Builder {
                     to: "now",
                 },
                 templating: Templating { list: Vec::new() },
+                annotations: Annotations {
+                    list: vec![Annotation::built_in()],
+                },
                 panels: Vec::new(),
             },
             x: 0,
@@ -308,7 +542,7 @@ impl Builder {
     #[allow(clippy::too_many_arguments)]
     pub fn panel(
         mut self,
-        kind: &'static str,
+        kind: PanelKind,
         title: &'static str,
         source: Source,
         unit: Option<&'static str>,
@@ -328,7 +562,7 @@ impl Builder {
                 ref_id: ref_id.to_string(),
                 datasource: source.reference(),
                 expr: query.expr,
-                legend_format: query.legend,
+                legend_format: query.legend.map(str::to_owned),
             })
             .collect();
         self.dashboard.panels.push(Panel {
@@ -343,9 +577,11 @@ impl Builder {
                 h,
             },
             targets,
-            field_config: unit.map(|unit| FieldConfig {
+            field_config: FieldConfig {
                 defaults: FieldDefaults { unit },
-            }),
+                overrides: Vec::new(),
+            },
+            options: kind.options(),
         });
         self.x += w;
         self.row_height = self.row_height.max(h);

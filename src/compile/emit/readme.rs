@@ -13,6 +13,7 @@ use crate::compile::emit::flux;
 use crate::compile::emit::kustomization::AFTER_CHARTS_DIR;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::{Release, dependencies};
+use crate::compile::rules::Dropped;
 use crate::compile::stack::Stack;
 use crate::model::{Access, AdminCredentials, DeliveryMode, Storage};
 
@@ -175,6 +176,7 @@ pub fn emit(
     provenance: &Provenance,
     releases: &[Release],
     pipelines: &[PipelineSummary],
+    left_out: &[Dropped],
     bundle: &mut Bundle,
 ) {
     let profile = stack.profile;
@@ -248,6 +250,14 @@ pub fn emit(
         .documents()
         .any(|d| d.path == "vcluster/values.yaml")
         .then_some(crate::compile::values::vcluster::CHART_VERSION);
+    // Built-in alerts and panels the query linker left out, for the reader.
+    let left_out: Vec<Dropped> = left_out
+        .iter()
+        .map(|d| Dropped {
+            why: d.why.replace('|', "\\|"),
+            ..d.clone()
+        })
+        .collect();
     let mut files: Vec<String> = bundle.documents().map(|d| d.path.clone()).collect();
     files.push("README.md".to_owned());
     files.sort();
@@ -286,6 +296,7 @@ pub fn emit(
                 vcluster_alloy => vcluster_alloy,
                 vcluster_chart => vcluster_values,
                 grafana => grafana.as_ref().map(|g| Value::from(Serde(g))),
+                left_out => Value::from(Serde(&left_out)),
                 identity_configmap => crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP,
                 files => files,
             })

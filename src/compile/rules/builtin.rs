@@ -3,7 +3,7 @@
 //! [`Builtin::expr`]; a unit test parses every one of them.
 
 use crate::compile::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
-use crate::model::AlloyController;
+use crate::model::{AlloyController, ResourceName};
 
 /// A built-in group: the alerts about one part of the stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,6 +97,9 @@ pub struct Builtin {
     pub needs_kube_state_metrics: bool,
     /// Only for a DaemonSet Alloy.
     pub daemonset_only: bool,
+    /// Compares against this resource limit of the Alloy container, so it is
+    /// only shipped when `alloy.placement.resources.limits` sets it.
+    pub needs_alloy_limit: Option<ResourceName>,
     /// Builds the expression from the context and the threshold.
     pub expr: fn(&Context, f64) -> String,
     /// `summary` annotation.
@@ -119,6 +122,7 @@ const fn alert(
         threshold: None,
         needs_kube_state_metrics: false,
         daemonset_only: false,
+        needs_alloy_limit: None,
         expr: |_, _| String::new(),
         summary: "",
         description: "",
@@ -188,6 +192,7 @@ pub fn all() -> Vec<Builtin> {
                     ns = c.namespace
                 )
             },
+            needs_alloy_limit: Some(ResourceName::Memory),
             summary: "Alloy is close to its memory limit",
             description: "Alloy pod {{ $labels.namespace }}/{{ $labels.pod }} uses {{ printf \"%.0f\" $value }}% of its memory limit.",
             ..alert(Alloy, "AlloyHighMemoryUsage", "warning", "10m")
@@ -201,20 +206,24 @@ pub fn all() -> Vec<Builtin> {
                     ns = c.namespace
                 )
             },
+            needs_alloy_limit: Some(ResourceName::Cpu),
             summary: "Alloy is close to its CPU limit",
             description: "Alloy pod {{ $labels.namespace }}/{{ $labels.pod }} uses {{ printf \"%.0f\" $value }}% of its CPU limit.",
             ..alert(Alloy, "AlloyHighCPUUsage", "warning", "10m")
         },
         Builtin {
-            threshold: Some(1.0),
+            // Alloy exports no processing-time histogram for `loki.process`; the
+            // entry propagation latency (line timestamp to successful send) is
+            // what a slow pipeline or a slow Loki shows up in.
+            threshold: Some(10.0),
             expr: |c, t| {
                 format!(
-                    "histogram_quantile(0.99, sum by (namespace, le) (rate(loki_process_duration_seconds_bucket{{job=\"{ALLOY_RELEASE}\", namespace=\"{}\"}}[5m]))) > {t}",
+                    "histogram_quantile(0.99, sum by (namespace, le) (rate(loki_write_entry_propagation_latency_seconds_bucket{{job=\"{ALLOY_RELEASE}\", namespace=\"{}\"}}[5m]))) > {t}",
                     c.namespace
                 )
             },
-            summary: "Alloy processes log lines slowly",
-            description: "The 99th percentile of Alloy's log processing time in {{ $labels.namespace }} is {{ printf \"%.2f\" $value }}s.",
+            summary: "Alloy delivers log lines to Loki slowly",
+            description: "The 99th percentile of the time from a log line's timestamp to its delivery to Loki by Alloy in {{ $labels.namespace }} is {{ printf \"%.2f\" $value }}s.",
             ..alert(Alloy, "AlloySlowLogProcessing", "medium", "15m")
         },
         Builtin {

@@ -11,9 +11,22 @@ use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{MONITORING_V1, PrometheusRuleSpec, Rule, RuleGroup};
 use crate::compile::stack::Stack;
-use crate::model::{CustomGroup, Duration, PrometheusStack};
+use crate::model::{CustomGroup, Duration, PrometheusStack, ResourceName};
+use crate::verify::Collected;
+use crate::verify::linker::link_promql;
 
 use builtin::{Builtin, Context, Group};
+
+/// A built-in rule or panel left out because the profile does not collect its data.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Dropped {
+    /// The alert's name or the panel's title.
+    pub name: String,
+    /// What was left out (`alert AlloyHighCPUUsage`, `panel "GPU utilisation" of dashboard x`).
+    pub what: String,
+    /// Why.
+    pub why: String,
+}
 
 /// Where a group's PrometheusRule is written; `scripts/promtool.sh` reads these.
 pub fn rule_path(group: &str) -> String {
@@ -22,13 +35,21 @@ pub fn rule_path(group: &str) -> String {
 
 /// The built-in groups the stack gets, each with its rules after overrides.
 pub fn builtin_groups(stack: &Stack) -> Vec<RuleGroup> {
+    builtin_rules(stack).0
+}
+
+/// The built-in groups the stack gets, and the built-in rules left out because
+/// their data is not collected (checked by the query linker).
+pub fn builtin_rules(stack: &Stack) -> (Vec<RuleGroup>, Vec<Dropped>) {
+    let mut dropped = Vec::new();
     let Some(kps) = stack.prometheus() else {
-        return Vec::new();
+        return (Vec::new(), dropped);
     };
     let alerts = &stack.profile.alerts;
     if !alerts.enabled {
-        return Vec::new();
+        return (Vec::new(), dropped);
     }
+    let collected = Collected::of(stack);
     let all = builtin::all();
     let mut out = Vec::new();
     for group in Group::ALL {
@@ -54,10 +75,19 @@ pub fn builtin_groups(stack: &Stack) -> Vec<RuleGroup> {
                 let severity = o
                     .and_then(|o| o.severity.clone())
                     .unwrap_or_else(|| b.severity.to_owned());
+                let expr = (b.expr)(&context, threshold);
+                if let Some(why) = unlinked(stack, b, &expr, &collected) {
+                    dropped.push(Dropped {
+                        name: b.alert.to_owned(),
+                        what: format!("alert `{}` (group `{}`)", b.alert, group.name()),
+                        why,
+                    });
+                    return None;
+                }
                 Some(Rule {
                     alert: Some(b.alert.to_owned()),
                     record: None,
-                    expr: (b.expr)(&context, threshold),
+                    expr,
                     for_: Some(for_.prometheus()),
                     labels: BTreeMap::from([("severity".to_owned(), severity)]),
                     annotations: BTreeMap::from([
@@ -75,7 +105,27 @@ pub fn builtin_groups(stack: &Stack) -> Vec<RuleGroup> {
             });
         }
     }
-    out
+    (out, dropped)
+}
+
+/// Why a built-in rule cannot show data in this stack, if it cannot.
+pub fn unlinked(stack: &Stack, b: &Builtin, expr: &str, collected: &Collected) -> Option<String> {
+    if let Some(resource) = b.needs_alloy_limit {
+        let limits = stack
+            .alloy()
+            .and_then(|a| a.placement.resources.as_ref())
+            .map(|r| &r.limits);
+        if !limits.is_some_and(|l| l.contains_key(&resource)) {
+            let key = match resource {
+                ResourceName::Cpu => "cpu",
+                ResourceName::Memory => "memory",
+            };
+            return Some(format!(
+                "it divides by Alloy's {key} limit, which `alloy.placement.resources.limits.{key}` does not set"
+            ));
+        }
+    }
+    link_promql(expr, collected).err()
 }
 
 fn fits(stack: &Stack, kps: &PrometheusStack, builtin: &Builtin) -> bool {
@@ -106,16 +156,16 @@ pub fn custom_group(group: &CustomGroup) -> RuleGroup {
 }
 
 /// Emits `monitoring/rules/<group>.yaml` per built-in group and
-/// `monitoring/rules/custom-<name>.yaml` per custom group (only with Prometheus).
-pub fn emit(stack: &Stack, bundle: &mut Bundle) {
+/// `monitoring/rules/custom-<name>.yaml` per custom group (only with Prometheus);
+/// returns the built-in rules left out because their data is not collected.
+pub fn emit(stack: &Stack, bundle: &mut Bundle) -> Vec<Dropped> {
     let Some(kps) = stack.prometheus() else {
-        return;
+        return Vec::new();
     };
     let namespace = stack.namespace_of(kps);
     let labels = kps.selector_labels();
-    let builtin = builtin_groups(stack)
-        .into_iter()
-        .map(|g| (g.name.clone(), g));
+    let (groups, dropped) = builtin_rules(stack);
+    let builtin = groups.into_iter().map(|g| (g.name.clone(), g));
     let custom = stack
         .profile
         .alerts
@@ -136,6 +186,7 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) {
         };
         bundle.resource(rule_path(&file), vec![to_value(&rule)]);
     }
+    dropped
 }
 
 #[cfg(test)]

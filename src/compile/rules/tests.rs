@@ -9,8 +9,12 @@ delivery: { mode: helmfile }
 prometheus: { retention: 10d }
 loki: { retention: 7d, storage: { claim: { size: 10Gi } } }
 tempo: { retention: 7d, storage: { claim: { size: 10Gi } } }
-alloy: { namespace: alloy }
-vcluster: { namespaceFormat: 'test-{run_id}' }
+alloy:
+  namespace: alloy
+  placement: { resources: { limits: { cpu: '1', memory: 1Gi } } }
+vcluster:
+  namespaceFormat: 'test-{run_id}'
+  alloy: { metrics: { kueue: true } }
 ";
 
 fn alerts(groups: &[RuleGroup]) -> Vec<&str> {
@@ -163,4 +167,36 @@ alerts:
         "job:up:sum"
     );
     assert!(bundle.get("monitoring/rules/alloy.yaml").is_some());
+}
+
+#[test]
+fn rules_on_data_not_collected_are_left_out_and_reported() {
+    let p = profile(
+        "
+cluster: { name: c }
+namespace: obs
+delivery: { mode: helmfile }
+prometheus: { retention: 10d }
+alloy: { namespace: alloy }
+vcluster: { namespaceFormat: 'test-{run_id}' }
+",
+    );
+    let (groups, dropped) = builtin_rules(&Stack::new(&p, "p"));
+    let names: Vec<&str> = dropped.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "AlloyHighMemoryUsage",
+            "AlloyHighCPUUsage",
+            "OperatorReconcileErrors"
+        ]
+    );
+    assert!(dropped[0].why.contains("limits.memory"), "{dropped:#?}");
+    assert!(
+        dropped[2].why.contains("controller-runtime"),
+        "{dropped:#?}"
+    );
+    let shipped = alerts(&groups);
+    assert!(shipped.contains(&"AlloySlowLogProcessing"));
+    assert!(!shipped.contains(&"AlloyHighMemoryUsage"));
 }

@@ -1,0 +1,176 @@
+//! What a profile collects: the metric sources Prometheus gets series from and
+//! the log streams Alloy writes to Loki.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::compile::pipeline::run_labels::RunLabels;
+use crate::compile::pipeline::{self, Side};
+use crate::compile::stack::Stack;
+use crate::model::Alloy;
+
+use super::metrics::{MetricSource, TARGET_LABELS};
+use super::streams::{FromAst, Stream, StreamLabels};
+
+/// The telemetry a profile collects.
+#[derive(Clone, Debug, Default)]
+pub struct Collected {
+    /// Metric sources, each with the labels its series carry beyond the table's
+    /// (the `cluster` and run labels Alloy adds when it delivers them).
+    pub metrics: BTreeMap<MetricSource, BTreeSet<String>>,
+    /// The profile scrapes targets whose metric names o11yc cannot know
+    /// (`monitors`, `metrics.targets`, monitor discovery): unknown names pass.
+    pub open_metrics: bool,
+    /// Log streams written to Loki.
+    pub streams: Vec<Stream>,
+    /// A `custom` Alloy snippet may write streams o11yc does not see.
+    pub open_streams: bool,
+}
+
+impl Collected {
+    /// What `stack` collects, with the streams read by [`FromAst`].
+    pub fn of(stack: &Stack) -> Collected {
+        Collected::with(stack, &FromAst)
+    }
+
+    /// What `stack` collects, with streams from `analysis`.
+    pub fn with(stack: &Stack, analysis: &dyn StreamLabels) -> Collected {
+        let mut out = Collected::default();
+        let Some(kps) = stack.prometheus() else {
+            out.add_logs(stack, analysis);
+            return out;
+        };
+        let scraped: BTreeSet<String> = BTreeSet::new();
+        out.add(MetricSource::Prometheus, &scraped);
+        // kube-prometheus-stack's default kubelet ServiceMonitor scrapes both.
+        out.add(MetricSource::Kubelet, &scraped);
+        out.add(MetricSource::Cadvisor, &scraped);
+        if kps.kube_state_metrics.enabled {
+            out.add(MetricSource::KubeStateMetrics, &scraped);
+        }
+        if kps.node_exporter.enabled {
+            out.add(MetricSource::NodeExporter, &scraped);
+        }
+        // o11yc writes a ServiceMonitor for each of these (monitoring/monitors/).
+        if stack.alloy().is_some() {
+            out.add(MetricSource::Alloy, &scraped);
+        }
+        if stack.loki().is_some() {
+            out.add(MetricSource::Loki, &scraped);
+        }
+        if stack.tempo().is_some() {
+            out.add(MetricSource::Tempo, &scraped);
+        }
+        out.open_metrics |= !stack.profile.monitors.is_empty();
+        let run = run_label_names(stack);
+        for (alloy, side) in alloys(stack) {
+            let mut extra = BTreeSet::from(["cluster".to_owned()]);
+            if side == Side::VCluster {
+                extra.extend(run.iter().cloned());
+            }
+            out.add_alloy_metrics(alloy, &extra);
+        }
+        out.add_logs(stack, analysis);
+        out
+    }
+
+    fn add(&mut self, source: MetricSource, extra: &BTreeSet<String>) {
+        self.metrics
+            .entry(source)
+            .or_default()
+            .extend(extra.iter().cloned());
+    }
+
+    fn add_alloy_metrics(&mut self, alloy: &Alloy, extra: &BTreeSet<String>) {
+        let m = &alloy.metrics;
+        let switches = [
+            (m.kubelet, MetricSource::Kubelet),
+            (m.cadvisor, MetricSource::Cadvisor),
+            (m.kube_state_metrics, MetricSource::KubeStateMetrics),
+            (m.gpu.nvidia, MetricSource::Dcgm),
+            (m.gpu.amd, MetricSource::Amd),
+            (
+                m.kueue || m.kuberay || !m.targets.is_empty(),
+                MetricSource::ControllerRuntime,
+            ),
+        ];
+        for (on, source) in switches {
+            if on {
+                self.add(source, extra);
+            }
+        }
+        self.open_metrics |= m.service_monitors
+            || m.pod_monitors
+            || m.ray_clusters
+            || !m.targets.is_empty()
+            || alloy.custom.is_some();
+    }
+
+    fn add_logs(&mut self, stack: &Stack, analysis: &dyn StreamLabels) {
+        if stack.loki().is_none() {
+            return;
+        }
+        // Without an Alloy that collects logs, whatever pushes to Loki is not
+        // o11yc's to know.
+        self.open_streams |= !alloys(stack).iter().any(|(a, _)| a.logs.any_enabled());
+        for (alloy, side) in alloys(stack) {
+            let built = pipeline::build(*stack, alloy, side);
+            self.streams.extend(analysis.streams(&built.file));
+            self.open_streams |= alloy.custom.is_some();
+        }
+    }
+
+    /// The label names series of `source` can carry.
+    pub fn metric_labels(&self, source: MetricSource) -> BTreeSet<&str> {
+        let mut out: BTreeSet<&str> = TARGET_LABELS.iter().copied().collect();
+        out.extend(source.labels().iter().copied());
+        if let Some(extra) = self.metrics.get(&source) {
+            out.extend(extra.iter().map(String::as_str));
+        }
+        out
+    }
+
+    /// The static values of `label` across streams; `None` when some stream
+    /// has it from the data (any value possible).
+    pub fn label_values(&self, label: &str) -> Option<BTreeSet<&str>> {
+        let mut out = BTreeSet::new();
+        for stream in &self.streams {
+            match stream.labels.get(label) {
+                Some(super::streams::Value::Static(v)) => {
+                    out.insert(v.as_str());
+                }
+                Some(super::streams::Value::Dynamic) => return None,
+                None => {}
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The Alloy deployments of the stack: its own, and the one inside each vCluster.
+fn alloys<'p>(stack: &Stack<'p>) -> Vec<(&'p Alloy, Side)> {
+    let mut out = Vec::new();
+    if let Some(alloy) = stack.alloy() {
+        out.push((alloy, Side::Stack));
+    }
+    let in_vcluster = stack
+        .profile
+        .vcluster
+        .as_ref()
+        .and_then(|v| v.alloy.as_ref())
+        .filter(|a| a.enabled);
+    if let Some(alloy) = in_vcluster {
+        out.push((alloy, Side::VCluster));
+    }
+    out
+}
+
+/// The run labels (and the whole-namespace label) of the profile's vCluster format.
+pub fn run_label_names(stack: &Stack) -> Vec<String> {
+    let Some(vcluster) = &stack.profile.vcluster else {
+        return Vec::new();
+    };
+    let run = RunLabels::new(vcluster);
+    let mut out = run.labels;
+    out.extend(run.namespace_label);
+    out
+}
