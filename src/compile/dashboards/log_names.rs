@@ -93,8 +93,10 @@ mod tests {
     use super::*;
 
     fn kaiwo() -> LogNames {
-        let mut logs = Logs::default();
-        logs.source_label = "log_type".to_owned();
+        let mut logs = Logs {
+            source_label: "log_type".to_owned(),
+            ..Logs::default()
+        };
         logs.source_values.k8s_event = "kubernetes-events".to_owned();
         LogNames::from_logs(&logs)
     }
