@@ -6,9 +6,11 @@
 mod alloy;
 mod args;
 mod commands;
+mod init;
 mod report;
+mod staged;
 
-pub use args::{AlloyCommand, Cli, Command, Selection};
+pub use args::{AlloyCommand, CheckArgs, Cli, Command, Selection};
 
 use clap::Parser;
 
@@ -31,7 +33,16 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Build(sel) => commands::build(&sel),
-        Command::Check(sel) => commands::check(&sel),
+        Command::Check(CheckArgs {
+            selection,
+            staged: false,
+        }) => commands::check(&selection),
+        Command::Check(CheckArgs {
+            selection,
+            staged: true,
+        }) => staged::check(&selection),
+        Command::Completions { shell } => init::completions(shell),
+        Command::Init { name, profiles } => init::init(&name, &profiles),
         Command::Diff(sel) => commands::diff(&sel),
         Command::Graph(sel) => commands::graph(&sel),
         Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::files::{Disk, ProfileFiles};
 use super::node::{Located, Node};
 use super::yaml::parse_yaml;
 use crate::diag::{Diagnostic, SourceMap, Span, suggest};
@@ -22,8 +23,17 @@ pub fn load_profile(
     path: &Path,
     sources: &mut SourceMap,
 ) -> Result<Located<Node>, Vec<Diagnostic>> {
+    load_profile_from(path, sources, &Disk)
+}
+
+/// [`load_profile`], reading the profile and its bases from `files` instead of the working tree.
+pub fn load_profile_from(
+    path: &Path,
+    sources: &mut SourceMap,
+    files: &dyn ProfileFiles,
+) -> Result<Located<Node>, Vec<Diagnostic>> {
     let mut chain = Vec::new();
-    load(path, None, sources, &mut chain).map_err(|d| vec![d])
+    load(path, None, sources, files, &mut chain).map_err(|d| vec![d])
 }
 
 /// Loads one file; `origin` is the span of the `extends` value that referenced it.
@@ -31,9 +41,10 @@ fn load(
     path: &Path,
     origin: Option<Span>,
     sources: &mut SourceMap,
+    files: &dyn ProfileFiles,
     chain: &mut Vec<PathBuf>,
 ) -> Result<Located<Node>, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = files.read_to_string(path).map_err(|e| {
         Diagnostic::error(format!("cannot read profile `{}`: {e}", path.display())).at_opt(origin)
     })?;
     let file = sources.add(path.to_path_buf(), text);
@@ -58,9 +69,9 @@ fn load(
 
     let dir = path.parent().unwrap_or(Path::new(""));
     let base_path = resolve(dir, name);
-    let me = canonical(path);
+    let me = files.canonical(path);
     chain.push(me);
-    let key = canonical(&base_path);
+    let key = files.canonical(&base_path);
     if let Some(pos) = chain.iter().position(|p| *p == key) {
         let names: Vec<String> = chain[pos..]
             .iter()
@@ -75,10 +86,10 @@ fn load(
                 .help("remove `extends` from one of these profiles"),
         );
     }
-    if !base_path.is_file() {
-        return Err(missing_base(name, &base_path, dir, path, value_span));
+    if !files.is_file(&base_path) {
+        return Err(missing_base(name, &base_path, dir, path, value_span, files));
     }
-    let base = load(&base_path, Some(value_span), sources, chain)?;
+    let base = load(&base_path, Some(value_span), sources, files, chain)?;
     chain.pop();
     Ok(merge(base, root))
 }
@@ -91,10 +102,6 @@ fn resolve(dir: &Path, name: &str) -> PathBuf {
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
 fn display_name(p: &Path) -> String {
     p.file_name().map_or_else(
         || p.display().to_string(),
@@ -102,29 +109,30 @@ fn display_name(p: &Path) -> String {
     )
 }
 
-fn missing_base(name: &str, base: &Path, dir: &Path, current: &Path, at: Span) -> Diagnostic {
+fn missing_base(
+    name: &str,
+    base: &Path,
+    dir: &Path,
+    current: &Path,
+    at: Span,
+    files: &dyn ProfileFiles,
+) -> Diagnostic {
     let current_name = current
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned());
-    let mut profiles: Vec<String> = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    })
-    .into_iter()
-    .flatten()
-    .flatten()
-    .filter_map(|e| {
-        let p = e.path();
-        let ext = p.extension()?.to_str()?;
-        if (ext == "yaml" || ext == "yml") && p.is_file() {
-            p.file_stem().map(|s| s.to_string_lossy().into_owned())
-        } else {
-            None
-        }
-    })
-    .filter(|s| Some(s) != current_name.as_ref())
-    .collect();
+    let mut profiles: Vec<String> = files
+        .files_in(dir)
+        .into_iter()
+        .filter_map(|p| {
+            let ext = p.extension()?.to_str()?;
+            if ext == "yaml" || ext == "yml" {
+                p.file_stem().map(|s| s.to_string_lossy().into_owned())
+            } else {
+                None
+            }
+        })
+        .filter(|s| Some(s) != current_name.as_ref())
+        .collect();
     profiles.sort();
     profiles.dedup();
     let mut d = Diagnostic::error(format!("base profile `{name}` not found"))

@@ -8,11 +8,13 @@
 mod de;
 mod derror;
 mod extends;
+mod files;
 mod node;
 mod yaml;
 
 pub use de::from_node;
-pub use extends::load_profile;
+pub use extends::{load_profile, load_profile_from};
+pub use files::{Disk, ProfileFiles};
 pub use node::{Entry, Located, Node};
 pub use yaml::parse_yaml;
 

@@ -28,18 +28,23 @@ impl Manifest {
     /// Reads `dir/.o11yc-manifest`; empty when there is none.
     pub fn read(dir: &Path) -> io::Result<Self> {
         match std::fs::read_to_string(dir.join(MANIFEST)) {
-            Ok(text) => Ok(Manifest {
-                paths: text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    // A manifest is ours, but never trust it to leave the directory.
-                    .filter(|l| is_safe_relative(l))
-                    .map(str::to_owned)
-                    .collect(),
-            }),
+            Ok(text) => Ok(Manifest::parse(&text)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Manifest::default()),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Parses a manifest's text (as read from another snapshot, such as the git index).
+    pub fn parse(text: &str) -> Self {
+        Manifest {
+            paths: text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                // A manifest is ours, but never trust it to leave the directory.
+                .filter(|l| is_safe_relative(l))
+                .map(str::to_owned)
+                .collect(),
         }
     }
 

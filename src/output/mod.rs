@@ -38,20 +38,33 @@ impl Change {
 
 /// Compares a rendered tree with the directory `dir`.
 pub fn compare(dir: &Path, tree: &RenderedTree) -> std::io::Result<Vec<Change>> {
-    let manifest = Manifest::read(dir)?;
+    compare_with(tree, &|path| match std::fs::read(dir.join(path)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    })
+}
+
+/// [`compare`] against another snapshot of the output directory (such as the git index):
+/// `read(relative path)` returns a file's bytes, `None` when the snapshot has no such file.
+pub fn compare_with(
+    tree: &RenderedTree,
+    read: &dyn Fn(&str) -> std::io::Result<Option<Vec<u8>>>,
+) -> std::io::Result<Vec<Change>> {
+    let manifest = match read(MANIFEST)? {
+        Some(bytes) => Manifest::parse(&String::from_utf8_lossy(&bytes)),
+        None => Manifest::default(),
+    };
     let mut changes = Vec::new();
     for (path, bytes) in tree {
-        match std::fs::read(dir.join(path)) {
-            Ok(existing) if existing == *bytes => {}
-            Ok(_) => changes.push(Change::Modified(path.clone())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                changes.push(Change::Added(path.clone()))
-            }
-            Err(e) => return Err(e),
+        match read(path)? {
+            Some(existing) if existing == *bytes => {}
+            Some(_) => changes.push(Change::Modified(path.clone())),
+            None => changes.push(Change::Added(path.clone())),
         }
     }
     for path in manifest.paths() {
-        if !tree.contains_key(path) && dir.join(path).exists() {
+        if !tree.contains_key(path) && read(path)?.is_some() {
             changes.push(Change::Removed(path.clone()));
         }
     }
