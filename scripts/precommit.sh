@@ -30,7 +30,7 @@ fi
 PRE_COMMIT=$VENV/bin/pre-commit
 say "ok   setup $("$PRE_COMMIT" --version)"
 
-REV=$(git rev-parse HEAD)
+REV=${O11YC_HOOKS_REV:-$(git rev-parse HEAD)}   # another commit, e.g. to show a broken hook fails
 git cat-file -e "$REV:.pre-commit-hooks.yaml" || die "HEAD has no .pre-commit-hooks.yaml"
 git diff --quiet HEAD -- .pre-commit-hooks.yaml src crates Cargo.toml Cargo.lock ||
   say "note the working tree differs from HEAD; the hooks are tested as committed ($REV)"

@@ -186,6 +186,13 @@ fn staged_check_reports_invalid_staged_profiles_and_errors() {
         "{err}"
     );
 
+    let outside = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(o11yc(dir)
+        .args(["check", "--staged", "--out"])
+        .arg(outside.path()));
+    assert_eq!(code, 2);
+    assert!(err.contains("is outside the repository"), "{err}");
+
     let empty = tempfile::tempdir().unwrap();
     git(empty.path(), &["init", "-q", "."]);
     let (code, _, err) = run(o11yc(empty.path()).args(["check", "--staged"]));

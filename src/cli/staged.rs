@@ -19,6 +19,13 @@ pub fn check(sel: &Selection) -> i32 {
             return EXIT_ERROR;
         }
     };
+    if index.repo_path(&sel.out).is_none() {
+        report::error(&format!(
+            "--staged compares the generated files in the git index, but {} is outside the repository",
+            sel.out.display()
+        ));
+        return EXIT_ERROR;
+    }
     let Some(profiles) = selected(sel, &index) else {
         return EXIT_ERROR;
     };
