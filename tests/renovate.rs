@@ -138,6 +138,29 @@ fn readme_regex_manager_finds_every_pinned_chart() {
     assert_eq!(total, 11);
 }
 
+/// The shipped profiles pin the default charts (the versions o11yc's Helm values are checked
+/// against), so when a default moves this fails until the pins move with it, instead of a
+/// stale pin silently overriding the new default.
+#[test]
+fn shipped_pins_are_the_default_charts() {
+    let defaults = o11yc::model::Charts::default();
+    for entry in std::fs::read_dir(repo().join("profiles")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (key, version, _) in pins(&text) {
+            let default = match key.as_str() {
+                "loki" => &defaults.loki,
+                "tempo" => &defaults.tempo,
+                "alloy" => &defaults.alloy,
+                "grafana" => &defaults.grafana,
+                "kubePrometheusStack" => &defaults.kube_prometheus_stack,
+                other => panic!("unknown chart key {other}"),
+            };
+            assert_eq!(version, default.version, "{}: {key}", path.display());
+        }
+    }
+}
+
 #[test]
 fn the_check_bites() {
     let manager = readme_manager();

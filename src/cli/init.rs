@@ -76,7 +76,31 @@ pub fn init(name: &str, profiles: &Path) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_name;
+    use super::{STARTER, valid_name};
+    use crate::diag::SourceMap;
+    use crate::model::{Charts, Profile};
+
+    /// The starter pins the charts o11yc's values are written for; when a default moves,
+    /// this fails until the starter moves with it.
+    #[test]
+    fn starter_pins_the_default_charts() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("starter.yaml".into(), STARTER.replace("{name}", "x"));
+        let root = crate::load::parse_yaml(file, sources.text(file)).unwrap();
+        let profile: Profile = crate::load::from_node(&root).unwrap();
+        let (pinned, defaults) = (&profile.delivery.charts, Charts::default());
+        for (name, a, b) in [
+            ("loki", &pinned.loki, &defaults.loki),
+            ("grafana", &pinned.grafana, &defaults.grafana),
+            ("alloy", &pinned.alloy, &defaults.alloy),
+        ] {
+            assert_eq!(
+                (&a.version, &a.repository),
+                (&b.version, &b.repository),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn profile_names() {
