@@ -19,5 +19,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test --workspace
 
+step "pre-commit: this repository's hooks installed into a throwaway repository (scripts/precommit.sh)"
+bash scripts/precommit.sh
+
 step "conformance: the output against its real consumers (scripts/conformance.sh)"
 bash scripts/conformance.sh

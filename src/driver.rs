@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::compile::{Provenance, compile};
 use crate::diag::{Diagnostic, SourceMap};
-use crate::load::{from_node_in, load_profile, repo_relative, repo_root};
+use crate::load::{Disk, ProfileFiles, from_node_in, load_profile_from, repo_relative, repo_root};
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
 use crate::validate::validate;
@@ -174,8 +174,17 @@ pub fn compile_profile(
     profile: &ProfileRef,
     sources: &mut SourceMap,
 ) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_profile_from(profile, sources, &Disk)
+}
+
+/// [`compile_profile`], reading the profile and its `extends` bases from `files`.
+pub fn compile_profile_from(
+    profile: &ProfileRef,
+    sources: &mut SourceMap,
+    files: &dyn ProfileFiles,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let first_file = sources.len();
-    let root = load_profile(&profile.path, sources)?;
+    let root = load_profile_from(&profile.path, sources, files)?;
     let model: Profile = from_node_in(&root, sources)?;
     let problems = validate(&model, &root);
     if problems

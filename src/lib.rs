@@ -10,6 +10,7 @@ pub mod cli;
 pub mod compile;
 pub mod diag;
 pub mod driver;
+pub mod git_index;
 pub mod load;
 pub mod model;
 pub mod output;

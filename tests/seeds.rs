@@ -213,7 +213,7 @@ fn unanswerable_seed_style_queries_are_rejected() {
 #[test]
 fn the_readme_port_forward_names_the_grafana_service_port() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let defaults = root.join("../shared/conformance/chart-values/grafana-10.5.15.values.yaml");
+    let defaults = root.join("../shared/conformance/chart-values/grafana-12.11.1.values.yaml");
     let port = if defaults.is_file() {
         let values: serde_json::Value =
             serde_saphyr::from_str(&std::fs::read_to_string(&defaults).unwrap()).unwrap();

@@ -19,7 +19,7 @@ pub enum Command {
     /// Compile profiles and write OUT/<profile>/.
     Build(BuildArgs),
     /// Validate profiles and verify OUT is up to date (exit 1 when it is not).
-    Check(Selection),
+    Check(CheckArgs),
     /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
     Diff(Selection),
     /// Print the Alloy pipelines of profiles as Mermaid flowcharts.
@@ -27,6 +27,21 @@ pub enum Command {
     /// Tools for Grafana Alloy configuration files.
     #[command(subcommand)]
     Alloy(AlloyCommand),
+    /// Print a shell completion script for o11yc to standard output.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write a commented starter profile to PROFILES/NAME.yaml.
+    Init {
+        /// The profile's name (its file name without `.yaml`, and its output directory).
+        #[arg(long, value_name = "NAME", default_value = "main")]
+        name: String,
+        /// Where profiles live.
+        #[arg(long, value_name = "DIR", default_value = "profiles")]
+        profiles: PathBuf,
+    },
     /// Print the JSON Schema of the profile format.
     Schema {
         /// Write the schema to this file instead of standard output.
@@ -61,6 +76,18 @@ pub struct BuildArgs {
     /// Seconds to wait for another o11yc writing the same OUT before giving up (exit 2).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub lock_timeout: u64,
+}
+
+/// `o11yc check` arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Which profiles, and where.
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Read the profiles and OUT from the git index (what `git commit` would record)
+    /// instead of the working tree. For pre-commit hooks.
+    #[arg(long)]
+    pub staged: bool,
 }
 
 /// `o11yc alloy ...`.

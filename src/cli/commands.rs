@@ -6,7 +6,8 @@ use std::time::Duration;
 use super::report;
 use super::{BuildArgs, EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Selection};
 use crate::diag::SourceMap;
-use crate::driver::{Compiled, ProfileRef, compile_profile, discover, display_path, resolve};
+use crate::driver::{Compiled, ProfileRef, compile_profile_from, discover, display_path, resolve};
+use crate::load::{Disk, ProfileFiles};
 use crate::output::{Change, DiffStyle, OutLock, compare, read_regular, unified_diff, write_tree};
 
 /// Resolves the selection; prints the problem and returns `None` on failure.
@@ -47,12 +48,20 @@ fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
 /// Compiles every selected profile in memory; on any diagnostic prints them all
 /// and returns `None`, so nothing is written for invalid input.
 fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
-    let profiles = selected(sel)?;
+    compile_selected(&selected(sel)?, &Disk)
+}
+
+/// Compiles `profiles`, reading them (and their bases) from `files`; prints every
+/// diagnostic and returns `None` when any profile is invalid.
+pub(super) fn compile_selected(
+    profiles: &[ProfileRef],
+    files: &dyn ProfileFiles,
+) -> Option<Vec<Compiled>> {
     let mut sources = SourceMap::new();
     let mut compiled = Vec::new();
     let mut failed = 0;
-    for profile in &profiles {
-        match compile_profile(profile, &mut sources) {
+    for profile in profiles {
+        match compile_profile_from(profile, &mut sources, files) {
             Ok(c) => compiled.push(c),
             Err(diags) => {
                 report::diagnostics(&diags, &sources);
@@ -159,10 +168,19 @@ pub fn check(sel: &Selection) -> i32 {
     let Some(compiled) = compile_all(sel) else {
         return EXIT_ERROR;
     };
+    report_freshness(&compiled, &sel.out, &changes_of)
+}
+
+/// Finds the changes in one generated directory; `Err` is an exit code, already reported.
+pub(super) type ChangesIn<'a> = dyn Fn(&Path, &Compiled) -> Result<Vec<Change>, i32> + 'a;
+
+/// Prints which generated directories are out of date (as `changes` finds them) and
+/// returns `check`'s exit code.
+pub(super) fn report_freshness(compiled: &[Compiled], out: &Path, changes: &ChangesIn<'_>) -> i32 {
     let mut stale = 0;
-    for c in &compiled {
-        let dir = sel.out.join(&c.profile.name);
-        let changes = match changes_of(&dir, c) {
+    for c in compiled {
+        let dir = out.join(&c.profile.name);
+        let changes = match changes(&dir, c) {
             Ok(changes) => changes,
             Err(code) => return code,
         };

@@ -16,9 +16,11 @@ macro_rules! say {
 mod alloy;
 mod args;
 mod commands;
+mod init;
 mod report;
+mod staged;
 
-pub use args::{AlloyCommand, BuildArgs, Cli, Command, Selection};
+pub use args::{AlloyCommand, BuildArgs, CheckArgs, Cli, Command, Selection};
 
 use clap::Parser;
 
@@ -44,7 +46,16 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Build(args) => commands::build(&args),
-        Command::Check(sel) => commands::check(&sel),
+        Command::Check(CheckArgs {
+            selection,
+            staged: false,
+        }) => commands::check(&selection),
+        Command::Check(CheckArgs {
+            selection,
+            staged: true,
+        }) => staged::check(&selection),
+        Command::Completions { shell } => init::completions(shell),
+        Command::Init { name, profiles } => init::init(&name, &profiles),
         Command::Diff(sel) => commands::diff(&sel),
         Command::Graph(sel) => commands::graph(&sel),
         Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),

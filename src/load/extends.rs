@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::input::{read_profile_bytes, repo_root, utf8_error_offset};
+use super::files::{Disk, ProfileFiles};
+use super::input::{repo_root, utf8_error_offset};
 use super::node::{Located, Node};
 use super::yaml::parse_yaml;
 use crate::diag::{Diagnostic, SourceMap, Span, suggest};
@@ -26,9 +27,19 @@ pub fn load_profile(
     path: &Path,
     sources: &mut SourceMap,
 ) -> Result<Located<Node>, Vec<Diagnostic>> {
+    load_profile_from(path, sources, &Disk)
+}
+
+/// [`load_profile`], reading the profile and its bases from `files` instead of the
+/// working tree (the git index for `o11yc check --staged`).
+pub fn load_profile_from(
+    path: &Path,
+    sources: &mut SourceMap,
+    files: &dyn ProfileFiles,
+) -> Result<Located<Node>, Vec<Diagnostic>> {
     let mut chain = Vec::new();
     let repo = repo_root(path);
-    load(path, &repo, None, sources, &mut chain).map_err(|d| vec![d])
+    load(path, &repo, None, sources, files, &mut chain).map_err(|d| vec![d])
 }
 
 /// Loads one file, which must lie inside the profiles' repository `repo`; `origin` is the span of the `extends` value that referenced it.
@@ -37,9 +48,10 @@ fn load(
     repo: &Path,
     origin: Option<Span>,
     sources: &mut SourceMap,
+    files: &dyn ProfileFiles,
     chain: &mut Vec<PathBuf>,
 ) -> Result<Located<Node>, Diagnostic> {
-    let bytes = read_profile_bytes(path, repo).map_err(|e| {
+    let bytes = files.read_bytes(path, repo).map_err(|e| {
         Diagnostic::error(format!("cannot read profile `{}`: {e}", path.display())).at_opt(origin)
     })?;
     let file = match String::from_utf8(bytes) {
@@ -67,9 +79,9 @@ fn load(
 
     let dir = path.parent().unwrap_or(Path::new(""));
     let base_path = resolve(dir, name);
-    let me = canonical(path);
+    let me = files.canonical(path);
     chain.push(me);
-    let key = canonical(&base_path);
+    let key = files.canonical(&base_path);
     if let Some(pos) = chain.iter().position(|p| *p == key) {
         let names: Vec<String> = chain[pos..]
             .iter()
@@ -93,10 +105,10 @@ fn load(
         .key_path(EXTENDS)
         .help("flatten the chain: let several profiles extend one shared base"));
     }
-    if std::fs::metadata(&base_path).is_err() {
-        return Err(missing_base(name, &base_path, dir, path, value_span));
+    if !files.is_file(&base_path) {
+        return Err(missing_base(name, &base_path, dir, path, value_span, files));
     }
-    let base = load(&base_path, repo, Some(value_span), sources, chain)?;
+    let base = load(&base_path, repo, Some(value_span), sources, files, chain)?;
     chain.pop();
     Ok(merge(base, root))
 }
@@ -122,10 +134,6 @@ fn resolve(dir: &Path, name: &str) -> PathBuf {
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
 fn display_name(p: &Path) -> String {
     p.file_name().map_or_else(
         || p.display().to_string(),
@@ -133,29 +141,30 @@ fn display_name(p: &Path) -> String {
     )
 }
 
-fn missing_base(name: &str, base: &Path, dir: &Path, current: &Path, at: Span) -> Diagnostic {
+fn missing_base(
+    name: &str,
+    base: &Path,
+    dir: &Path,
+    current: &Path,
+    at: Span,
+    files: &dyn ProfileFiles,
+) -> Diagnostic {
     let current_name = current
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned());
-    let mut profiles: Vec<String> = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    })
-    .into_iter()
-    .flatten()
-    .flatten()
-    .filter_map(|e| {
-        let p = e.path();
-        let ext = p.extension()?.to_str()?;
-        if (ext == "yaml" || ext == "yml") && p.is_file() {
-            p.file_stem().map(|s| s.to_string_lossy().into_owned())
-        } else {
-            None
-        }
-    })
-    .filter(|s| Some(s) != current_name.as_ref())
-    .collect();
+    let mut profiles: Vec<String> = files
+        .files_in(dir)
+        .into_iter()
+        .filter_map(|p| {
+            let ext = p.extension()?.to_str()?;
+            if ext == "yaml" || ext == "yml" {
+                p.file_stem().map(|s| s.to_string_lossy().into_owned())
+            } else {
+                None
+            }
+        })
+        .filter(|s| Some(s) != current_name.as_ref())
+        .collect();
     profiles.sort();
     profiles.dedup();
     let mut d = Diagnostic::error(format!("base profile `{name}` not found"))

@@ -8,12 +8,14 @@
 mod de;
 mod derror;
 mod extends;
+mod files;
 mod input;
 mod node;
 mod yaml;
 
 pub use de::{from_node, from_node_in};
-pub use extends::load_profile;
+pub use extends::{load_profile, load_profile_from};
+pub use files::{Disk, ProfileFiles};
 pub use input::{MAX_PROFILE_BYTES, kind_of, logical_path, repo_relative, repo_root};
 pub use node::{Entry, Located, Node};
 pub use yaml::parse_yaml;

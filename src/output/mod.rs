@@ -125,6 +125,41 @@ pub fn compare(dir: &Path, tree: &RenderedTree) -> Result<Vec<Change>, OutputErr
     Ok(changes)
 }
 
+/// [`compare`] against another snapshot of the output directory (such as the git index):
+/// `read(relative path)` returns a file's bytes, `None` when the snapshot has no such file.
+pub fn compare_with(
+    tree: &RenderedTree,
+    read: &dyn Fn(&str) -> std::io::Result<Option<Vec<u8>>>,
+) -> std::io::Result<Vec<Change>> {
+    let manifest = match read(MANIFEST)? {
+        Some(bytes) => Manifest::parse(&String::from_utf8_lossy(&bytes)),
+        None => Manifest::default(),
+    };
+    let mut changes = Vec::new();
+    for (path, bytes) in tree {
+        match read(path)? {
+            Some(existing) if existing == *bytes => {}
+            Some(_) => changes.push(Change::Modified(path.clone())),
+            None => changes.push(Change::Added(path.clone())),
+        }
+    }
+    for path in manifest.paths() {
+        if !tree.contains_key(path) && read(path)?.is_some() {
+            changes.push(Change::Removed(path.clone()));
+        }
+    }
+    let expected_manifest = Manifest::of(tree).render();
+    if changes.is_empty() && manifest.render() != expected_manifest {
+        changes.push(if manifest.is_empty() {
+            Change::Added(MANIFEST.to_owned())
+        } else {
+            Change::Modified(MANIFEST.to_owned())
+        });
+    }
+    changes.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(changes)
+}
+
 /// What a build keeps from the old tree: files o11yc did not write, and empty
 /// directories (which o11yc never leaves behind).
 struct Kept {
