@@ -7,7 +7,8 @@
 //! compiles compiles to the same bytes twice.
 //!
 //! `O11YC_FUZZ_ITERATIONS=100000 cargo test --release --test fuzz_profiles`
-//! runs a longer session; `O11YC_FUZZ_SEED` picks another sequence.
+//! runs a longer session (`O11YC_FUZZ_SECONDS=600` runs for ten minutes);
+//! `O11YC_FUZZ_SEED` picks another sequence.
 
 use std::path::Path;
 
@@ -170,9 +171,17 @@ fn mutated_profiles_never_crash() {
     }
     let iterations = env("O11YC_FUZZ_ITERATIONS", 400);
     let mut rng = Rng(env("O11YC_FUZZ_SEED", 0x5eed_0011_c0de_0001) | 1);
-    for _ in 0..iterations {
+    // `O11YC_FUZZ_SECONDS` runs for that long instead of a number of inputs.
+    let deadline = std::env::var("O11YC_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    let mut done: u64 = 0;
+    while deadline.map_or(done < iterations, |d| std::time::Instant::now() < d) {
         let seed = &seeds[rng.below(seeds.len())];
         let text = mutate(&mut rng, seed);
         compile(dir.path(), &text);
+        done += 1;
     }
+    eprintln!("fuzz: {done} inputs, none crashed");
 }

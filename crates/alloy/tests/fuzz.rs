@@ -5,7 +5,8 @@
 //! parses to the same tree and formats to itself.
 //!
 //! `O11YC_FUZZ_ITERATIONS=200000 cargo test --release -p o11yc-alloy --test fuzz`
-//! runs a longer session; `O11YC_FUZZ_SEED` picks another sequence.
+//! runs a longer session (`O11YC_FUZZ_SECONDS=600` runs for ten minutes);
+//! `O11YC_FUZZ_SEED` picks another sequence.
 
 mod common;
 
@@ -140,8 +141,16 @@ fn mutated_corpus_files_never_crash_and_format_faithfully() {
     }
     let iterations = env("O11YC_FUZZ_ITERATIONS", 600);
     let mut rng = Rng(env("O11YC_FUZZ_SEED", 0xa110_7f00_d5ee_d001) | 1);
-    for _ in 0..iterations {
+    // `O11YC_FUZZ_SECONDS` runs for that long instead of a number of inputs.
+    let deadline = std::env::var("O11YC_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    let mut done: u64 = 0;
+    while deadline.map_or(done < iterations, |d| std::time::Instant::now() < d) {
         let seed = &seeds[rng.below(seeds.len())];
         exercise(&mutate(&mut rng, seed));
+        done += 1;
     }
+    eprintln!("fuzz: {done} inputs, none crashed");
 }
