@@ -44,16 +44,23 @@ fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
     Some(out)
 }
 
-/// Compiles every selected profile in memory; on any diagnostic prints them all
-/// and returns `None`, so nothing is written for invalid input.
-fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
+/// Compiles every selected profile in memory; on any error prints every diagnostic
+/// and returns `None`, so nothing is written for invalid input. Warnings of valid
+/// profiles are printed when `warnings` is set (`build` and `check`; `diff` and
+/// `graph` keep stderr for their own purpose).
+fn compile_all(sel: &Selection, warnings: bool) -> Option<Vec<Compiled>> {
     let profiles = selected(sel)?;
     let mut sources = SourceMap::new();
     let mut compiled = Vec::new();
     let mut failed = 0;
     for profile in &profiles {
         match compile_profile(profile, &mut sources) {
-            Ok(c) => compiled.push(c),
+            Ok(c) => {
+                if warnings {
+                    report::diagnostics(&c.warnings, &sources);
+                }
+                compiled.push(c);
+            }
             Err(diags) => {
                 report::diagnostics(&diags, &sources);
                 failed += 1;
@@ -74,7 +81,7 @@ fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
 /// `o11yc build`: holds the lock on OUT while writing every profile.
 pub fn build(args: &BuildArgs) -> i32 {
     let sel = &args.selection;
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, true) else {
         return EXIT_ERROR;
     };
     let timeout = Duration::from_secs(args.lock_timeout);
@@ -126,7 +133,7 @@ fn changes_of(dir: &Path, c: &Compiled) -> Result<Vec<Change>, i32> {
 /// `o11yc graph`: each Alloy pipeline as a Mermaid flowchart, preceded by a
 /// Mermaid comment naming the profile and file.
 pub fn graph(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, false) else {
         return EXIT_ERROR;
     };
     let mut first = true;
@@ -156,7 +163,7 @@ pub fn graph(sel: &Selection) -> i32 {
 
 /// `o11yc check`.
 pub fn check(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, true) else {
         return EXIT_ERROR;
     };
     let mut stale = 0;
@@ -197,7 +204,7 @@ pub fn check(sel: &Selection) -> i32 {
 
 /// `o11yc diff`.
 pub fn diff(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, false) else {
         return EXIT_ERROR;
     };
     let style = if report::stdout_color() {

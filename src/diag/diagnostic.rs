@@ -40,6 +40,18 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Additional context lines.
     pub notes: Vec<String>,
+    /// A position inside the string value at `span` (embedded text such as `alloy.custom`),
+    /// resolved to a real location in the YAML file by [`locate_embedded`](super::locate_embedded).
+    pub embedded: Option<Embedded>,
+}
+
+/// A 1-based line and column (in bytes) inside a string value of the profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Embedded {
+    /// 1-based line inside the string.
+    pub line: u32,
+    /// 1-based byte column inside that line.
+    pub col: u32,
 }
 
 /// A list of diagnostics.
@@ -67,6 +79,7 @@ impl Diagnostic {
             expected: None,
             help: None,
             notes: Vec::new(),
+            embedded: None,
         }
     }
 
@@ -83,6 +96,14 @@ impl Diagnostic {
         if span.is_some() {
             self.span = span;
         }
+        self
+    }
+
+    /// Marks the diagnostic as being about `line:col` (byte column) inside the string value
+    /// at its span; see [`Embedded`].
+    #[must_use]
+    pub fn embedded(mut self, line: u32, col: u32) -> Self {
+        self.embedded = Some(Embedded { line, col });
         self
     }
 

@@ -5,10 +5,12 @@
 //! note lines. [`render`] turns it into rustc-style text.
 
 mod diagnostic;
+mod embedded;
 mod render;
 mod source;
 pub mod suggest;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Embedded, Severity};
+pub use embedded::locate_embedded;
 pub use render::render;
 pub use source::{FileId, LineIndex, SourceMap, Span, floor_char_boundary};

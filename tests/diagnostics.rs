@@ -1,0 +1,92 @@
+//! What users see for invalid profiles: every fixture in `tests/fixtures/invalid/` is
+//! compiled and the full rendered diagnostics (as `o11yc build` prints them, without
+//! colour) are snapshotted.
+
+use std::path::Path;
+
+use o11yc::diag::{SourceMap, render};
+use o11yc::driver::{ProfileRef, compile_profile};
+
+#[test]
+fn invalid_fixtures_render_located_diagnostics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    insta::glob!("fixtures/invalid/*.yaml", |path| {
+        // Relative paths keep the snapshots independent of the checkout location.
+        let relative = path.strip_prefix(root).unwrap_or(path);
+        let profile = ProfileRef {
+            name: "fixture".into(),
+            path: relative.to_owned(),
+        };
+        let mut sources = SourceMap::new();
+        let Err(diags) = compile_profile(&profile, &mut sources) else {
+            panic!("{} should be rejected", relative.display());
+        };
+        let rendered: String = diags
+            .iter()
+            .map(|d| render(d, &sources, false))
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+/// The fixture with three independent mistakes yields three located errors in one run.
+#[test]
+fn three_independent_mistakes_are_three_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let profile = ProfileRef {
+        name: "three".into(),
+        path: root.join("tests/fixtures/invalid/three_mistakes.yaml"),
+    };
+    let mut sources = SourceMap::new();
+    let diags = compile_profile(&profile, &mut sources).err().unwrap();
+    let lines: Vec<(u32, u32)> = diags
+        .iter()
+        .map(|d| d.span.map(|s| (s.line, s.col)).unwrap())
+        .collect();
+    assert_eq!(lines, [(7, 9), (10, 3), (15, 13)], "{diags:#?}");
+}
+
+/// A dangling reference on the third line of an `alloy.custom` snippet is reported at that
+/// line and column of the profile, underlining the reference.
+#[test]
+fn a_custom_snippet_error_points_into_the_block_scalar() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("tests/fixtures/invalid/custom_dangling_reference.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let profile = ProfileRef {
+        name: "custom".into(),
+        path,
+    };
+    let mut sources = SourceMap::new();
+    let diags = compile_profile(&profile, &mut sources).err().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let span = diags[0].span.unwrap();
+    assert_eq!((span.line, span.col), (22, 21));
+    assert_eq!(
+        &text[span.start..span.end],
+        "prometheus.remote_write.missing.receiver"
+    );
+}
+
+/// Warnings of a valid profile are shown by `check` (and `build`), which still succeeds.
+#[test]
+fn warnings_are_shown_on_success() {
+    let out = assert_cmd::Command::cargo_bin("o11yc")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "--profile", "dev"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: Alloy: label \"filename\" added by loki.source.file.rke2"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> profiles/dev.yaml:62:5"), "{stderr}");
+    assert!(
+        stderr.ends_with("1 profile valid and up to date\n"),
+        "{stderr}"
+    );
+}
