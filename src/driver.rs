@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::compile::{Provenance, compile};
-use crate::diag::{Diagnostic, SourceMap, Span};
+use crate::diag::{Diagnostic, SourceMap, Span, codes};
 use crate::load::{Located, Node, from_node_in, load_profile, repo_relative, repo_root};
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
@@ -181,7 +181,12 @@ pub fn compile_profile(
     sources: &mut SourceMap,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let first_file = sources.len();
-    let root = load_profile(&profile.path, sources).map_err(|d| finish(d, sources))?;
+    let root = load_profile(&profile.path, sources).map_err(|mut diags| {
+        for d in &mut diags {
+            d.default_code(codes::FILE);
+        }
+        finish(diags, sources)
+    })?;
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
     let problems = finish(validate(&model, &root), sources);
     if problems.iter().any(Diagnostic::is_error) {
@@ -325,6 +330,20 @@ pub const MAX_DIAGNOSTICS: usize = 50;
 fn finish(mut diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
     for d in &mut diags {
         crate::diag::locate_embedded(d, sources);
+        if d.code == Some(codes::YAML_SYNTAX)
+            && d.key_path.is_none()
+            && let Some(span) = d.span
+        {
+            let keys = crate::diag::enclosing_keys(sources.text(span.file), span.start);
+            d.key_path = Some(keys.unwrap_or_else(|| "(top level)".to_string()));
+            if d.help.is_none() {
+                d.help = Some(
+                    "check the indentation: keys of one mapping must line up with each other, \
+                     deeper than the key that holds them"
+                        .to_string(),
+                );
+            }
+        }
     }
     diags.sort_by_key(|d| {
         d.span.map_or((u32::MAX, u32::MAX, u32::MAX), |s| {
@@ -341,6 +360,7 @@ fn finish(mut diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
         };
         diags.push(
             Diagnostic::new(severity, format!("{hidden} more problems not shown"))
+                .code(codes::TOO_MANY)
                 .help("fix the problems above and run again to see the rest"),
         );
     }

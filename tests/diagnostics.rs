@@ -81,7 +81,9 @@ fn warnings_are_shown_on_success() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("warning: Alloy: label \"filename\" added by loki.source.file.rke2"),
+        stderr.contains(
+            "warning[O11Y0114]: Alloy: label \"filename\" added by loki.source.file.rke2"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("--> profiles/dev.yaml:62:5"), "{stderr}");
@@ -89,4 +91,99 @@ fn warnings_are_shown_on_success() {
         stderr.ends_with("1 profile valid and up to date\n"),
         "{stderr}"
     );
+}
+
+/// `--format json`: one JSON object per diagnostic and line on stdout, with the location,
+/// the stable code, the severity, the message and the help.
+#[test]
+fn json_format_prints_one_object_per_diagnostic() {
+    let out = assert_cmd::Command::cargo_bin("o11yc")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            "tests/fixtures/invalid/three_mistakes.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let file = "tests/fixtures/invalid/three_mistakes.yaml";
+    assert_eq!(
+        objects[0],
+        serde_json::json!({
+            "file": file, "line": 7, "column": 9, "end_line": 7, "end_column": 16,
+            "code": "O11Y0012", "severity": "error",
+            "message": "unknown value `helmfle` for `delivery.mode`",
+            "help": "did you mean `helmfile`?", "key": "delivery.mode",
+            "expected": "one of `flux`, `helmfile`", "notes": [],
+        })
+    );
+    let summary: Vec<(u64, u64, &str)> = objects
+        .iter()
+        .map(|o| {
+            (
+                o["line"].as_u64().unwrap(),
+                o["column"].as_u64().unwrap(),
+                o["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (7, 9, "O11Y0012"),
+            (10, 3, "O11Y0010"),
+            (15, 13, "O11Y0011")
+        ]
+    );
+    // The human summary stays on stderr.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "error: 1 of 1 profile is invalid; nothing was written\n"
+    );
+}
+
+/// `o11yc explain CODE` prints the text of a code; every code a fixture reports has one.
+#[test]
+fn explain_prints_the_text_of_a_code() {
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("o11yc")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, _) = run(&["explain", "O11Y0201"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.starts_with("O11Y0201: error in `alloy.custom`\n\nThe Alloy snippet under `custom`"),
+        "{stdout}"
+    );
+    assert_eq!(
+        run(&["explain", "o11y10"]).1,
+        run(&["explain", "O11Y0010"]).1
+    );
+    let (code, stdout, stderr) = run(&["explain", "O11Y9999"]);
+    assert_eq!((code, stdout.as_str()), (Some(2), ""));
+    assert!(
+        stderr.starts_with("error: no diagnostic code `O11Y9999`"),
+        "{stderr}"
+    );
+    let (_, list, _) = run(&["explain"]);
+    assert_eq!(list.lines().count(), o11yc::diag::codes::ALL.len());
+    assert!(list.contains("O11Y0010  unknown key\n"), "{list}");
 }

@@ -268,3 +268,27 @@ pub fn schema(out: Option<&Path>) -> i32 {
         },
     }
 }
+
+/// `o11yc explain [CODE]`.
+pub fn explain(code: Option<&str>) -> i32 {
+    use crate::diag::codes;
+    let text = match code {
+        None => codes::ALL
+            .iter()
+            .map(|c| format!("{}  {}\n", c.code, c.title))
+            .collect::<String>(),
+        Some(code) => match codes::lookup(code) {
+            Some(c) => format!("{}: {}\n\n{}\n", c.code, c.title, c.explanation),
+            None => {
+                report::error(&format!(
+                    "no diagnostic code `{code}`\nhelp: `o11yc explain` lists every code"
+                ));
+                return EXIT_ERROR;
+            }
+        },
+    };
+    match report::stdout(&text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
+    }
+}

@@ -18,7 +18,7 @@ mod args;
 mod commands;
 mod report;
 
-pub use args::{AlloyCommand, BuildArgs, Cli, Command, Selection};
+pub use args::{AlloyCommand, BuildArgs, Cli, Command, Format, Selection};
 
 use clap::Parser;
 
@@ -42,6 +42,7 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    report::set_format(cli.format);
     match cli.command {
         Command::Build(args) => commands::build(&args),
         Command::Check(sel) => commands::check(&sel),
@@ -60,5 +61,6 @@ pub fn run() -> i32 {
             },
         ),
         Command::Schema { out } => commands::schema(out.as_deref()),
+        Command::Explain { code } => commands::explain(code.as_deref()),
     }
 }

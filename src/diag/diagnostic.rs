@@ -26,6 +26,8 @@ impl Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// Stable code of the kind of problem (see [`codes`](super::codes)), e.g. `O11Y0010`.
+    pub code: Option<&'static str>,
     /// One-line summary, e.g. ``unknown key `storge` in `loki` ``.
     pub message: String,
     /// Where the problem is.
@@ -72,6 +74,7 @@ impl Diagnostic {
     pub fn new(severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            code: None,
             message: message.into(),
             span: None,
             label: None,
@@ -105,6 +108,26 @@ impl Diagnostic {
     pub fn embedded(mut self, line: u32, col: u32) -> Self {
         self.embedded = Some(Embedded { line, col });
         self
+    }
+
+    /// Sets the stable code.
+    #[must_use]
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets the stable code unless one is already set.
+    pub fn default_code(&mut self, code: &'static str) {
+        self.code.get_or_insert(code);
+    }
+
+    /// `error` or `error[O11Y0010]`.
+    pub fn heading(&self) -> String {
+        match self.code {
+            Some(code) => format!("{}[{code}]", self.severity.as_str()),
+            None => self.severity.as_str().to_string(),
+        }
     }
 
     /// Sets the caret label.

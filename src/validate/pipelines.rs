@@ -411,7 +411,8 @@ fn custom_error(
     line: usize,
     col: usize,
 ) -> Diagnostic {
-    let mut out = error_at(root, path, format!("Alloy: {}", d.message));
+    let mut out = error_at(root, path, format!("Alloy: {}", d.message))
+        .code(crate::diag::codes::ALLOY_CUSTOM);
     let keys: Vec<&str> = path
         .iter()
         .filter_map(|s| match s {
