@@ -11,7 +11,7 @@ use serde_saphyr::granit_parser::{
 };
 
 use super::node::{Entry, Located, Node};
-use crate::diag::{Diagnostic, FileId, LineIndex, Span, floor_char_boundary};
+use crate::diag::{Diagnostic, FileId, LineIndex, LineIndexExt, Span, floor_char_boundary};
 
 /// Deepest nesting of collections accepted.
 const MAX_DEPTH: usize = 64;
