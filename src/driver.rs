@@ -224,7 +224,7 @@ fn deserialize_all(root: &Located<Node>, sources: &SourceMap) -> Result<Profile,
         Err(errors) => errors,
     };
     let mut tree = root.clone();
-    'next: while errors.len() < MAX_DIAGNOSTICS {
+    'next: while errors.len() <= MAX_DIAGNOSTICS {
         let Some(last) = errors.last() else { break };
         let (Some(span), Some(path)) = (last.span, last.key_path.clone()) else {
             break;
@@ -248,6 +248,16 @@ fn deserialize_all(root: &Located<Node>, sources: &SourceMap) -> Result<Profile,
             }
         }
         break;
+    }
+    if errors.len() > MAX_DIAGNOSTICS {
+        errors.truncate(MAX_DIAGNOSTICS);
+        errors.push(
+            Diagnostic::error(format!(
+                "more problems not shown (the search stopped after {MAX_DIAGNOSTICS})"
+            ))
+            .code(codes::TOO_MANY)
+            .help("fix the problems above and run again to see the rest"),
+        );
     }
     Err(errors)
 }
@@ -350,7 +360,8 @@ fn finish(mut diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
             (s.file.0, s.line, s.col)
         })
     });
-    if diags.len() > MAX_DIAGNOSTICS {
+    let already_capped = diags.iter().any(|d| d.code == Some(codes::TOO_MANY));
+    if diags.len() > MAX_DIAGNOSTICS && !already_capped {
         let hidden = diags.len() - MAX_DIAGNOSTICS;
         diags.truncate(MAX_DIAGNOSTICS);
         let severity = if diags.iter().any(Diagnostic::is_error) {

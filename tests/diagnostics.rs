@@ -187,3 +187,32 @@ fn explain_prints_the_text_of_a_code() {
     assert_eq!(list.lines().count(), o11yc::diag::codes::ALL.len());
     assert!(list.contains("O11Y0010  unknown key\n"), "{list}");
 }
+
+/// More problems than the cap: the first 50 by location, then one line saying there are more.
+#[test]
+fn diagnostics_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.yaml");
+    let mut text = String::from(
+        "environment: development\ncluster:\n  name: c\nnamespace: o\ndelivery: {mode: helmfile}\nloki:\n  retention: 7d\n  storage: {claim: {size: 1Gi}}\n",
+    );
+    for i in 0..60 {
+        text.push_str(&format!("  unknown{i}: 1\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let profile = ProfileRef {
+        name: "many".into(),
+        path,
+    };
+    let mut sources = SourceMap::new();
+    let diags = compile_profile(&profile, &mut sources).err().unwrap();
+    assert_eq!(diags.len(), o11yc::driver::MAX_DIAGNOSTICS + 1);
+    assert_eq!(diags[0].message, "unknown key `unknown0` in `loki`");
+    assert_eq!(diags[0].span.unwrap().line, 9);
+    let last = diags.last().unwrap();
+    assert_eq!(
+        last.message,
+        "more problems not shown (the search stopped after 50)"
+    );
+    assert_eq!(last.code, Some("O11Y0900"));
+}
