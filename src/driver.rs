@@ -3,8 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::compile::{Provenance, compile};
-use crate::diag::{Diagnostic, SourceMap};
-use crate::load::{Disk, ProfileFiles, from_node_in, load_profile_from, repo_relative, repo_root};
+use crate::diag::{Diagnostic, SourceMap, Span, codes};
+use crate::load::{
+    Disk, Located, Node, ProfileFiles, from_node_in, load_profile_from, repo_relative, repo_root,
+};
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
 use crate::validate::validate;
@@ -167,9 +169,15 @@ pub struct Compiled {
     pub model: Profile,
     /// The rendered files.
     pub tree: RenderedTree,
+    /// Warnings about the profile (sorted by location); the build still succeeds.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads, validates, compiles, verifies and renders one profile. Diagnostics refer to `sources`.
+///
+/// On failure every diagnostic of the run is returned (errors and warnings, sorted by
+/// location, at most [`MAX_DIAGNOSTICS`] plus one summary); on success the warnings are in
+/// [`Compiled::warnings`].
 pub fn compile_profile(
     profile: &ProfileRef,
     sources: &mut SourceMap,
@@ -184,15 +192,18 @@ pub fn compile_profile_from(
     files: &dyn ProfileFiles,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let first_file = sources.len();
-    let root = load_profile_from(&profile.path, sources, files)?;
-    let model: Profile = from_node_in(&root, sources)?;
-    let problems = validate(&model, &root);
-    if problems
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error)
-    {
+    let root = load_profile_from(&profile.path, sources, files).map_err(|mut diags| {
+        for d in &mut diags {
+            d.default_code(codes::FILE);
+        }
+        finish(diags, sources)
+    })?;
+    let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
+    let problems = finish(validate(&model, &root), sources);
+    if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
+    let warnings = problems;
     let repo = repo_root(&profile.path);
     let files: Vec<String> = (first_file..sources.len())
         .map(|i| repo_relative(&repo, sources.path(crate::diag::FileId(i as u32))))
@@ -221,7 +232,175 @@ pub fn compile_profile_from(
         profile: profile.clone(),
         model,
         tree,
+        warnings,
     })
+}
+
+/// Deserializes the profile, reporting every independent type error rather than the first.
+///
+/// Serde stops at the first error, so after each one the offending entry is repaired in a
+/// copy of the tree (removed, or replaced by a placeholder of another type) and
+/// deserialization runs again. A repair is kept only when the next error is elsewhere: an
+/// error at the repaired key or one of its ancestors is a consequence, not a new mistake.
+/// A `missing key` error ends the search (there is nothing to repair at its location).
+fn deserialize_all(root: &Located<Node>, sources: &SourceMap) -> Result<Profile, Vec<Diagnostic>> {
+    let mut errors = match from_node_in::<Profile>(root, sources) {
+        Ok(model) => return Ok(model),
+        Err(errors) => errors,
+    };
+    let mut tree = root.clone();
+    'next: while errors.len() <= MAX_DIAGNOSTICS {
+        let Some(last) = errors.last() else { break };
+        let (Some(span), Some(path)) = (last.span, last.key_path.clone()) else {
+            break;
+        };
+        if last.message.starts_with("missing key") {
+            break;
+        }
+        for fix in repairs(last) {
+            let mut candidate = tree.clone();
+            if !repair(&mut candidate, span, &fix) {
+                continue;
+            }
+            match from_node_in::<Profile>(&candidate, sources) {
+                Ok(_) => break 'next,
+                Err(more) if !more.iter().any(|d| consequence(d, &path)) => {
+                    tree = candidate;
+                    errors.extend(more);
+                    continue 'next;
+                }
+                Err(_) => {}
+            }
+        }
+        break;
+    }
+    if errors.len() > MAX_DIAGNOSTICS {
+        errors.truncate(MAX_DIAGNOSTICS);
+        errors.push(
+            Diagnostic::error(format!(
+                "more problems not shown (the search stopped after {MAX_DIAGNOSTICS})"
+            ))
+            .code(codes::TOO_MANY)
+            .help("fix the problems above and run again to see the rest"),
+        );
+    }
+    Err(errors)
+}
+
+/// Whether `d` is at `path` or one of its ancestors.
+fn consequence(d: &Diagnostic, path: &str) -> bool {
+    d.key_path.as_ref().is_none_or(|k| {
+        path == k
+            || path
+                .strip_prefix(k.as_str())
+                .is_some_and(|rest| rest.starts_with(['.', '[']))
+    })
+}
+
+/// The repairs tried for an error, in order: drop the entry, then a valid-looking value.
+fn repairs(d: &Diagnostic) -> Vec<Option<Node>> {
+    let mut out = vec![None];
+    if let Some(first) = d
+        .expected
+        .as_deref()
+        .and_then(|e| e.split('`').nth(1))
+        .filter(|s| !s.is_empty())
+    {
+        out.push(Some(Node::Str(first.to_string())));
+    }
+    out.extend([
+        Some(Node::Str("o11yc".to_string())),
+        Some(Node::Int(1)),
+        Some(Node::Bool(false)),
+        Some(Node::Map(Default::default())),
+        Some(Node::Seq(Vec::new())),
+    ]);
+    out
+}
+
+/// Removes (`fix` is `None`) or replaces the value of the mapping entry or list item located
+/// at `span` in `node`; whether one was found.
+fn repair(node: &mut Located<Node>, span: Span, fix: &Option<Node>) -> bool {
+    match &mut node.value {
+        Node::Map(map) => {
+            if let Some(i) = map
+                .values()
+                .position(|e| e.key_span == span || e.value.span == span)
+            {
+                match fix {
+                    None => {
+                        map.shift_remove_index(i);
+                    }
+                    Some(value) => {
+                        if let Some((_, e)) = map.get_index_mut(i) {
+                            e.value.value = value.clone();
+                        }
+                    }
+                }
+                return true;
+            }
+            map.values_mut().any(|e| repair(&mut e.value, span, fix))
+        }
+        Node::Seq(items) => {
+            if let Some(i) = items.iter().position(|item| item.span == span) {
+                match fix {
+                    None => {
+                        items.remove(i);
+                    }
+                    Some(value) => items[i].value = value.clone(),
+                }
+                return true;
+            }
+            items.iter_mut().any(|item| repair(item, span, fix))
+        }
+        _ => false,
+    }
+}
+
+/// The most diagnostics reported for one profile; the rest are counted in a final note.
+pub const MAX_DIAGNOSTICS: usize = 50;
+
+/// Locates embedded-text positions in their YAML file, sorts by location (unlocated
+/// last, otherwise in the order found) and caps the list.
+fn finish(mut diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
+    for d in &mut diags {
+        crate::diag::locate_embedded(d, sources);
+        if d.code == Some(codes::YAML_SYNTAX)
+            && d.key_path.is_none()
+            && let Some(span) = d.span
+        {
+            let keys = crate::diag::enclosing_keys(sources.text(span.file), span.start);
+            d.key_path = Some(keys.unwrap_or_else(|| "(top level)".to_string()));
+            if d.help.is_none() {
+                d.help = Some(
+                    "check the indentation: keys of one mapping must line up with each other, \
+                     deeper than the key that holds them"
+                        .to_string(),
+                );
+            }
+        }
+    }
+    diags.sort_by_key(|d| {
+        d.span.map_or((u32::MAX, u32::MAX, u32::MAX), |s| {
+            (s.file.0, s.line, s.col)
+        })
+    });
+    let already_capped = diags.iter().any(|d| d.code == Some(codes::TOO_MANY));
+    if diags.len() > MAX_DIAGNOSTICS && !already_capped {
+        let hidden = diags.len() - MAX_DIAGNOSTICS;
+        diags.truncate(MAX_DIAGNOSTICS);
+        let severity = if diags.iter().any(Diagnostic::is_error) {
+            crate::diag::Severity::Error
+        } else {
+            crate::diag::Severity::Warning
+        };
+        diags.push(
+            Diagnostic::new(severity, format!("{hidden} more problems not shown"))
+                .code(codes::TOO_MANY)
+                .help("fix the problems above and run again to see the rest"),
+        );
+    }
+    diags
 }
 
 #[cfg(test)]

@@ -130,8 +130,8 @@ fn build_check_diff_and_graph_survive_a_deep_custom_snippet() {
         let (code, _, err) = run(o11yc(dir.path()).args([cmd, "--out", "out"]));
         assert_eq!(code, 2, "{cmd}: {err}");
         assert!(
-            err.starts_with("error: Alloy: expression nested more than 200 levels deep")
-                && err.contains("profiles/deep.yaml:7:3"),
+            err.starts_with("error[O11Y0201]: Alloy: expression nested more than 200 levels deep")
+                && err.contains("profiles/deep.yaml:8:408"),
             "{cmd}: {err}"
         );
     }

@@ -39,10 +39,11 @@ fn alloy_config(extra: &str) -> String {
 }
 
 #[test]
-fn a_dangling_reference_in_custom_is_located_at_the_custom_key() {
+fn a_dangling_reference_in_custom_is_located_at_its_line_and_column_in_the_profile() {
+    // Third line of the snippet: line 14 of the profile, column 21 (4 of indentation + 17).
     assert_one(
         "alloy:\n  custom: |\n    loki.source.api \"extra\" {\n      http { listen_port = 9999 }\n      forward_to = [loki.write.missing.receiver]\n    }\n",
-        &["p.yaml:11:3", "loki.write.missing", "not declared"],
+        &["p.yaml:14:21", "loki.write.missing", "not declared"],
     );
 }
 
@@ -51,7 +52,7 @@ fn a_logs_receiver_in_a_metrics_input_is_rejected() {
     assert_one(
         "alloy:\n  custom: |\n    prometheus.scrape \"x\" {\n      targets = []\n      forward_to = [loki.write.default.receiver]\n    }\n",
         &[
-            "p.yaml:11:3",
+            "p.yaml:14:21",
             "is a logs receiver",
             "expects a metrics receiver",
         ],
@@ -62,7 +63,7 @@ fn a_logs_receiver_in_a_metrics_input_is_rejected() {
 fn a_duplicate_label_with_the_generated_pipeline_is_rejected() {
     assert_one(
         "alloy:\n  custom: |\n    loki.write \"default\" {\n      endpoint { url = \"http://other\" }\n    }\n",
-        &["p.yaml:11:3", "duplicate component loki.write \"default\""],
+        &["p.yaml:12:5", "duplicate component loki.write \"default\""],
     );
 }
 
@@ -70,7 +71,7 @@ fn a_duplicate_label_with_the_generated_pipeline_is_rejected() {
 fn a_cycle_through_custom_components_is_rejected() {
     assert_one(
         "alloy:\n  custom: |\n    loki.process \"a\" {\n      forward_to = [loki.process.b.receiver]\n    }\n    loki.process \"b\" {\n      forward_to = [loki.process.a.receiver]\n    }\n",
-        &["p.yaml:11:3", "reference cycle"],
+        &["p.yaml:12:5", "reference cycle"],
     );
 }
 
@@ -78,7 +79,8 @@ fn a_cycle_through_custom_components_is_rejected() {
 fn a_custom_snippet_with_a_syntax_error_is_located() {
     assert_one(
         "alloy:\n  custom: |\n    loki.write \"x\" {\n",
-        &["p.yaml:11:3", "of `custom`"],
+        // The missing `}` is reported at the end of the snippet.
+        &["p.yaml:12:21", "expected }, got EOF"],
     );
 }
 
@@ -269,7 +271,7 @@ fn an_experimental_component_needs_the_stability_level_raised() {
     assert_one(
         &format!("alloy:\n  custom: |\n{ENRICH}"),
         &[
-            "p.yaml:11:3",
+            "p.yaml:12:5",
             "prometheus.enrich is experimental",
             "--stability.level=experimental",
             "alloy.stabilityLevel: experimental",
@@ -361,14 +363,15 @@ fn unbounded_label_values_are_warned_at_the_key_that_adds_them() {
         "alloy:\n  logs:\n    pods:\n      via: files\n      podLabel: true\n  custom: |\n    loki.source.api \"x\" {\n      http { listen_port = 3500 }\n      forward_to = [loki.write.nope.receiver]\n    }\n",
     )
     .expect_err("rejected");
+    // Sorted by location.
     let warnings: Vec<&String> = found.iter().filter(|d| d.contains(": warning: ")).collect();
     assert_eq!(warnings.len(), 2, "{found:#?}");
     assert!(
-        warnings[0].starts_with("p.yaml:14:7: warning: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values (pod names)"),
+        warnings[1].starts_with("p.yaml:14:7: warning: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values (pod names)"),
         "{warnings:#?}"
     );
     assert!(
-        warnings[1].starts_with("p.yaml:13:7: warning: Alloy: label \"filename\" added by loki.source.file.pod_logs takes unbounded values (file paths)"),
+        warnings[0].starts_with("p.yaml:13:7: warning: Alloy: label \"filename\" added by loki.source.file.pod_logs takes unbounded values (file paths)"),
         "{warnings:#?}"
     );
 }
@@ -412,7 +415,7 @@ fn custom_snippets_are_checked_against_alloys_schema() {
     assert_one(
         "alloy:\n  custom: |\n    loki.write \"extra\" {\n      endpoint {\n        url = \"http://other\"\n        basic_auth {\n          username_file = \"/u\"\n        }\n      }\n    }\n",
         &[
-            "p.yaml:11:3",
+            "p.yaml:16:11",
             "unknown attribute \"username_file\" in basic_auth block of endpoint block of loki.write \"extra\"",
         ],
     );
@@ -438,7 +441,7 @@ fn the_vcluster_alloy_has_its_own_stability_level() {
     let found = compile(&vcluster("")).expect_err("rejected");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
-        found[0].starts_with("p.yaml:15:5: error: Alloy: prometheus.enrich is experimental"),
+        found[0].starts_with("p.yaml:16:7: error: Alloy: prometheus.enrich is experimental"),
         "{found:#?}"
     );
     let files = compile(&vcluster("    stabilityLevel: experimental\n"))

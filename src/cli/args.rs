@@ -8,9 +8,23 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "o11yc", version, about, propagate_version = true)]
 pub struct Cli {
+    /// How diagnostics are printed: `human` (rustc-style, on stderr) or `json` (one JSON
+    /// object per line on stdout: file, line, column, code, severity, message, help).
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    pub format: Format,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style text with the source line and carets, on stderr.
+    #[default]
+    Human,
+    /// One JSON object per diagnostic and line, on stdout, for editors and CI annotations.
+    Json,
 }
 
 /// The commands.
@@ -41,6 +55,11 @@ pub enum Command {
         /// Where profiles live.
         #[arg(long, value_name = "DIR", default_value = "profiles")]
         profiles: PathBuf,
+    },
+    /// Explain a diagnostic code (`o11yc explain O11Y0010`); without a code, list them all.
+    Explain {
+        /// The code, e.g. `O11Y0010` (or just `10`).
+        code: Option<String>,
     },
     /// Print the JSON Schema of the profile format.
     Schema {

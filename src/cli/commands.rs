@@ -45,24 +45,33 @@ fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
     Some(out)
 }
 
-/// Compiles every selected profile in memory; on any diagnostic prints them all
-/// and returns `None`, so nothing is written for invalid input.
-fn compile_all(sel: &Selection) -> Option<Vec<Compiled>> {
-    compile_selected(&selected(sel)?, &Disk)
+/// Compiles every selected profile in memory; on any error prints every diagnostic
+/// and returns `None`, so nothing is written for invalid input. Warnings of valid
+/// profiles are printed when `warnings` is set (`build` and `check`; `diff` and
+/// `graph` keep stderr for their own purpose).
+fn compile_all(sel: &Selection, warnings: bool) -> Option<Vec<Compiled>> {
+    compile_selected(&selected(sel)?, &Disk, warnings)
 }
 
 /// Compiles `profiles`, reading them (and their bases) from `files`; prints every
-/// diagnostic and returns `None` when any profile is invalid.
+/// diagnostic (and the warnings of valid profiles when `warnings` is set) and
+/// returns `None` when any profile is invalid.
 pub(super) fn compile_selected(
     profiles: &[ProfileRef],
     files: &dyn ProfileFiles,
+    warnings: bool,
 ) -> Option<Vec<Compiled>> {
     let mut sources = SourceMap::new();
     let mut compiled = Vec::new();
     let mut failed = 0;
     for profile in profiles {
         match compile_profile_from(profile, &mut sources, files) {
-            Ok(c) => compiled.push(c),
+            Ok(c) => {
+                if warnings {
+                    report::diagnostics(&c.warnings, &sources);
+                }
+                compiled.push(c);
+            }
             Err(diags) => {
                 report::diagnostics(&diags, &sources);
                 failed += 1;
@@ -83,7 +92,7 @@ pub(super) fn compile_selected(
 /// `o11yc build`: holds the lock on OUT while writing every profile.
 pub fn build(args: &BuildArgs) -> i32 {
     let sel = &args.selection;
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, true) else {
         return EXIT_ERROR;
     };
     let timeout = Duration::from_secs(args.lock_timeout);
@@ -135,7 +144,7 @@ fn changes_of(dir: &Path, c: &Compiled) -> Result<Vec<Change>, i32> {
 /// `o11yc graph`: each Alloy pipeline as a Mermaid flowchart, preceded by a
 /// Mermaid comment naming the profile and file.
 pub fn graph(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, false) else {
         return EXIT_ERROR;
     };
     let mut first = true;
@@ -165,7 +174,7 @@ pub fn graph(sel: &Selection) -> i32 {
 
 /// `o11yc check`.
 pub fn check(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, true) else {
         return EXIT_ERROR;
     };
     report_freshness(&compiled, &sel.out, &changes_of)
@@ -215,7 +224,7 @@ pub(super) fn report_freshness(compiled: &[Compiled], out: &Path, changes: &Chan
 
 /// `o11yc diff`.
 pub fn diff(sel: &Selection) -> i32 {
-    let Some(compiled) = compile_all(sel) else {
+    let Some(compiled) = compile_all(sel, false) else {
         return EXIT_ERROR;
     };
     let style = if report::stdout_color() {
@@ -277,5 +286,29 @@ pub fn schema(out: Option<&Path>) -> i32 {
                 EXIT_ERROR
             }
         },
+    }
+}
+
+/// `o11yc explain [CODE]`.
+pub fn explain(code: Option<&str>) -> i32 {
+    use crate::diag::codes;
+    let text = match code {
+        None => codes::ALL
+            .iter()
+            .map(|c| format!("{}  {}\n", c.code, c.title))
+            .collect::<String>(),
+        Some(code) => match codes::lookup(code) {
+            Some(c) => format!("{}: {}\n\n{}\n", c.code, c.title, c.explanation),
+            None => {
+                report::error(&format!(
+                    "no diagnostic code `{code}`\nhelp: `o11yc explain` lists every code"
+                ));
+                return EXIT_ERROR;
+            }
+        },
+    };
+    match report::stdout(&text) {
+        Ok(()) => EXIT_OK,
+        Err(code) => code,
     }
 }

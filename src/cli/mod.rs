@@ -20,7 +20,7 @@ mod init;
 mod report;
 mod staged;
 
-pub use args::{AlloyCommand, BuildArgs, CheckArgs, Cli, Command, Selection};
+pub use args::{AlloyCommand, BuildArgs, CheckArgs, Cli, Command, Format, Selection};
 
 use clap::Parser;
 
@@ -44,6 +44,7 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    report::set_format(cli.format);
     match cli.command {
         Command::Build(args) => commands::build(&args),
         Command::Check(CheckArgs {
@@ -71,5 +72,6 @@ pub fn run() -> i32 {
             },
         ),
         Command::Schema { out } => commands::schema(out.as_deref()),
+        Command::Explain { code } => commands::explain(code.as_deref()),
     }
 }

@@ -2,7 +2,9 @@
 //! on a terminal and never with NO_COLOR.
 
 use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
 
+use super::Format;
 use crate::diag::{Diagnostic, SourceMap, render};
 
 /// Whether to colour output written to a stream.
@@ -20,12 +22,49 @@ pub fn stdout_color() -> bool {
     use_color(std::io::stdout().is_terminal())
 }
 
-/// Prints diagnostics to stderr.
+static FORMAT: OnceLock<Format> = OnceLock::new();
+
+/// Chooses how [`diagnostics`] prints (once, from the command line).
+pub fn set_format(format: Format) {
+    let _ = FORMAT.set(format);
+}
+
+/// Prints diagnostics: rustc-style on stderr, or with `--format json` one JSON object
+/// per line on stdout.
 pub fn diagnostics(diags: &[Diagnostic], sources: &SourceMap) {
+    if FORMAT.get() == Some(&Format::Json) {
+        let mut out = std::io::stdout().lock();
+        for d in diags {
+            let _ = writeln!(out, "{}", json(d, sources));
+        }
+        let _ = out.flush();
+        return;
+    }
     let color = stderr_color();
     for d in diags {
         say!("{}", render(d, sources, color));
     }
+}
+
+/// One diagnostic as a single-line JSON object. `file`, `line`, `column` (1-based,
+/// in characters), `code` and `help` are `null` when unknown.
+pub fn json(d: &Diagnostic, sources: &SourceMap) -> String {
+    let span = d.span;
+    serde_json::json!({
+        "file": span.map(|s| sources.path(s.file).to_string_lossy().replace('\\', "/")),
+        "line": span.map(|s| s.line),
+        "column": span.map(|s| s.col),
+        "end_line": span.map(|s| sources.span(s.file, s.end, s.end).line),
+        "end_column": span.map(|s| sources.span(s.file, s.end, s.end).col),
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "help": d.help,
+        "key": d.key_path,
+        "expected": d.expected,
+        "notes": d.notes,
+    })
+    .to_string()
 }
 
 /// Prints `error: message` to stderr.

@@ -29,7 +29,7 @@ pub fn check(sel: &Selection) -> i32 {
     let Some(profiles) = selected(sel, &index) else {
         return EXIT_ERROR;
     };
-    let Some(compiled) = compile_selected(&profiles, &index) else {
+    let Some(compiled) = compile_selected(&profiles, &index, true) else {
         return EXIT_ERROR;
     };
     let changes = |dir: &Path, c: &Compiled| staged_changes(&index, dir, c);

@@ -26,6 +26,8 @@ impl Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// Stable code of the kind of problem (see [`codes`](super::codes)), e.g. `O11Y0010`.
+    pub code: Option<&'static str>,
     /// One-line summary, e.g. ``unknown key `storge` in `loki` ``.
     pub message: String,
     /// Where the problem is.
@@ -40,6 +42,18 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Additional context lines.
     pub notes: Vec<String>,
+    /// A position inside the string value at `span` (embedded text such as `alloy.custom`),
+    /// resolved to a real location in the YAML file by [`locate_embedded`](super::locate_embedded).
+    pub embedded: Option<Embedded>,
+}
+
+/// A 1-based line and column (in bytes) inside a string value of the profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Embedded {
+    /// 1-based line inside the string.
+    pub line: u32,
+    /// 1-based byte column inside that line.
+    pub col: u32,
 }
 
 /// A list of diagnostics.
@@ -60,6 +74,7 @@ impl Diagnostic {
     pub fn new(severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
+            code: None,
             message: message.into(),
             span: None,
             label: None,
@@ -67,6 +82,7 @@ impl Diagnostic {
             expected: None,
             help: None,
             notes: Vec::new(),
+            embedded: None,
         }
     }
 
@@ -84,6 +100,34 @@ impl Diagnostic {
             self.span = span;
         }
         self
+    }
+
+    /// Marks the diagnostic as being about `line:col` (byte column) inside the string value
+    /// at its span; see [`Embedded`].
+    #[must_use]
+    pub fn embedded(mut self, line: u32, col: u32) -> Self {
+        self.embedded = Some(Embedded { line, col });
+        self
+    }
+
+    /// Sets the stable code.
+    #[must_use]
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets the stable code unless one is already set.
+    pub fn default_code(&mut self, code: &'static str) {
+        self.code.get_or_insert(code);
+    }
+
+    /// `error` or `error[O11Y0010]`.
+    pub fn heading(&self) -> String {
+        match self.code {
+            Some(code) => format!("{}[{code}]", self.severity.as_str()),
+            None => self.severity.as_str().to_string(),
+        }
     }
 
     /// Sets the caret label.

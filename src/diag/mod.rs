@@ -4,11 +4,16 @@
 //! [`SourceMap`], the dotted key path of the offending node and optional `expected` / `help` /
 //! note lines. [`render`] turns it into rustc-style text.
 
+pub mod codes;
 mod diagnostic;
+mod embedded;
 mod render;
 mod source;
 pub mod suggest;
+mod yaml_context;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Embedded, Severity};
+pub use embedded::locate_embedded;
 pub use render::render;
-pub use source::{FileId, LineIndex, SourceMap, Span, floor_char_boundary};
+pub use source::{FileId, LineIndex, LineIndexExt, SourceMap, Span, floor_char_boundary};
+pub use yaml_context::enclosing_keys;

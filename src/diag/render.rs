@@ -74,7 +74,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let _ = writeln!(
         out,
         "{}{}",
-        paint(st.severity, d.severity.as_str()),
+        paint(st.severity, &d.heading()),
         paint(st.message, &format!(": {}", d.message))
     );
 

@@ -45,27 +45,21 @@ impl Span {
     }
 }
 
-/// Byte offsets of line starts, for fast offset → line/column conversion.
-#[derive(Clone, Debug)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
+pub use o11yc_alloy::diag::LineIndex;
 
-impl LineIndex {
-    /// Indexes the line starts of `text`.
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
+/// Character-column [`Span`]s from the workspace's [`LineIndex`] (shared with the Alloy crate).
+pub trait LineIndexExt {
     /// A span from byte offsets into `text` (the text this index was built from).
     /// Offsets are clamped to the text and to character boundaries, so this never panics.
-    pub fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span {
+    fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span;
+}
+
+impl LineIndexExt for LineIndex {
+    fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span {
         let start = floor_char_boundary(text, start.min(text.len()));
         let end = floor_char_boundary(text, end.clamp(start, text.len()));
-        let line = self.starts.partition_point(|&s| s <= start).max(1);
-        let line_start = self.starts[line - 1];
+        let (line, line_start) = self.line_of(start);
+        let line_start = line_start.min(start);
         let col = text[line_start..start].chars().count() + 1;
         Span {
             file,

@@ -354,7 +354,7 @@ fn end_to_end_render() {
     let node = parse_yaml(f, sources.text(f)).unwrap();
     let d = from_node::<Profile>(&node).unwrap_err().remove(0);
     let expected = "\
-error: unknown key `storge` in `loki`
+error[O11Y0010]: unknown key `storge` in `loki`
  --> profiles/dev.yaml:4:3
   |
 4 |   storge:

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{self, Expected, Unexpected};
 
-use crate::diag::{Diagnostic, Span, suggest};
+use crate::diag::{Diagnostic, Span, codes, suggest};
 
 /// Where an error happened: the node (or key) span, the key holding the node and its path.
 #[derive(Clone, Debug)]
@@ -123,7 +123,18 @@ impl Error {
             }
         };
 
-        match kind {
+        let code = match &kind {
+            Kind::UnknownField { .. } => codes::UNKNOWN_KEY,
+            Kind::InvalidType { .. } | Kind::EnumShape { .. } => codes::WRONG_TYPE,
+            Kind::UnknownVariant { .. } => codes::UNKNOWN_VALUE,
+            Kind::MissingField(_) => codes::MISSING_KEY,
+            Kind::InvalidValue { .. }
+            | Kind::InvalidLength { .. }
+            | Kind::DuplicateField(_)
+            | Kind::OutOfRange { .. }
+            | Kind::Custom(_) => codes::INVALID_VALUE,
+        };
+        let d = match kind {
             Kind::UnknownField { field, expected } => {
                 let where_ = if path.is_empty() {
                     "at the top level".to_string()
@@ -261,7 +272,8 @@ impl Error {
                 .at_opt(span)
                 .label("invalid value"),
             ),
-        }
+        };
+        d.code(code)
     }
 }
 

@@ -11,7 +11,7 @@ use serde_saphyr::granit_parser::{
 };
 
 use super::node::{Entry, Located, Node};
-use crate::diag::{Diagnostic, FileId, LineIndex, Span, floor_char_boundary};
+use crate::diag::{Diagnostic, FileId, LineIndex, LineIndexExt, Span, floor_char_boundary};
 
 /// Deepest nesting of collections accepted.
 const MAX_DEPTH: usize = 64;
@@ -36,7 +36,10 @@ pub fn parse_yaml(file: FileId, text: &str) -> Result<Located<Node>, Diagnostic>
         budget: MAX_NODES,
         text_budget: MAX_TEXT_BYTES,
     };
-    b.document()
+    b.document().map_err(|mut d| {
+        d.default_code(crate::diag::codes::YAML_SHAPE);
+        d
+    })
 }
 
 type RawEvent<'a> = (Event<'a>, RawSpan);
@@ -91,7 +94,9 @@ impl<'a> Builder<'a> {
         } else {
             format!("invalid YAML: {info}")
         };
-        let mut d = Diagnostic::error(msg).at(self.point(e.marker()));
+        let mut d = Diagnostic::error(msg)
+            .at(self.point(e.marker()))
+            .code(crate::diag::codes::YAML_SYNTAX);
         if info.contains("mapping values are not allowed") {
             d = d.help("check the indentation: keys of one mapping must line up, and a value cannot be followed by `key:` on the same line");
         } else if info.contains("tab") {

@@ -27,21 +27,30 @@ use crate::model::Profile;
 
 /// Runs every semantic check; an empty result means the profile can be compiled.
 pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
+    use crate::diag::codes;
     let mut out = Vec::new();
-    sections::check(root, &mut out);
-    names::check(profile, root, &mut out);
-    namespaces::check(profile, root, &mut out);
-    settings::check(profile, root, &mut out);
-    delivery::check(profile, root, &mut out);
-    host_paths::check(profile, root, &mut out);
-    retention::check(profile, root, &mut out);
-    production::check(profile, root, &mut out);
-    placement::check(profile, root, &mut out);
-    capacity::check(profile, root, &mut out);
-    alerts::check(profile, root, &mut out);
-    monitors::check(profile, root, &mut out);
-    dashboards::check(profile, root, &mut out);
-    pipelines::check(profile, root, &mut out);
-    templates::check(root, &mut out);
+    // Each check's diagnostics get its stable code unless they set a finer one.
+    let mut run = |code: &'static str, check: &dyn Fn(&mut Vec<Diagnostic>)| {
+        let first = out.len();
+        check(&mut out);
+        for d in &mut out[first..] {
+            d.default_code(code);
+        }
+    };
+    run(codes::EMPTY_SECTION, &|o| sections::check(root, o));
+    run(codes::NAME, &|o| names::check(profile, root, o));
+    run(codes::NAMESPACE, &|o| namespaces::check(profile, root, o));
+    run(codes::SETTINGS, &|o| settings::check(profile, root, o));
+    run(codes::DELIVERY, &|o| delivery::check(profile, root, o));
+    run(codes::HOST_PATH, &|o| host_paths::check(profile, root, o));
+    run(codes::RETENTION, &|o| retention::check(profile, root, o));
+    run(codes::PRODUCTION, &|o| production::check(profile, root, o));
+    run(codes::PLACEMENT, &|o| placement::check(profile, root, o));
+    run(codes::CAPACITY, &|o| capacity::check(profile, root, o));
+    run(codes::ALERTS, &|o| alerts::check(profile, root, o));
+    run(codes::MONITORS, &|o| monitors::check(profile, root, o));
+    run(codes::DASHBOARDS, &|o| dashboards::check(profile, root, o));
+    run(codes::PIPELINE, &|o| pipelines::check(profile, root, o));
+    run(codes::TEMPLATE, &|o| templates::check(root, o));
     out
 }

@@ -234,7 +234,7 @@ fn check_alloy(
         && let Err(diags) = o11yc_alloy::parse(custom)
     {
         for d in diags {
-            out.push(snippet_error(root, &custom_path, &d, "of `custom`"));
+            out.push(custom_error(root, &custom_path, &d, d.line, d.col));
         }
         return;
     }
@@ -257,8 +257,28 @@ fn check_alloy(
         stability: alloy.stability_level.to_alloy(),
         community_components: false,
     };
-    for d in o11yc_alloy::check_with(&file, options) {
-        if d.is_error() {
+    // The check runs on the generated text followed by the snippet exactly as written, so a
+    // problem inside the snippet is reported at its line and column in the profile.
+    let custom = alloy.custom.as_deref().filter(|c| !c.trim().is_empty());
+    let joined = custom.map(|custom| {
+        let generated = o11yc_alloy::print(&pipeline.file);
+        let prefix = format!("{generated}\n// alloy.custom\n");
+        let lines_before = prefix.matches('\n').count();
+        (format!("{prefix}{custom}"), lines_before)
+    });
+    let checked = match &joined {
+        Some((joined, _)) => o11yc_alloy::parse(joined).ok(),
+        None => None,
+    };
+    let lines_before = joined.as_ref().map_or(usize::MAX, |(_, l)| *l);
+    for d in o11yc_alloy::check_with(checked.as_ref().unwrap_or(&file), options) {
+        if !d.is_error() {
+            continue;
+        }
+        if checked.is_some() && d.line > lines_before {
+            let line = d.line - lines_before;
+            out.push(custom_error(root, &custom_path, &d, line, d.col));
+        } else {
             out.push(snippet_error(root, &custom_path, &d, "of the pipeline").note(
                 "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
             ));
@@ -382,7 +402,40 @@ fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mu
     }
 }
 
-/// An Alloy diagnostic about a custom snippet (or the pipeline it joins),
+/// An Alloy diagnostic at `line:col` (byte column) of the `custom` snippet, located at
+/// that position in the profile when the snippet is a literal block scalar.
+fn custom_error(
+    root: &Located<Node>,
+    path: &[Step],
+    d: &o11yc_alloy::Diagnostic,
+    line: usize,
+    col: usize,
+) -> Diagnostic {
+    let mut out = error_at(root, path, format!("Alloy: {}", d.message))
+        .code(crate::diag::codes::ALLOY_CUSTOM);
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            Step::Key(k) => Some(*k),
+            Step::Index(_) => None,
+        })
+        .collect();
+    if keys.len() == path.len()
+        && let Some(value) = root.get_path(&keys)
+    {
+        out.span = Some(value.span);
+        out = out.embedded(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        );
+    }
+    if let Some(help) = &d.help {
+        out = out.help(help.clone());
+    }
+    out
+}
+
+/// An Alloy diagnostic about the pipeline a custom snippet joins,
 /// located at the `custom` key, with the snippet's own line and column.
 fn snippet_error(
     root: &Located<Node>,

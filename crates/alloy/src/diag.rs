@@ -2,6 +2,45 @@
 
 use std::fmt;
 
+use crate::syntax::ast::Pos;
+
+/// Byte offsets of line starts, mapping offsets to 1-based lines: the one line index of the
+/// workspace (o11yc builds its character-column spans on it).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index the line starts of `src`.
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line holding byte `offset`, and the byte offset where that line starts.
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        (line, self.starts[line - 1])
+    }
+
+    /// Position of byte `offset` (column in bytes).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let (line, start) = self.line_of(offset);
+        Pos {
+            offset,
+            line,
+            col: offset - start + 1,
+        }
+    }
+}
+
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

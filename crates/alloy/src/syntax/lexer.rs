@@ -4,7 +4,7 @@
 //! tokens at line ends that follow a token which can end a statement
 //! (identifiers, literals, `)`, `]`, `}`). Comments are collected on the side.
 
-use super::ast::{BinaryOp, Comment, Pos};
+use super::ast::{BinaryOp, Comment};
 use super::quote;
 use crate::diag::Diagnostic;
 
@@ -96,35 +96,7 @@ pub struct Token {
     pub value: Option<String>,
 }
 
-/// Maps byte offsets to 1-based line/column positions.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Index the line starts of `src`.
-    pub fn new(src: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
-    }
-
-    /// Position of byte `offset`.
-    pub fn pos(&self, offset: usize) -> Pos {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        Pos {
-            offset,
-            line,
-            col: offset - self.starts[line - 1] + 1,
-        }
-    }
-}
+pub use crate::diag::LineIndex;
 
 /// Result of lexing a whole source.
 #[derive(Debug)]
