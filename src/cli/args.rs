@@ -20,8 +20,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate profiles and verify OUT is up to date (exit 1 when it is not).
     Check(Selection),
-    /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
-    Diff(Selection),
+    /// Show what `build` would change in OUT, object by object (exit 1 when it would change).
+    Diff(DiffArgs),
     /// Print the Alloy pipelines of profiles as Mermaid flowcharts.
     Graph(Selection),
     /// Tools for Grafana Alloy configuration files.
@@ -61,6 +61,34 @@ pub struct BuildArgs {
     /// Seconds to wait for another o11yc writing the same OUT before giving up (exit 2).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub lock_timeout: u64,
+}
+
+/// `o11yc diff`: a selection, the report format and what to compare against.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Which profiles, and where.
+    #[command(flatten)]
+    pub selection: Selection,
+    /// The report: `text` for terminals, `markdown` for a pull-request comment,
+    /// `json` for tools, `patch` for a unified line diff of the files.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Compare with OUT as committed at this git revision instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+}
+
+/// How `o11yc diff` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Objects, releases, dashboards, rules and pipelines, with changed key paths.
+    Text,
+    /// The same as a Markdown pull-request comment (summary table, details per profile).
+    Markdown,
+    /// The same as JSON.
+    Json,
+    /// A unified diff of the files.
+    Patch,
 }
 
 /// `o11yc alloy ...`.

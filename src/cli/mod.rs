@@ -18,7 +18,7 @@ mod args;
 mod commands;
 mod report;
 
-pub use args::{AlloyCommand, BuildArgs, Cli, Command, Selection};
+pub use args::{AlloyCommand, BuildArgs, Cli, Command, DiffArgs, DiffFormat, Selection};
 
 use clap::Parser;
 
@@ -45,7 +45,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Build(args) => commands::build(&args),
         Command::Check(sel) => commands::check(&sel),
-        Command::Diff(sel) => commands::diff(&sel),
+        Command::Diff(args) => commands::diff(&args),
         Command::Graph(sel) => commands::graph(&sel),
         Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),
         Command::Alloy(AlloyCommand::Check {
