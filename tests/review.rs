@@ -239,3 +239,100 @@ fn an_invalid_profile_is_exit_2() {
     let (code, out, _) = o11yc(dir.path(), &["diff", "--format", "json"]);
     assert_eq!((code, out.as_str()), (2, ""));
 }
+
+/// A chart sources directory for `--rendered`: loki 18.11.0 from `../shared`
+/// (linked, not copied into the repository) and a "18.12.0" made from it in a
+/// temporary directory, shipping Loki 3.7.7.
+fn charts_with_a_new_loki(dir: &Path) -> Option<PathBuf> {
+    let shared = repo().join("../shared/conformance/charts/loki-18.11.0");
+    if !shared.is_dir() {
+        return None;
+    }
+    let charts = dir.join("charts");
+    std::fs::create_dir(&charts).unwrap();
+    std::os::unix::fs::symlink(&shared, charts.join("loki-18.11.0")).unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&shared)
+        .arg(charts.join("loki-18.12.0"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    edit(charts.join("loki-18.12.0/Chart.yaml"), |t| {
+        t.replace("appVersion: 3.7.6", "appVersion: 3.7.7")
+            .replace("version: 18.11.0", "version: 18.12.0")
+    });
+    Some(charts)
+}
+
+fn bump_loki(dir: &Path) {
+    edit(dir.join("profiles/homelab-nvme.yaml"), |t| {
+        t.replace(
+            "  mode: helmfile\n",
+            "  mode: helmfile\n  charts:\n    loki:\n      version: 18.12.0\n      \
+             repository: https://grafana-community.github.io/helm-charts\n",
+        )
+    });
+}
+
+#[test]
+fn rendered_shows_what_a_chart_version_bump_changes_in_the_cluster() {
+    let helm = repo().join("target/conformance/helm/helm");
+    let dir = copy();
+    let Some(charts) = charts_with_a_new_loki(dir.path()) else {
+        eprintln!("skipped: ../shared/conformance/charts is absent");
+        return;
+    };
+    if !helm.is_file() {
+        eprintln!(
+            "skipped: no helm at {} (scripts/render.sh installs it)",
+            helm.display()
+        );
+        return;
+    }
+    bump_loki(dir.path());
+    let args = [
+        "diff",
+        "--profile",
+        "homelab-nvme",
+        "--rendered",
+        "--charts",
+        charts.to_str().unwrap(),
+        "--helm",
+        helm.to_str().unwrap(),
+    ];
+    let (code, text, err) = o11yc(dir.path(), &args);
+    assert_eq!(code, 1, "{err}");
+    insta::assert_snapshot!("chart_bump_rendered_text", text);
+    assert!(
+        text.contains(
+            "spec.template.spec.containers[name=loki].image: docker.io/grafana/loki:3.7.6 → docker.io/grafana/loki:3.7.7"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn rendered_without_the_chart_sources_is_exit_2_naming_them() {
+    let dir = copy();
+    bump_loki(dir.path());
+    std::fs::create_dir(dir.path().join("charts")).unwrap();
+    let (code, out, err) = o11yc(
+        dir.path(),
+        &[
+            "diff",
+            "--profile",
+            "homelab-nvme",
+            "--rendered",
+            "--charts",
+            "charts",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.contains("no chart sources for loki 18.11.0 at charts/loki-18.11.0"),
+        "{err}"
+    );
+    let (code, _, err) = o11yc(dir.path(), &["diff", "--rendered"]);
+    assert_eq!(code, 2, "--rendered needs --charts: {err}");
+}

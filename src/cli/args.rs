@@ -76,6 +76,17 @@ pub struct DiffArgs {
     /// Compare with OUT as committed at this git revision instead of the working tree.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// Render each changed Helm release before and after with `helm template` and
+    /// show the objects that change (needs --charts).
+    #[arg(long, requires = "charts")]
+    pub rendered: bool,
+    /// Chart sources for --rendered, one directory per chart: DIR/<chart>-<version>/.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// The helm binary for --rendered (default: target/conformance/helm/helm when
+    /// it exists, else `helm` on PATH).
+    #[arg(long, value_name = "PATH", env = "O11YC_HELM")]
+    pub helm: Option<PathBuf>,
 }
 
 /// How `o11yc diff` reports.

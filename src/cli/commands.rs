@@ -235,7 +235,29 @@ pub fn diff(args: &DiffArgs) -> i32 {
             crate::review::Model::of(&old),
             crate::review::Model::of(&c.tree),
         );
-        diffs.push(crate::review::compare(&c.profile.name, &a, &b));
+        let mut d = crate::review::compare(&c.profile.name, &a, &b);
+        if let Some(charts) = args.charts.as_ref().filter(|_| args.rendered) {
+            let helm = args.helm.clone().unwrap_or_else(|| {
+                let local = Path::new("target/conformance/helm/helm");
+                if local.is_file() {
+                    local.to_owned()
+                } else {
+                    "helm".into()
+                }
+            });
+            let renderer = crate::review::Renderer {
+                helm,
+                charts: charts.clone(),
+            };
+            match renderer.releases(&a, &b) {
+                Ok(r) => d.rendered = r,
+                Err(message) => {
+                    report::error(&message);
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        diffs.push(d);
     }
     let differs = !patches.is_empty() || diffs.iter().any(|d| !d.is_empty());
     let text = match args.format {

@@ -75,6 +75,15 @@ pub struct PipelineChange {
     pub labels: Vec<StreamLabels>,
 }
 
+/// A Helm release rendered before and after (`--rendered`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RenderedRelease {
+    /// The release, as in the report (`Helm release logging/loki`).
+    pub release: String,
+    /// The rendered objects that differ.
+    pub items: Vec<ItemChange>,
+}
+
 /// How one profile's generated tree differs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ProfileDiff {
@@ -86,6 +95,9 @@ pub struct ProfileDiff {
     pub pipelines: Vec<PipelineChange>,
     /// Documentation files that differ (not deployed; not shown).
     pub docs: Vec<String>,
+    /// With `--rendered`: the objects each changed release renders to, before and after.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rendered: Vec<RenderedRelease>,
 }
 
 impl ProfileDiff {

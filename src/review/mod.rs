@@ -6,11 +6,15 @@ mod compare;
 mod git;
 mod model;
 mod render;
+mod rendered;
 
-pub use compare::{ItemChange, PathChange, PipelineChange, ProfileDiff, Status, compare};
+pub use compare::{
+    ItemChange, PathChange, PipelineChange, ProfileDiff, RenderedRelease, Status, compare,
+};
 pub use git::tree_at;
 pub use model::{Model, Pipeline, Section};
 pub use render::{MARKDOWN_CAP, json, markdown, text};
+pub use rendered::{ReleaseSpec, Renderer};
 
 #[cfg(test)]
 mod tests;

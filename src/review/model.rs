@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use o11yc_alloy::{File, Stmt};
 use serde_json::Value;
 
+use super::rendered::ReleaseSpec;
 use crate::compile::pipeline::labels::{Values, streams};
 use crate::render::RenderedTree;
 
@@ -60,6 +61,8 @@ pub struct Model {
     pub pipelines: BTreeMap<String, Pipeline>,
     /// Documentation files (not deployed), changed or not.
     pub docs: BTreeMap<String, Vec<u8>>,
+    /// Helm releases (helmfile releases and Flux HelmReleases) as deployed, for `--rendered`.
+    pub releases: BTreeMap<String, ReleaseSpec>,
     /// Pipeline text → where it was first seen, so a copy is shown once.
     seen: BTreeMap<String, String>,
 }
@@ -149,6 +152,16 @@ impl Model {
                     values.insert(path.to_owned(), v);
                 }
             }
+            self.releases.insert(
+                format!("Helm release {id}"),
+                ReleaseSpec {
+                    name: release["name"].as_str().unwrap_or_default().to_owned(),
+                    namespace: release["namespace"].as_str().unwrap_or_default().to_owned(),
+                    chart: chart_name(release["chart"].as_str().unwrap_or_default()),
+                    version: release["version"].as_str().unwrap_or_default().to_owned(),
+                    values: values.values().cloned().collect(),
+                },
+            );
             let mut flat = Flat::new();
             flatten(&own, String::new(), &mut flat);
             for (file, v) in values {
@@ -209,6 +222,24 @@ impl Model {
             _ if i == 0 => format!("{kind} {path}"),
             _ => format!("{kind} {path}#{i}"),
         };
+        if kind == "HelmRelease" {
+            let spec = &doc["spec"];
+            let chart = &spec["chart"]["spec"];
+            let ns = spec["targetNamespace"]
+                .as_str()
+                .or(meta["namespace"].as_str());
+            let name = spec["releaseName"].as_str().or(meta["name"].as_str());
+            self.releases.insert(
+                format!("object {id}"),
+                ReleaseSpec {
+                    name: name.unwrap_or_default().to_owned(),
+                    namespace: ns.unwrap_or_default().to_owned(),
+                    chart: chart_name(chart["chart"].as_str().unwrap_or_default()),
+                    version: chart["version"].as_str().unwrap_or_default().to_owned(),
+                    values: spec.get("values").cloned().into_iter().collect(),
+                },
+            );
+        }
         let doc = self.extract(doc, &format!("{id}: "));
         let doc = if kind == "PrometheusRule" {
             self.rules(doc)
@@ -372,6 +403,11 @@ fn looks_like_alloy(s: &str) -> bool {
         let l = l.trim();
         l.ends_with('{') && l.contains(" \"") && l.split('.').count() >= 2
     })
+}
+
+/// `grafana/loki` → `loki`.
+fn chart_name(chart: &str) -> String {
+    chart.rsplit('/').next().unwrap_or(chart).to_owned()
 }
 
 fn text_of<'t>(tree: &'t RenderedTree, path: &str) -> Option<&'t str> {

@@ -156,6 +156,15 @@ fn body_text(d: &ProfileDiff, indent: &str) -> String {
     for p in &d.pipelines {
         out.push_str(&pipeline_text(p, indent));
     }
+    for r in &d.rendered {
+        let _ = writeln!(out, "{indent}~ {} rendered:", r.release);
+        if r.items.is_empty() {
+            let _ = writeln!(out, "{indent}    (no object changes)");
+        }
+        for i in &r.items {
+            out.push_str(&item_text(i, &format!("{indent}    ")));
+        }
+    }
     for doc in &d.docs {
         let _ = writeln!(out, "{indent}~ documentation {doc} (not deployed)");
     }
