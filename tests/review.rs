@@ -153,6 +153,19 @@ fn renaming_a_run_label_shows_the_stream_labels_before_and_after_once() {
         ["- vcluster_namespace", "+ vc_namespace"],
         "{text}"
     );
+    let (code, json, _) = o11yc(
+        dir.path(),
+        &["diff", "--profile", "kaiwo", "--format", "json"],
+    );
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("rename_label_json", json);
+    let (code, md, _) = o11yc(
+        dir.path(),
+        &["diff", "--profile", "kaiwo", "--format", "markdown"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(md.matches("~ pipeline ").count(), 1, "{md}");
+    assert!(md.contains("| `kaiwo` | 0 | 0 | 1 | changed |"), "{md}");
 }
 
 #[test]
@@ -335,4 +348,29 @@ fn rendered_without_the_chart_sources_is_exit_2_naming_them() {
     );
     let (code, _, err) = o11yc(dir.path(), &["diff", "--rendered"]);
     assert_eq!(code, 2, "--rendered needs --charts: {err}");
+}
+
+/// A rule changed in o11yc: shown by group and alert name, the query old → new,
+/// not as a change of its PrometheusRule object.
+#[test]
+fn a_changed_alert_is_shown_by_name_with_its_query() {
+    let dir = copy();
+    edit(
+        dir.path().join("generated/prod/monitoring/rules/loki.yaml"),
+        |t| {
+            t.replacen(
+                "namespace=\"monitoring\"}[5m])) > 5\n",
+                "namespace=\"monitoring\"}[5m])) > 10\n",
+                1,
+            )
+        },
+    );
+    let (code, text, err) = o11yc(dir.path(), &["diff", "--profile", "prod"]);
+    assert_eq!(code, 1, "{err}");
+    insta::assert_snapshot!("alert_query_text", text);
+    assert!(
+        text.contains("~ rule loki: alert LokiRequestErrors\n"),
+        "{text}"
+    );
+    assert!(!text.contains("PrometheusRule"), "{text}");
 }
