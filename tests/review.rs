@@ -238,6 +238,26 @@ fn base_compares_with_the_generated_tree_at_a_git_revision() {
     );
     assert_eq!(code, 1, "{err}");
     assert!(out.contains("- Helm release logging/tempo"), "{out}");
+    // The same through an absolute --out inside the working directory.
+    let abs = dir.path().join("generated");
+    let (code, out, err) = o11yc(
+        dir.path(),
+        &[
+            "diff",
+            "--profile",
+            "homelab-nvme",
+            "--base",
+            "HEAD",
+            "--out",
+            abs.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("- Helm release logging/tempo"), "{out}");
+    assert!(
+        !out.contains("+ Helm release logging/loki"),
+        "the base tree was read: {out}"
+    );
     let (code, _, err) = o11yc(dir.path(), &["diff", "--base", "no-such-rev"]);
     assert_eq!(code, 2);
     assert!(err.contains("no-such-rev is not a git revision"), "{err}");

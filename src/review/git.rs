@@ -33,6 +33,19 @@ pub fn tree_at(rev: &str, dir: &Path) -> Result<RenderedTree, String> {
     .map_err(|_| {
         format!("{rev} is not a git revision here; pass a branch, tag or commit to --base")
     })?;
+    // git prints paths relative to the working directory: name `dir` the same way.
+    let cwd = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
+    let dir = match dir.strip_prefix(&cwd) {
+        Ok(rel) => rel,
+        Err(_) if dir.is_absolute() => {
+            return Err(format!(
+                "--base reads {} from git relative to the working directory; run o11yc from a \
+                 directory containing it or pass a relative --out",
+                dir.display()
+            ));
+        }
+        Err(_) => dir,
+    };
     let dir = dir.to_string_lossy();
     let dir = dir.trim_end_matches('/');
     let listing = git(&["ls-tree", "-r", "-z", rev, "--", &format!("{dir}/")])?;
