@@ -115,11 +115,27 @@ fn check_and_diff_report_a_modified_file_with_exit_1() {
     );
 
     let (code, stdout, _) = run(o11yc()
-        .args(["diff", "--profile", "homelab-nvme", "--out"])
+        .args([
+            "diff",
+            "--format",
+            "patch",
+            "--profile",
+            "homelab-nvme",
+            "--out",
+        ])
         .arg(out.path()));
     assert_eq!(code, 1);
     assert!(
         stdout.contains("-    retention_period: 9d\n+    retention_period: 7d\n"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(o11yc()
+        .args(["diff", "--profile", "homelab-nvme", "--out"])
+        .arg(out.path()));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("~ Helm release logging/loki\n")
+            && stdout.contains(".retention_period: 9d → 7d\n"),
         "{stdout}"
     );
     assert!(

@@ -102,7 +102,7 @@ fn json_format_prints_one_object_per_diagnostic() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "check",
-            "--format",
+            "--message-format",
             "json",
             "--profile",
             "tests/fixtures/invalid/three_mistakes.yaml",

@@ -266,7 +266,8 @@ fn a_closed_stdout_ends_diff_quietly_with_exit_141() {
     let out = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(bin())
         .current_dir(repo())
-        .args(["diff", "--all", "--out"])
+        // The unified diff of every file: far more than a pipe buffer holds.
+        .args(["diff", "--format", "patch", "--all", "--out"])
         .arg(out.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

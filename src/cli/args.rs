@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     /// How diagnostics are printed: `human` (rustc-style, on stderr) or `json` (one JSON
     /// object per line on stdout: file, line, column, code, severity, message, help).
+    /// Named as cargo's, so that `diff --format` can choose the report.
     #[arg(long, global = true, value_enum, default_value = "human")]
-    pub format: Format,
+    pub message_format: Format,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -34,8 +35,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate profiles and verify OUT is up to date (exit 1 when it is not).
     Check(CheckArgs),
-    /// Show what `build` would change in OUT as a unified diff (exit 1 when it would change).
-    Diff(Selection),
+    /// Show what `build` would change in OUT, object by object (exit 1 when it would change).
+    Diff(DiffArgs),
     /// Print the Alloy pipelines of profiles as Mermaid flowcharts.
     Graph(Selection),
     /// Tools for Grafana Alloy configuration files.
@@ -107,6 +108,45 @@ pub struct CheckArgs {
     /// instead of the working tree. For pre-commit hooks.
     #[arg(long)]
     pub staged: bool,
+}
+
+/// `o11yc diff`: a selection, the report format and what to compare against.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Which profiles, and where.
+    #[command(flatten)]
+    pub selection: Selection,
+    /// The report: `text` for terminals, `markdown` for a pull-request comment,
+    /// `json` for tools, `patch` for a unified line diff of the files.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Compare with OUT as committed at this git revision instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Render each changed Helm release before and after with `helm template` and
+    /// show the objects that change (needs --charts).
+    #[arg(long, requires = "charts")]
+    pub rendered: bool,
+    /// Chart sources for --rendered, one directory per chart: DIR/<chart>-<version>/.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// The helm binary for --rendered (default: target/conformance/helm/helm when
+    /// it exists, else `helm` on PATH).
+    #[arg(long, value_name = "PATH", env = "O11YC_HELM")]
+    pub helm: Option<PathBuf>,
+}
+
+/// How `o11yc diff` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Objects, releases, dashboards, rules and pipelines, with changed key paths.
+    Text,
+    /// The same as a Markdown pull-request comment (summary table, details per profile).
+    Markdown,
+    /// The same as JSON.
+    Json,
+    /// A unified diff of the files.
+    Patch,
 }
 
 /// `o11yc alloy ...`.

@@ -4,11 +4,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::report;
-use super::{BuildArgs, EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Selection};
+use super::{BuildArgs, DiffArgs, DiffFormat, EXIT_DIFFERS, EXIT_ERROR, EXIT_OK, Selection};
 use crate::diag::SourceMap;
 use crate::driver::{Compiled, ProfileRef, compile_profile_from, discover, display_path, resolve};
 use crate::load::{Disk, ProfileFiles};
-use crate::output::{Change, DiffStyle, OutLock, compare, read_regular, unified_diff, write_tree};
+use crate::output::{
+    Change, DiffStyle, OutLock, compare, read_regular, read_tree, unified_diff, write_tree,
+};
 
 /// Resolves the selection; prints the problem and returns `None` on failure.
 fn selected(sel: &Selection) -> Option<Vec<ProfileRef>> {
@@ -222,8 +224,107 @@ pub(super) fn report_freshness(compiled: &[Compiled], out: &Path, changes: &Chan
     EXIT_OK
 }
 
-/// `o11yc diff`.
-pub fn diff(sel: &Selection) -> i32 {
+/// `o11yc diff`: the semantic report, or with `--format patch` a unified diff.
+pub fn diff(args: &DiffArgs) -> i32 {
+    if args.format == DiffFormat::Patch && args.base.is_none() {
+        return patch(&args.selection);
+    }
+    let sel = &args.selection;
+    let Some(compiled) = compile_all(sel, false) else {
+        return EXIT_ERROR;
+    };
+    let mut diffs = Vec::new();
+    let mut patches = String::new();
+    for c in &compiled {
+        let dir = sel.out.join(&c.profile.name);
+        let old = match &args.base {
+            Some(rev) => crate::review::tree_at(rev, &dir),
+            None => {
+                // The same refusals as `check` and `build` (a kept file where o11yc writes one).
+                if let Err(code) = changes_of(&dir, c) {
+                    return code;
+                }
+                read_tree(&dir).map_err(|e| e.to_string())
+            }
+        };
+        let old = match old {
+            Ok(old) => old,
+            Err(message) => {
+                report::error(&message);
+                return EXIT_ERROR;
+            }
+        };
+        if args.format == DiffFormat::Patch {
+            patches.push_str(&tree_patch(&dir, &old, &c.tree));
+            continue;
+        }
+        let (a, b) = (
+            crate::review::Model::of(&old),
+            crate::review::Model::of(&c.tree),
+        );
+        let mut d = crate::review::compare(&c.profile.name, &a, &b);
+        if let Some(charts) = args.charts.as_ref().filter(|_| args.rendered) {
+            let helm = args.helm.clone().unwrap_or_else(|| {
+                let local = Path::new("target/conformance/helm/helm");
+                if local.is_file() {
+                    local.to_owned()
+                } else {
+                    "helm".into()
+                }
+            });
+            let renderer = crate::review::Renderer {
+                helm,
+                charts: charts.clone(),
+            };
+            match renderer.releases(&a, &b) {
+                Ok(r) => d.rendered = r,
+                Err(message) => {
+                    report::error(&message);
+                    return EXIT_ERROR;
+                }
+            }
+        }
+        diffs.push(d);
+    }
+    let differs = !patches.is_empty() || diffs.iter().any(|d| !d.is_empty());
+    let text = match args.format {
+        DiffFormat::Patch => patches,
+        DiffFormat::Text => crate::review::text(&diffs),
+        DiffFormat::Markdown => crate::review::markdown(&diffs, crate::review::MARKDOWN_CAP),
+        DiffFormat::Json => crate::review::json(&diffs),
+    };
+    if let Err(code) = report::stdout(&text) {
+        return code;
+    }
+    if differs { EXIT_DIFFERS } else { EXIT_OK }
+}
+
+/// A unified diff of two trees (files only in the manifest-listed old tree or the new one).
+fn tree_patch(
+    dir: &Path,
+    old: &crate::render::RenderedTree,
+    new: &crate::render::RenderedTree,
+) -> String {
+    let mut out = String::new();
+    let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for path in paths {
+        let (a, b) = (old.get(path), new.get(path));
+        if a == b {
+            continue;
+        }
+        let text = |v: Option<&Vec<u8>>| v.map(|b| String::from_utf8_lossy(b).into_owned());
+        out.push_str(&unified_diff(
+            &display_path(&dir.join(path)),
+            text(a).as_deref(),
+            text(b).as_deref(),
+            DiffStyle::Plain,
+        ));
+    }
+    out
+}
+
+/// `o11yc diff --format patch`: a unified diff of OUT against what `build` would write.
+fn patch(sel: &Selection) -> i32 {
     let Some(compiled) = compile_all(sel, false) else {
         return EXIT_ERROR;
     };

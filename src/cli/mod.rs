@@ -20,7 +20,9 @@ mod init;
 mod report;
 mod staged;
 
-pub use args::{AlloyCommand, BuildArgs, CheckArgs, Cli, Command, Format, Selection};
+pub use args::{
+    AlloyCommand, BuildArgs, CheckArgs, Cli, Command, DiffArgs, DiffFormat, Format, Selection,
+};
 
 use clap::Parser;
 
@@ -44,7 +46,7 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    report::set_format(cli.format);
+    report::set_format(cli.message_format);
     match cli.command {
         Command::Build(args) => commands::build(&args),
         Command::Check(CheckArgs {
@@ -57,7 +59,7 @@ pub fn run() -> i32 {
         }) => staged::check(&selection),
         Command::Completions { shell } => init::completions(shell),
         Command::Init { name, profiles } => init::init(&name, &profiles),
-        Command::Diff(sel) => commands::diff(&sel),
+        Command::Diff(args) => commands::diff(&args),
         Command::Graph(sel) => commands::graph(&sel),
         Command::Alloy(AlloyCommand::Fmt { check, files }) => alloy::fmt(&files, check),
         Command::Alloy(AlloyCommand::Check {

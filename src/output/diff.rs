@@ -1,6 +1,29 @@
-//! Unified diffs between the output directory and what would be generated.
+//! Unified diffs between the output directory and what would be generated,
+//! and reading the files o11yc wrote there for the semantic diff.
+
+use std::path::Path;
 
 use similar::{ChangeTag, TextDiff};
+
+use super::scan::{join, read_regular, scan};
+use super::{Manifest, OutputError};
+use crate::render::RenderedTree;
+
+/// The files o11yc wrote to `dir` (those in its manifest), read without
+/// following links or special files. Empty when `dir` does not exist.
+pub fn read_tree(dir: &Path) -> Result<RenderedTree, OutputError> {
+    let Some(found) = scan(dir)? else {
+        return Ok(RenderedTree::new());
+    };
+    let manifest = Manifest::read_scanned(dir, &found)?;
+    let mut tree = RenderedTree::new();
+    for path in manifest.paths() {
+        if found.files.contains(path) {
+            tree.insert(path.clone(), read_regular(&join(dir, path))?);
+        }
+    }
+    Ok(tree)
+}
 
 /// Whether to colour a diff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ mod scan;
 mod swap;
 mod write;
 
-pub use diff::{DiffStyle, unified_diff};
+pub use diff::{DiffStyle, read_tree, unified_diff};
 pub use lock::OutLock;
 pub use manifest::{MANIFEST, Manifest};
 pub use scan::{MAX_OUTPUT_FILE, read_regular};
