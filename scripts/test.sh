@@ -16,6 +16,9 @@ cargo fmt --all --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "tools the tests use: helm v3.19.0 (pinned, checksummed) and the validators' venv, under target/conformance/"
+bash -c 'source scripts/conformance/lib.sh && setup_venv && setup_helm'
+
 step "cargo test"
 cargo test --workspace
 

@@ -312,6 +312,12 @@ fn rendered_shows_what_a_chart_version_bump_changes_in_the_cluster() {
         return;
     };
     if !helm.is_file() {
+        // scripts/test.sh installs helm before `cargo test`: in CI a missing helm is a failure.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no helm at {} in CI (scripts/test.sh installs it)",
+            helm.display()
+        );
         eprintln!(
             "skipped: no helm at {} (scripts/render.sh installs it)",
             helm.display()
