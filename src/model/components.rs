@@ -26,7 +26,7 @@ impl Default for Toggle {
     }
 }
 
-/// Grafana Loki in monolithic (single binary) mode.
+/// Grafana Loki, as one binary or in Distributed mode.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Loki {
@@ -47,9 +47,69 @@ pub struct Loki {
     /// Deploy the NGINX gateway in front of Loki (clients then push to the gateway).
     #[serde(default)]
     pub gateway: bool,
-    /// Scheduling and resources.
+    /// How Loki is deployed: `singleBinary` (one pod) or `distributed`
+    /// (one workload per role; needs `objectStore` storage).
+    #[serde(default)]
+    pub mode: LokiMode,
+    /// Per-role replicas and resources in `distributed` mode, overriding the
+    /// sizing table.
+    #[serde(default)]
+    pub roles: LokiRoles,
+    /// Scheduling and resources. In `distributed` mode the node selector and
+    /// tolerations apply to every role; resources come from `roles` and the
+    /// sizing table instead.
     #[serde(default)]
     pub placement: Placement,
+}
+
+/// How Loki is deployed.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum LokiMode {
+    /// One pod doing everything; for up to about 20 GB of logs a day.
+    #[default]
+    SingleBinary,
+    /// Every role its own workload, on object storage.
+    Distributed,
+}
+
+/// Overrides of the sizing table, one per Loki role.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LokiRoles {
+    /// Ingesters.
+    #[serde(default)]
+    pub ingester: Option<RoleSize>,
+    /// Distributors.
+    #[serde(default)]
+    pub distributor: Option<RoleSize>,
+    /// Index gateways.
+    #[serde(default)]
+    pub index_gateway: Option<RoleSize>,
+    /// Queriers.
+    #[serde(default)]
+    pub querier: Option<RoleSize>,
+    /// Query frontends.
+    #[serde(default)]
+    pub query_frontend: Option<RoleSize>,
+    /// Query schedulers.
+    #[serde(default)]
+    pub query_scheduler: Option<RoleSize>,
+    /// The compactor.
+    #[serde(default)]
+    pub compactor: Option<RoleSize>,
+}
+
+/// Replicas and resources of one role; what is omitted comes from the sizing table.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RoleSize {
+    /// Number of pods.
+    #[serde(default)]
+    pub replicas: Option<u32>,
+    /// Requests and limits of each pod.
+    #[serde(default)]
+    pub resources: Option<super::Resources>,
 }
 
 /// Grafana Tempo in monolithic mode.

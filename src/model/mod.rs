@@ -27,8 +27,8 @@ pub use alloy::{
 };
 pub use component::Component;
 pub use components::{
-    AdminCredentials, AdminSecret, Grafana, GrafanaHost, Loki, Otlp, PrometheusStack, SecretKeyRef,
-    Tempo, Toggle,
+    AdminCredentials, AdminSecret, Grafana, GrafanaHost, Loki, LokiMode, LokiRoles, Otlp,
+    PrometheusStack, RoleSize, SecretKeyRef, Tempo, Toggle,
 };
 pub use dashboards::Dashboards;
 pub use delivery::{

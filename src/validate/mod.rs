@@ -17,6 +17,7 @@ mod production;
 mod retention;
 mod sections;
 mod settings;
+mod sizing;
 mod templates;
 
 pub use locate::{Step, dotted, error_at, span_of};
@@ -38,6 +39,7 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     production::check(profile, root, &mut out);
     placement::check(profile, root, &mut out);
     capacity::check(profile, root, &mut out);
+    sizing::check(profile, root, &mut out);
     alerts::check(profile, root, &mut out);
     monitors::check(profile, root, &mut out);
     dashboards::check(profile, root, &mut out);
