@@ -545,3 +545,51 @@ fn placement_resources_in_distributed_mode_are_refused() {
         ],
     );
 }
+
+const PROMETHEUS_HA: &str = "\
+prometheus:
+  retention: 7d
+  replicas: 2
+  storage:
+    claim: { size: 10Gi }
+  longTermStorage:
+    remoteWrite: { url: \"https://mimir.example.com/api/v1/push\" }
+";
+
+#[test]
+fn a_prometheus_ha_pair_with_remote_write_passes() {
+    assert_eq!(problems(PROMETHEUS_HA), Vec::<String>::new());
+}
+
+#[test]
+fn prometheus_replicas_on_one_host_path_volume_are_located() {
+    let extra = PROMETHEUS_HA.replace(
+        "    claim: { size: 10Gi }\n",
+        "    hostPath: { node: node-1, path: /mnt/prom, size: 10Gi }\n",
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:14:3:",
+            "2 Prometheus replicas cannot share one hostPath volume",
+            "claim",
+        ],
+    );
+}
+
+#[test]
+fn zero_replicas_and_a_remote_write_url_without_scheme_are_located() {
+    let extra = PROMETHEUS_HA
+        .replace("replicas: 2", "replicas: 0")
+        .replace("https://mimir", "mimir");
+    let found = problems(&extra);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:14:3:") && found[0].contains("0 replicas"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with("p.yaml:18:") && found[1].contains("is not an http(s) URL"),
+        "{found:#?}"
+    );
+}

@@ -189,9 +189,16 @@ pub struct PrometheusStack {
     /// Expected sample volume per day on disk, for the capacity check.
     #[serde(default)]
     pub ingest_per_day: Option<Quantity>,
+    /// Number of Prometheus replicas; 2 or more run an HA pair (or more),
+    /// each scraping everything and labelled by `prometheus_replica`.
+    #[serde(default = "one")]
+    pub replicas: u32,
+    /// Where samples go for long-term storage; none when omitted.
+    #[serde(default)]
+    pub long_term_storage: Option<LongTermStorage>,
     /// Alertmanager.
     #[serde(default)]
-    pub alertmanager: Toggle,
+    pub alertmanager: AlertmanagerSettings,
     /// kube-state-metrics.
     #[serde(default)]
     pub kube_state_metrics: Toggle,
@@ -201,6 +208,59 @@ pub struct PrometheusStack {
     /// Scheduling and resources of Prometheus.
     #[serde(default)]
     pub placement: Placement,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Alertmanager of kube-prometheus-stack.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AlertmanagerSettings {
+    /// Whether Alertmanager is deployed.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Number of Alertmanager replicas; more than one form a gossip cluster.
+    #[serde(default = "one")]
+    pub replicas: u32,
+}
+
+impl Default for AlertmanagerSettings {
+    fn default() -> Self {
+        AlertmanagerSettings {
+            enabled: true,
+            replicas: 1,
+        }
+    }
+}
+
+/// Long-term storage for Prometheus samples.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub enum LongTermStorage {
+    /// A Thanos sidecar uploads TSDB blocks to an object store, configured by
+    /// a Thanos `objstore.yml` held in an existing Secret.
+    Thanos(ThanosSidecar),
+    /// Prometheus remote-writes every sample to an existing endpoint
+    /// (Mimir, Thanos receive, another Prometheus).
+    RemoteWrite(RemoteWriteTarget),
+}
+
+/// The Thanos sidecar's object store configuration.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ThanosSidecar {
+    /// The Secret key holding the Thanos object store configuration (`objstore.yml`).
+    pub object_store_secret: SecretKeyRef,
+}
+
+/// A remote-write endpoint.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RemoteWriteTarget {
+    /// The endpoint's URL (`https://mimir.example/api/v1/push`).
+    pub url: String,
 }
 
 fn default_kps_release() -> String {
