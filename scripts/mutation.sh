@@ -158,10 +158,10 @@ echo "==> (e) deployment invariants on the rendered releases (scripts/render.sh)
 # Each mutation corrupts one rendered object (a dereferenced copy of render.sh's
 # output for a profile) the way a chart or values change would.
 RENDER=$WORK/render
-if [ ! -s "$RENDER/homelab-nvme/releases.tsv" ] || [ ! -s "$RENDER/vcluster/releases.tsv" ] || [ ! -s "$RENDER/dev/releases.tsv" ]; then
+if [ ! -s "$RENDER/homelab-nvme/releases.tsv" ] || [ ! -s "$RENDER/vcluster/releases.tsv" ] || [ ! -s "$RENDER/dev/releases.tsv" ] || [ ! -s "$RENDER/prod/releases.tsv" ]; then
   bash scripts/render.sh >/dev/null 2>&1
 fi
-for p in dev homelab-nvme vcluster; do
+for p in dev homelab-nvme vcluster prod; do
   rm -rf "$MUT/render-$p" && cp -rL "$RENDER/$p" "$MUT/render-$p"
 done
 for invariant in $("$PY" "$TOOLS/invariants.py" --list); do
@@ -190,6 +190,10 @@ mutation hostname-set-twice env-duplicates "env HOSTNAME twice" "$MUT/render-hom
   edit releases/release-alloy.yaml DaemonSet alloy "$C[\"env\"].append({\"name\": \"HOSTNAME\", \"value\": \"x\"})"
 mutation configmap-over-1mib object-size "over the 1 MiB limit" "$MUT/render-homelab-nvme" \
   edit kustomize/generated__homelab-nvme.yaml ConfigMap alloy-config 'o["data"]["big"] = "x" * (1024 * 1024 + 1)'
+mutation pdb-selects-no-pods pdb-selects "PodDisruptionBudget monitoring/loki-querier selects no pods" "$MUT/render-prod" \
+  edit releases/release-loki.yaml PodDisruptionBudget loki-querier 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "queriers"'
+mutation pdb-for-scaled-down-role pdb-selects "PodDisruptionBudget monitoring/loki-querier selects no pods" "$MUT/render-prod" \
+  edit releases/release-loki.yaml Deployment loki-querier 'o["spec"]["replicas"] = 0'
 
 echo "==> freshness: o11yc check"
 via_fresh() { "$O11YC" check --all --out "$1"; }

@@ -233,3 +233,33 @@ fn quoting_hints_repeat_the_number_as_written() {
         );
     }
 }
+
+#[test]
+fn production_refuses_a_distributed_loki_role_without_a_memory_limit() {
+    let text = "\
+cluster: { name: c }
+namespace: logging
+delivery: { mode: helmfile }
+loki:
+  retention: 7d
+  mode: distributed
+  storage:
+    objectStore: { endpoint: minio:9000, bucket: b, credentialsSecret: s }
+  roles:
+    querier: { replicas: 4, resources: { requests: { cpu: \"1\" } } }
+";
+    let found = common::compile_text(text).unwrap_err();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:10:")
+            && found[0].contains("`loki.roles.querier` has no memory limit in production"),
+        "{found:#?}"
+    );
+    // Without an override every role takes the table's memory limit: no error,
+    // although `loki.placement` has no resources.
+    let sized = text.replace(
+        "  roles:\n    querier: { replicas: 4, resources: { requests: { cpu: \"1\" } } }\n",
+        "",
+    );
+    assert!(common::compile_text(&sized).is_ok());
+}

@@ -526,3 +526,154 @@ dashboards:
     );
     assert!(found[1].contains("GPU utilisation (AMD)"), "{found:#?}");
 }
+
+const LOKI_DISTRIBUTED: &str = "\
+loki:
+  retention: 7d
+  mode: distributed
+  storage:
+    objectStore:
+      kind: minio
+      endpoint: minio.minio.svc.cluster.local:9000
+      bucket: loki
+      credentialsSecret: loki-minio
+";
+
+#[test]
+fn distributed_loki_on_object_storage_passes() {
+    assert_eq!(problems(LOKI_DISTRIBUTED), Vec::<String>::new());
+}
+
+#[test]
+fn distributed_loki_without_object_storage_is_located() {
+    let extra = LOKI_ON_NODE_2.replace(
+        "  retention: 7d\n",
+        "  retention: 7d\n  mode: distributed\n",
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:14:3:",
+            "Distributed mode needs object storage",
+            "give `loki.storage` an `objectStore`",
+        ],
+    );
+}
+
+#[test]
+fn single_binary_beyond_20_gb_a_day_cites_the_sizing_rule() {
+    let extra = LOKI_ON_NODE_2
+        .replace(
+            "  retention: 7d\n",
+            "  retention: 7d\n  ingestPerDay: 30Gi\n",
+        )
+        .replace("size: 10Gi", "size: 300Gi");
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:14:3:",
+            "beyond what SingleBinary mode handles",
+            "approximately 20GB per day",
+            "set `mode: distributed`",
+        ],
+    );
+    // The boundary: 18Gi (19.3 GB) still fits.
+    let fits = extra.replace("ingestPerDay: 30Gi", "ingestPerDay: 18Gi");
+    assert_eq!(problems(&fits), Vec::<String>::new());
+}
+
+#[test]
+fn distributed_beyond_the_sizing_table_is_located() {
+    let extra = LOKI_DISTRIBUTED.replace(
+        "  mode: distributed\n",
+        "  mode: distributed\n  ingestPerDay: 4Ti\n",
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:15:3:",
+            "beyond the sizing table",
+            "less than 3 TB/day",
+        ],
+    );
+    let fits = extra.replace("4Ti", "2Ti");
+    assert_eq!(problems(&fits), Vec::<String>::new());
+}
+
+#[test]
+fn too_few_ingesters_for_the_replication_factor_are_located() {
+    let extra = format!("{LOKI_DISTRIBUTED}  roles:\n    ingester: {{ replicas: 2 }}\n");
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:22:17:",
+            "2 ingesters cannot hold the 3 copies",
+            "at least 3 ingesters",
+        ],
+    );
+    let fits = extra.replace("replicas: 2", "replicas: 3");
+    assert_eq!(problems(&fits), Vec::<String>::new());
+}
+
+#[test]
+fn placement_resources_in_distributed_mode_are_refused() {
+    let extra = format!(
+        "{LOKI_DISTRIBUTED}  placement:\n    resources:\n      limits: {{ memory: 1Gi }}\n"
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:22:5:",
+            "does not apply in Distributed mode",
+            "roles",
+        ],
+    );
+}
+
+const PROMETHEUS_HA: &str = "\
+prometheus:
+  retention: 7d
+  replicas: 2
+  storage:
+    claim: { size: 10Gi }
+  longTermStorage:
+    remoteWrite: { url: \"https://mimir.example.com/api/v1/push\" }
+";
+
+#[test]
+fn a_prometheus_ha_pair_with_remote_write_passes() {
+    assert_eq!(problems(PROMETHEUS_HA), Vec::<String>::new());
+}
+
+#[test]
+fn prometheus_replicas_on_one_host_path_volume_are_located() {
+    let extra = PROMETHEUS_HA.replace(
+        "    claim: { size: 10Gi }\n",
+        "    hostPath: { node: node-1, path: /mnt/prom, size: 10Gi }\n",
+    );
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:14:3:",
+            "2 Prometheus replicas cannot share one hostPath volume",
+            "claim",
+        ],
+    );
+}
+
+#[test]
+fn zero_replicas_and_a_remote_write_url_without_scheme_are_located() {
+    let extra = PROMETHEUS_HA
+        .replace("replicas: 2", "replicas: 0")
+        .replace("https://mimir", "mimir");
+    let found = problems(&extra);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:14:3:") && found[0].contains("0 replicas"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with("p.yaml:18:") && found[1].contains("is not an http(s) URL"),
+        "{found:#?}"
+    );
+}

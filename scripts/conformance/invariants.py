@@ -25,6 +25,8 @@ summary. The checks (README, "How the output is verified"):
   double-scrape          no kubelet or cAdvisor endpoint is scraped by both Alloy and a ServiceMonitor
   env-duplicates         no container has two env vars of one name
   object-size            no ConfigMap or Secret exceeds 1 MiB
+  pdb-selects            every PodDisruptionBudget selects the pods of a workload with more than
+                         zero replicas in its namespace (one selecting nothing protects nothing)
 """
 
 import base64
@@ -511,6 +513,61 @@ def object_size(r):
     return problems, f"{len(objs)} ConfigMap(s)/Secret(s) under 1 MiB"
 
 
+# --- pdb-selects ---------------------------------------------------------------------------
+
+
+def selects(selector, labels):
+    """Whether a LabelSelector matches `labels` (matchLabels and matchExpressions)."""
+    if not selector:
+        return False
+    for k, v in (selector.get("matchLabels") or {}).items():
+        if labels.get(k) != v:
+            return False
+    for e in selector.get("matchExpressions") or []:
+        key, op, values = e["key"], e["operator"], e.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def pod_labels(w):
+    """The labels a workload's pods carry."""
+    if w["kind"] == "Pod":
+        return w["metadata"].get("labels") or {}
+    spec = w.get("spec") or {}
+    if w["kind"] == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+
+
+def pdb_selects(r):
+    problems = []
+    pdbs = r.of_kind("PodDisruptionBudget")
+    workloads = [
+        w for w in r.of_kind(*POD_KINDS)
+        if w["kind"] in ("DaemonSet", "Pod", "Job", "CronJob") or (w.get("spec") or {}).get("replicas", 1) != 0
+    ]
+    for pdb in pdbs:
+        selector = (pdb.get("spec") or {}).get("selector")
+        matched = [
+            w for w in workloads
+            if namespace(w) == namespace(pdb)
+            and selects(selector, pod_labels(w))
+        ]
+        if not matched:
+            problems.append(
+                f"{pdb['_file']}: PodDisruptionBudget {namespace(pdb)}/{name(pdb)} selects no pods of any "
+                f"workload with replicas in its namespace (selector {selector})"
+            )
+    return problems, f"{len(pdbs)} PodDisruptionBudget(s) select running pods"
+
+
 CHECKS = {
     "writable-paths": writable_paths,
     "claims": claims,
@@ -521,6 +578,7 @@ CHECKS = {
     "double-scrape": double_scrape,
     "env-duplicates": env_duplicates,
     "object-size": object_size,
+    "pdb-selects": pdb_selects,
 }
 
 

@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod placement;
 pub mod release;
 pub mod rules;
+pub mod sizing;
 pub mod stack;
 #[cfg(test)]
 pub mod testing;

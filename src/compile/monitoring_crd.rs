@@ -58,6 +58,10 @@ pub struct Rule {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceMonitorSpec {
+    /// The Service label whose value becomes the `job` label (the Service
+    /// name when omitted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_label: Option<String>,
     /// Services to scrape, in the monitor's namespace.
     pub selector: LabelSelector,
     /// Endpoints (Service ports) to scrape.

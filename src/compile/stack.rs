@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Alloy, Component, Grafana, GrafanaHost, Loki, Profile, PrometheusStack, Tempo};
+use crate::model::{
+    Alloy, Component, Grafana, GrafanaHost, Loki, LokiMode, Profile, PrometheusStack, Tempo,
+};
 
 /// Loki's Helm release name. Chart object names, and so claim names, derive from it.
 pub const LOKI_RELEASE: &str = "loki";
@@ -102,7 +104,8 @@ impl<'p> Stack<'p> {
         format!("{service}.{namespace}.svc.{}", self.profile.cluster.domain)
     }
 
-    /// Loki's push endpoint (through the gateway when it is deployed).
+    /// Loki's push endpoint: the gateway when it is deployed, else the
+    /// distributors in Distributed mode or the single binary.
     pub fn loki_push_url(&self) -> Option<String> {
         self.loki().map(|loki| {
             let ns = self.namespace_of(loki);
@@ -113,19 +116,23 @@ impl<'p> Stack<'p> {
                 )
             } else {
                 format!(
-                    "{}/loki/api/v1/push",
-                    self.loki_query_url().expect("loki on")
+                    "http://{}:3100/loki/api/v1/push",
+                    self.service_host(&loki_service(loki, "distributor"), ns)
                 )
             }
         })
     }
 
-    /// Loki's query endpoint, for Grafana.
+    /// Loki's query endpoint, for Grafana: the query frontends in
+    /// Distributed mode, the single binary otherwise.
     pub fn loki_query_url(&self) -> Option<String> {
         self.loki().map(|loki| {
             format!(
                 "http://{}:3100",
-                self.service_host(LOKI_RELEASE, self.namespace_of(loki))
+                self.service_host(
+                    &loki_service(loki, "query-frontend"),
+                    self.namespace_of(loki)
+                )
             )
         })
     }
@@ -196,6 +203,15 @@ pub fn kps_fullname(release: &str) -> String {
     };
     let cut: String = full.chars().take(26).collect();
     cut.trim_end_matches('-').to_owned()
+}
+
+/// The Service of a Loki role (`loki-<role>`) in Distributed mode; the one
+/// `loki` Service in SingleBinary mode, which serves every role.
+fn loki_service(loki: &Loki, role: &str) -> String {
+    match loki.mode {
+        LokiMode::Distributed => format!("{LOKI_RELEASE}-{role}"),
+        LokiMode::SingleBinary => LOKI_RELEASE.to_owned(),
+    }
 }
 
 #[cfg(test)]

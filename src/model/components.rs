@@ -26,7 +26,7 @@ impl Default for Toggle {
     }
 }
 
-/// Grafana Loki in monolithic (single binary) mode.
+/// Grafana Loki, as one binary or in Distributed mode.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Loki {
@@ -47,9 +47,69 @@ pub struct Loki {
     /// Deploy the NGINX gateway in front of Loki (clients then push to the gateway).
     #[serde(default)]
     pub gateway: bool,
-    /// Scheduling and resources.
+    /// How Loki is deployed: `singleBinary` (one pod) or `distributed`
+    /// (one workload per role; needs `objectStore` storage).
+    #[serde(default)]
+    pub mode: LokiMode,
+    /// Per-role replicas and resources in `distributed` mode, overriding the
+    /// sizing table.
+    #[serde(default)]
+    pub roles: LokiRoles,
+    /// Scheduling and resources. In `distributed` mode the node selector and
+    /// tolerations apply to every role; resources come from `roles` and the
+    /// sizing table instead.
     #[serde(default)]
     pub placement: Placement,
+}
+
+/// How Loki is deployed.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum LokiMode {
+    /// One pod doing everything; for up to about 20 GB of logs a day.
+    #[default]
+    SingleBinary,
+    /// Every role its own workload, on object storage.
+    Distributed,
+}
+
+/// Overrides of the sizing table, one per Loki role.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LokiRoles {
+    /// Ingesters.
+    #[serde(default)]
+    pub ingester: Option<RoleSize>,
+    /// Distributors.
+    #[serde(default)]
+    pub distributor: Option<RoleSize>,
+    /// Index gateways.
+    #[serde(default)]
+    pub index_gateway: Option<RoleSize>,
+    /// Queriers.
+    #[serde(default)]
+    pub querier: Option<RoleSize>,
+    /// Query frontends.
+    #[serde(default)]
+    pub query_frontend: Option<RoleSize>,
+    /// Query schedulers.
+    #[serde(default)]
+    pub query_scheduler: Option<RoleSize>,
+    /// The compactor.
+    #[serde(default)]
+    pub compactor: Option<RoleSize>,
+}
+
+/// Replicas and resources of one role; what is omitted comes from the sizing table.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RoleSize {
+    /// Number of pods.
+    #[serde(default)]
+    pub replicas: Option<u32>,
+    /// Requests and limits of each pod.
+    #[serde(default)]
+    pub resources: Option<super::Resources>,
 }
 
 /// Grafana Tempo in monolithic mode.
@@ -129,9 +189,16 @@ pub struct PrometheusStack {
     /// Expected sample volume per day on disk, for the capacity check.
     #[serde(default)]
     pub ingest_per_day: Option<Quantity>,
+    /// Number of Prometheus replicas; 2 or more run an HA pair (or more),
+    /// each scraping everything and labelled by `prometheus_replica`.
+    #[serde(default = "one")]
+    pub replicas: u32,
+    /// Where samples go for long-term storage; none when omitted.
+    #[serde(default)]
+    pub long_term_storage: Option<LongTermStorage>,
     /// Alertmanager.
     #[serde(default)]
-    pub alertmanager: Toggle,
+    pub alertmanager: AlertmanagerSettings,
     /// kube-state-metrics.
     #[serde(default)]
     pub kube_state_metrics: Toggle,
@@ -141,6 +208,59 @@ pub struct PrometheusStack {
     /// Scheduling and resources of Prometheus.
     #[serde(default)]
     pub placement: Placement,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Alertmanager of kube-prometheus-stack.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AlertmanagerSettings {
+    /// Whether Alertmanager is deployed.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Number of Alertmanager replicas; more than one form a gossip cluster.
+    #[serde(default = "one")]
+    pub replicas: u32,
+}
+
+impl Default for AlertmanagerSettings {
+    fn default() -> Self {
+        AlertmanagerSettings {
+            enabled: true,
+            replicas: 1,
+        }
+    }
+}
+
+/// Long-term storage for Prometheus samples.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub enum LongTermStorage {
+    /// A Thanos sidecar uploads TSDB blocks to an object store, configured by
+    /// a Thanos `objstore.yml` held in an existing Secret.
+    Thanos(ThanosSidecar),
+    /// Prometheus remote-writes every sample to an existing endpoint
+    /// (Mimir, Thanos receive, another Prometheus).
+    RemoteWrite(RemoteWriteTarget),
+}
+
+/// The Thanos sidecar's object store configuration.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ThanosSidecar {
+    /// The Secret key holding the Thanos object store configuration (`objstore.yml`).
+    pub object_store_secret: SecretKeyRef,
+}
+
+/// A remote-write endpoint.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RemoteWriteTarget {
+    /// The endpoint's URL (`https://mimir.example/api/v1/push`).
+    pub url: String,
 }
 
 fn default_kps_release() -> String {

@@ -27,8 +27,9 @@ pub use alloy::{
 };
 pub use component::Component;
 pub use components::{
-    AdminCredentials, AdminSecret, Grafana, GrafanaHost, Loki, Otlp, PrometheusStack, SecretKeyRef,
-    Tempo, Toggle,
+    AdminCredentials, AdminSecret, AlertmanagerSettings, Grafana, GrafanaHost, Loki, LokiMode,
+    LokiRoles, LongTermStorage, Otlp, PrometheusStack, RemoteWriteTarget, RoleSize, SecretKeyRef,
+    Tempo, ThanosSidecar, Toggle,
 };
 pub use dashboards::Dashboards;
 pub use delivery::{

@@ -17,6 +17,7 @@ mod production;
 mod retention;
 mod sections;
 mod settings;
+mod sizing;
 mod templates;
 
 pub use locate::{Step, dotted, error_at, span_of};
@@ -47,6 +48,7 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     run(codes::PRODUCTION, &|o| production::check(profile, root, o));
     run(codes::PLACEMENT, &|o| placement::check(profile, root, o));
     run(codes::CAPACITY, &|o| capacity::check(profile, root, o));
+    run(codes::SIZING, &|o| sizing::check(profile, root, o));
     run(codes::ALERTS, &|o| alerts::check(profile, root, o));
     run(codes::MONITORS, &|o| monitors::check(profile, root, o));
     run(codes::DASHBOARDS, &|o| dashboards::check(profile, root, o));

@@ -3,9 +3,10 @@
 //! `acknowledge`.
 
 use super::locate::{Step, error_at};
+use crate::compile::sizing::Role;
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{Alloy, Environment, Placement, Profile, ResourceName, Risk, Storage};
+use crate::model::{Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Storage};
 
 /// The `acknowledge` entry for `risk`, for messages.
 fn name(risk: Risk) -> &'static str {
@@ -55,8 +56,36 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 "serve the store over TLS and remove `insecure: true`",
             ));
         }
-        if open(Risk::MissingResourceLimits) {
+        if open(Risk::MissingResourceLimits) && !loki_distributed(profile, key) {
             missing_limits(c.placement(), &[Step::Key(key)], root, out);
+        }
+    }
+    if open(Risk::MissingResourceLimits)
+        && let Some(loki) = profile.loki.as_ref().filter(|l| l.enabled)
+        && loki.mode == LokiMode::Distributed
+    {
+        // Each role's resources come from the sizing table (with memory
+        // limits) unless the profile overrides them.
+        for role in Role::ALL {
+            if let Some(resources) = role
+                .overrides(&loki.roles)
+                .and_then(|r| r.resources.as_ref())
+                && !resources.limits.contains_key(&ResourceName::Memory)
+            {
+                let base = [Step::Key("loki"), Step::Key("roles"), Step::Key(role.key())];
+                let mut path = base.to_vec();
+                path.extend([Step::Key("resources"), Step::Key("limits")]);
+                out.push(risk_error(
+                    root,
+                    &path,
+                    Risk::MissingResourceLimits,
+                    format!(
+                        "`{}` has no memory limit in production",
+                        super::dotted(&base)
+                    ),
+                    "set `resources.limits.memory`, or drop `resources` to use the sizing table",
+                ));
+            }
         }
     }
     let mut alloys: Vec<(Vec<Step>, &Alloy)> = Vec::new();
@@ -97,6 +126,15 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
             }
         }
     }
+}
+
+/// In Distributed mode Loki's pods are sized per role, not by `placement.resources`.
+fn loki_distributed(profile: &Profile, key: &str) -> bool {
+    key == "loki"
+        && profile
+            .loki
+            .as_ref()
+            .is_some_and(|l| l.mode == LokiMode::Distributed)
 }
 
 fn missing_limits(

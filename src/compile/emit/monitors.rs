@@ -12,7 +12,7 @@ use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{Endpoint, MONITORING_V1, PodMonitorSpec, ServiceMonitorSpec};
 use crate::compile::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
-use crate::model::{Monitor, MonitorKind};
+use crate::model::{LokiMode, Monitor, MonitorKind};
 
 /// A chart's metrics Service: release, port name, and whether the chart marks
 /// Services that must not be scraped (Loki's headless ones) with
@@ -22,6 +22,9 @@ struct ChartService {
     namespace: String,
     port: &'static str,
     exclude_marked: bool,
+    /// One job for all of the release's Services (Loki's roles in
+    /// Distributed mode), so rules written for `job="<release>"` still match.
+    job_from_release: bool,
 }
 
 fn chart_services(stack: &Stack) -> Vec<ChartService> {
@@ -32,6 +35,7 @@ fn chart_services(stack: &Stack) -> Vec<ChartService> {
             namespace: stack.namespace_of(alloy).to_owned(),
             port: "http-metrics",
             exclude_marked: false,
+            job_from_release: false,
         });
     }
     if let Some(loki) = stack.loki() {
@@ -40,6 +44,7 @@ fn chart_services(stack: &Stack) -> Vec<ChartService> {
             namespace: stack.namespace_of(loki).to_owned(),
             port: "http-metrics",
             exclude_marked: true,
+            job_from_release: loki.mode == LokiMode::Distributed,
         });
     }
     if let Some(tempo) = stack.tempo() {
@@ -48,6 +53,7 @@ fn chart_services(stack: &Stack) -> Vec<ChartService> {
             namespace: stack.namespace_of(tempo).to_owned(),
             port: "tempo-prom-metrics",
             exclude_marked: false,
+            job_from_release: false,
         });
     }
     out
@@ -81,6 +87,9 @@ fn chart_monitor(service: &ChartService, labels: &BTreeMap<String, String>) -> V
             labels,
         ),
         spec: ServiceMonitorSpec {
+            job_label: service
+                .job_from_release
+                .then(|| "app.kubernetes.io/instance".to_owned()),
             selector,
             endpoints: vec![Endpoint {
                 port: service.port.to_owned(),
@@ -115,6 +124,7 @@ pub fn user_monitor(monitor: &Monitor, selector_labels: &BTreeMap<String, String
             kind: "ServiceMonitor",
             metadata: meta,
             spec: ServiceMonitorSpec {
+                job_label: None,
                 selector,
                 endpoints,
             },

@@ -9,13 +9,14 @@ use crate::compile::document::to_value;
 use crate::compile::placement::PodPlacement;
 use crate::compile::stack::Stack;
 use crate::compile::values::{Disabled, grafana};
-use crate::model::{PrometheusStack, Quantity, Storage};
+use crate::model::{LongTermStorage, PrometheusStack, Quantity, Storage};
+use k8s_openapi::api::core::v1::SecretKeySelector;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct StackValues {
     prometheus: Prometheus,
-    alertmanager: Toggle,
+    alertmanager: Alertmanager,
     kube_state_metrics: Toggle,
     node_exporter: Toggle,
     kubelet: Kubelet,
@@ -46,13 +47,49 @@ struct Toggle {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct Alertmanager {
+    enabled: bool,
+    alertmanager_spec: AlertmanagerSpec,
+}
+
+#[derive(Serialize)]
+struct AlertmanagerSpec {
+    replicas: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Prometheus {
     prometheus_spec: PrometheusSpec,
+}
+
+/// The Prometheus CRD's `thanos` section: the sidecar and where it uploads.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Thanos {
+    object_storage_config: ObjectStorageConfig,
+}
+
+/// The chart turns `existingSecret` into the CRD's `objectStorageConfig`
+/// Secret reference (it ignores a bare `name`/`key`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ObjectStorageConfig {
+    existing_secret: SecretKeySelector,
+}
+
+#[derive(Serialize)]
+struct RemoteWrite {
+    url: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PrometheusSpec {
+    replicas: u32,
+    /// The external label that tells the replicas of an HA pair apart (the
+    /// operator's default, written out so queries and dedup can rely on it).
+    replica_external_label_name: &'static str,
     retention: String,
     scrape_interval: String,
     external_labels: BTreeMap<&'static str, String>,
@@ -62,6 +99,10 @@ struct PrometheusSpec {
     rule_selector: Selector,
     #[serde(skip_serializing_if = "Option::is_none")]
     storage_spec: Option<StorageSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thanos: Option<Thanos>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    remote_write: Vec<RemoteWrite>,
     #[serde(flatten)]
     placement: PodPlacement,
 }
@@ -134,6 +175,8 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
     to_value(&StackValues {
         prometheus: Prometheus {
             prometheus_spec: PrometheusSpec {
+                replicas: kps.replicas,
+                replica_external_label_name: "prometheus_replica",
                 retention: kps.retention.prometheus(),
                 scrape_interval: kps.scrape_interval.prometheus(),
                 external_labels: BTreeMap::from([("cluster", stack.profile.cluster.name.clone())]),
@@ -142,11 +185,32 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
                 pod_monitor_selector: selector(),
                 rule_selector: selector(),
                 storage_spec: storage,
+                thanos: match &kps.long_term_storage {
+                    Some(LongTermStorage::Thanos(t)) => Some(Thanos {
+                        object_storage_config: ObjectStorageConfig {
+                            existing_secret: SecretKeySelector {
+                                name: t.object_store_secret.name.clone(),
+                                key: t.object_store_secret.key.clone(),
+                                optional: None,
+                            },
+                        },
+                    }),
+                    _ => None,
+                },
+                remote_write: match &kps.long_term_storage {
+                    Some(LongTermStorage::RemoteWrite(w)) => {
+                        vec![RemoteWrite { url: w.url.clone() }]
+                    }
+                    _ => Vec::new(),
+                },
                 placement: PodPlacement::from(&kps.placement),
             },
         },
-        alertmanager: Toggle {
+        alertmanager: Alertmanager {
             enabled: kps.alertmanager.enabled,
+            alertmanager_spec: AlertmanagerSpec {
+                replicas: kps.alertmanager.replicas,
+            },
         },
         kube_state_metrics: Toggle {
             enabled: kps.kube_state_metrics.enabled,

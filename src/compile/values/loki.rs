@@ -1,12 +1,13 @@
-//! Values for the `loki` chart in SingleBinary (monolithic) mode.
+//! Values for the `loki` chart in SingleBinary or Distributed mode.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
 use crate::compile::placement::PodPlacement;
+use crate::compile::sizing::{self, REPLICATION_FACTOR, Role};
 use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
-use crate::model::{Loki, ObjectStore, ObjectStoreKind, Storage};
+use crate::model::{Loki, LokiMode, ObjectStore, ObjectStoreKind, Storage};
 use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
 
 /// The date the schema below starts; fixed so regenerating never changes it.
@@ -204,8 +205,140 @@ fn s3_storage(store: &ObjectStore) -> LokiStorage {
     }
 }
 
+/// Values of Distributed mode: one workload per role, sized from the table.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DistributedValues {
+    deployment_mode: &'static str,
+    global: Global,
+    loki: LokiSettings,
+    ingester: Ingester,
+    distributor: RoleValues,
+    index_gateway: RoleValues,
+    querier: RoleValues,
+    query_frontend: RoleValues,
+    query_scheduler: RoleValues,
+    compactor: RoleValues,
+    single_binary: Replicas,
+    backend: Replicas,
+    read: Replicas,
+    write: Replicas,
+    gateway: Toggle,
+    chunks_cache: Toggle,
+    results_cache: Toggle,
+    loki_canary: Disabled,
+    test: Disabled,
+    minio: Disabled,
+}
+
+/// Settings every Loki role's pods get.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Global {
+    extra_args: Vec<String>,
+    extra_env: Vec<EnvVar>,
+}
+
+/// One role's workload.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleValues {
+    replicas: u32,
+    /// With more than one replica the chart writes a PodDisruptionBudget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_unavailable: Option<u32>,
+    #[serde(flatten)]
+    placement: PodPlacement,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Ingester {
+    #[serde(flatten)]
+    role: RoleValues,
+    /// Off: zone-aware ingesters need the rollout-operator, which o11yc does not deploy.
+    zone_aware_replication: Toggle,
+}
+
+fn role(loki: &Loki, role: Role) -> RoleValues {
+    let (replicas, resources) = sizing::size(role, &loki.roles);
+    let mut placement = PodPlacement::from(&loki.placement);
+    placement.resources = Some(resources);
+    RoleValues {
+        replicas,
+        max_unavailable: (replicas > 1).then_some(1),
+        placement,
+    }
+}
+
+fn schema_config(store: &'static str) -> SchemaConfig {
+    SchemaConfig {
+        configs: vec![SchemaPeriod {
+            from: SCHEMA_FROM,
+            store: "tsdb",
+            object_store: store,
+            schema: "v13",
+            index: IndexPeriod {
+                prefix: "index_",
+                period: "24h",
+            },
+        }],
+    }
+}
+
+fn distributed(loki: &Loki, s3: &ObjectStore) -> Value {
+    to_value(&DistributedValues {
+        deployment_mode: "Distributed",
+        global: Global {
+            extra_args: vec!["-config.expand-env=true".to_owned()],
+            extra_env: secret_env(s3),
+        },
+        loki: LokiSettings {
+            auth_enabled: false,
+            common_config: CommonConfig {
+                replication_factor: REPLICATION_FACTOR,
+            },
+            storage: s3_storage(s3),
+            schema_config: schema_config("s3"),
+            limits_config: limits(loki),
+            compactor: Compactor {
+                retention_enabled: true,
+                delete_request_store: "s3",
+            },
+            pod_security_context: None,
+        },
+        ingester: Ingester {
+            role: role(loki, Role::Ingester),
+            zone_aware_replication: Toggle { enabled: false },
+        },
+        distributor: role(loki, Role::Distributor),
+        index_gateway: role(loki, Role::IndexGateway),
+        querier: role(loki, Role::Querier),
+        query_frontend: role(loki, Role::QueryFrontend),
+        query_scheduler: role(loki, Role::QueryScheduler),
+        compactor: role(loki, Role::Compactor),
+        single_binary: Replicas { replicas: 0 },
+        backend: Replicas { replicas: 0 },
+        read: Replicas { replicas: 0 },
+        write: Replicas { replicas: 0 },
+        gateway: Toggle {
+            enabled: loki.gateway,
+        },
+        chunks_cache: Toggle { enabled: true },
+        results_cache: Toggle { enabled: true },
+        loki_canary: Disabled::new(),
+        test: Disabled::new(),
+        minio: Disabled::new(),
+    })
+}
+
 /// Helm values for Loki.
 pub fn values(loki: &Loki) -> Value {
+    if loki.mode == LokiMode::Distributed
+        && let Storage::ObjectStore(s3) = &loki.storage
+    {
+        return distributed(loki, s3);
+    }
     let store = object_store_name(&loki.storage);
     let (storage, persistence, extra_args, extra_env, security) = match &loki.storage {
         Storage::ObjectStore(s3) => (
@@ -246,18 +379,7 @@ pub fn values(loki: &Loki) -> Value {
                 replication_factor: 1,
             },
             storage,
-            schema_config: SchemaConfig {
-                configs: vec![SchemaPeriod {
-                    from: SCHEMA_FROM,
-                    store: "tsdb",
-                    object_store: store,
-                    schema: "v13",
-                    index: IndexPeriod {
-                        prefix: "index_",
-                        period: "24h",
-                    },
-                }],
-            },
+            schema_config: schema_config(store),
             limits_config: limits(loki),
             compactor: Compactor {
                 retention_enabled: true,
