@@ -75,18 +75,21 @@ fn warnings_are_shown_on_success() {
     let out = assert_cmd::Command::cargo_bin("o11yc")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "--profile", "dev"])
+        .args(["check", "--profile", "homelab-nvme"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains(
-            "warning[O11Y0114]: Alloy: label \"filename\" added by loki.source.file.rke2"
+            "warning[O11Y0114]: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values"
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("--> profiles/dev.yaml:75:5"), "{stderr}");
+    assert!(
+        stderr.contains("--> profiles/homelab-nvme.yaml:87:7"),
+        "{stderr}"
+    );
     assert!(
         stderr.ends_with("1 profile valid and up to date\n"),
         "{stderr}"

@@ -359,19 +359,20 @@ fn loki_is_deployed_with_the_limit_the_pipelines_are_checked_against() {
 #[test]
 fn unbounded_label_values_are_warned_at_the_key_that_adds_them() {
     // A dangling reference makes the profile fail, so its warnings are returned too.
+    // The generated file pipeline drops `filename` itself; a `custom` file source does not.
     let found = compile(
-        "alloy:\n  logs:\n    pods:\n      via: files\n      podLabel: true\n  custom: |\n    loki.source.api \"x\" {\n      http { listen_port = 3500 }\n      forward_to = [loki.write.nope.receiver]\n    }\n",
+        "alloy:\n  logs:\n    pods:\n      via: files\n      podLabel: true\n  custom: |\n    local.file_match \"mine\" {\n      path_targets = [{\"__path__\" = \"/var/log/mine.log\"}]\n    }\n    loki.source.file \"mine\" {\n      targets    = local.file_match.mine.targets\n      forward_to = [loki.write.default.receiver]\n    }\n    loki.source.api \"x\" {\n      http { listen_port = 3500 }\n      forward_to = [loki.write.nope.receiver]\n    }\n",
     )
     .expect_err("rejected");
     // Sorted by location.
     let warnings: Vec<&String> = found.iter().filter(|d| d.contains(": warning: ")).collect();
     assert_eq!(warnings.len(), 2, "{found:#?}");
     assert!(
-        warnings[1].starts_with("p.yaml:14:7: warning: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values (pod names)"),
+        warnings[0].starts_with("p.yaml:14:7: warning: Alloy: label \"pod\" added by discovery.relabel.pod_logs takes unbounded values (pod names)"),
         "{warnings:#?}"
     );
     assert!(
-        warnings[0].starts_with("p.yaml:13:7: warning: Alloy: label \"filename\" added by loki.source.file.pod_logs takes unbounded values (file paths)"),
+        warnings[1].contains("warning: Alloy: label \"filename\" added by loki.source.file.mine takes unbounded values (file paths)"),
         "{warnings:#?}"
     );
 }

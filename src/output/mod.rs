@@ -113,16 +113,7 @@ pub fn compare(dir: &Path, tree: &RenderedTree) -> Result<Vec<Change>, OutputErr
             changes.push(Change::Removed(path.clone()));
         }
     }
-    let expected_manifest = Manifest::of(tree).render();
-    if changes.is_empty() && manifest.render() != expected_manifest {
-        changes.push(if manifest.is_empty() {
-            Change::Added(MANIFEST.to_owned())
-        } else {
-            Change::Modified(MANIFEST.to_owned())
-        });
-    }
-    changes.sort_by(|a, b| a.path().cmp(b.path()));
-    Ok(changes)
+    Ok(finish(changes, &manifest, tree))
 }
 
 /// [`compare`] against another snapshot of the output directory (such as the git index):
@@ -148,8 +139,12 @@ pub fn compare_with(
             changes.push(Change::Removed(path.clone()));
         }
     }
-    let expected_manifest = Manifest::of(tree).render();
-    if changes.is_empty() && manifest.render() != expected_manifest {
+    Ok(finish(changes, &manifest, tree))
+}
+
+/// The changes sorted by path, with the manifest itself when only it differs.
+fn finish(mut changes: Vec<Change>, manifest: &Manifest, tree: &RenderedTree) -> Vec<Change> {
+    if changes.is_empty() && manifest.render() != Manifest::of(tree).render() {
         changes.push(if manifest.is_empty() {
             Change::Added(MANIFEST.to_owned())
         } else {
@@ -157,7 +152,7 @@ pub fn compare_with(
         });
     }
     changes.sort_by(|a, b| a.path().cmp(b.path()));
-    Ok(changes)
+    changes
 }
 
 /// What a build keeps from the old tree: files o11yc did not write, and empty

@@ -210,8 +210,17 @@ fn pods(cx: &mut Context) {
             unify,
         ));
     }
+    let mut dropped = Vec::new();
+    if pods.via == PodLogSource::Files {
+        // `loki.source.file` labels each line with its file path: unbounded (a new
+        // stream per pod and rotation), and namespace/pod/container already say it.
+        dropped.push("filename");
+    }
     if !pods.pod_label {
-        stages.push(stages::label_drop(&["pod"]));
+        dropped.push("pod");
+    }
+    if !dropped.is_empty() {
+        stages.push(stages::label_drop(&dropped));
     }
     cx.blocks
         .push(process("pod_logs", cx.logs_sink.clone(), stages));
@@ -340,8 +349,18 @@ fn rke2(cx: &mut Context) {
     cx.blocks.push(
         Block::labeled("loki.source.file", "rke2")
             .attr("targets", Expr::reference("local.file_match.rke2.targets"))
-            .attr("forward_to", Expr::array([cx.logs_sink.clone()])),
+            .attr(
+                "forward_to",
+                Expr::array([Expr::reference("loki.process.rke2.receiver")]),
+            ),
     );
+    // The file path `loki.source.file` adds as `filename` is unbounded across
+    // rotations; `type` (kubelet|containerd) already names the file.
+    cx.blocks.push(process(
+        "rke2",
+        cx.logs_sink.clone(),
+        vec![stages::label_drop(&["filename"])],
+    ));
 }
 
 fn audit_webhook(cx: &mut Context, port: u16) {
