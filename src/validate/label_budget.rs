@@ -80,14 +80,8 @@ pub(super) fn check(
     let run_labels = profile
         .vcluster
         .as_ref()
-        .and_then(|v| run_labels::pieces(&v.namespace_format))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|p| match p {
-            run_labels::Piece::Placeholder(name) => Some(name),
-            run_labels::Piece::Text(_) => None,
-        })
-        .collect();
+        .map(|v| run_labels::placeholders(&v.namespace_format))
+        .unwrap_or_default();
     let keys = Keys {
         base,
         custom_from,

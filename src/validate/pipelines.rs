@@ -77,14 +77,7 @@ fn check_label_patterns(
     root: &Located<Node>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let placeholders: Vec<&str> = run_labels::pieces(&vcluster.namespace_format)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|p| match p {
-            run_labels::Piece::Placeholder(name) => Some(name),
-            run_labels::Piece::Text(_) => None,
-        })
-        .collect();
+    let placeholders = run_labels::placeholders(&vcluster.namespace_format);
     for (name, pattern) in &vcluster.label_patterns {
         let path = [
             Step::Key("vcluster"),

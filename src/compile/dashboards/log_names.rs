@@ -50,14 +50,6 @@ impl LogNames {
         }
     }
 
-    /// The profile's value for the default value `default`.
-    pub fn value<'a>(&'a self, default: &'a str) -> &'a str {
-        self.values
-            .iter()
-            .find(|(d, _)| *d == default)
-            .map_or(default, |(_, v)| v.as_str())
-    }
-
     /// The profile's values in the catalog's order (pod logs, events, audit, journal, RKE2).
     pub fn ordered(&self) -> impl Iterator<Item = &str> {
         self.values.iter().map(|(_, v)| v.as_str())
@@ -122,7 +114,5 @@ mod tests {
             r#"sum by (log_type) (count_over_time({log_type=~"$source", log_type="pod_log"} [1m]))"#
         );
         assert_eq!(names.rename("{{source}}"), "{{log_type}}");
-        assert_eq!(names.value("k8s_event"), "kubernetes-events");
-        assert_eq!(names.value("pod_log"), "pod_log");
     }
 }

@@ -42,7 +42,7 @@ pub struct AlloyOutput {
 pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
     let mut out = AlloyOutput::default();
     if let Some(alloy) = stack.alloy() {
-        out.values = Some(emit_one(stack, alloy, Side::Stack, bundle, &mut out));
+        out.values = Some(emit_one(stack, alloy, Side::Stack, bundle, &mut out).0);
     }
     let in_vcluster = stack
         .profile
@@ -50,28 +50,27 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
         .as_ref()
         .and_then(|v| v.alloy.as_ref());
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
-        let values = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
+        let (values, config) = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
         bundle.support_yaml("vcluster/alloy/values.yaml", values.clone());
         let config_map = config_map(stack, alloy, "config.alloy");
         bundle.support_yaml(
             "vcluster/alloy/kustomization.yaml",
             kustomization::with_config_maps(Vec::new(), &[config_map]),
         );
-        let config = pipeline::build(*stack, alloy, Side::VCluster).text(alloy.custom.as_deref());
         out.vcluster = Some((values, config));
     }
     out
 }
 
 /// Writes one pipeline's configuration file, records its summary and returns
-/// the chart values that run it.
+/// the chart values that run it and the configuration text.
 fn emit_one(
     stack: &Stack,
     alloy: &Alloy,
     side: Side,
     bundle: &mut Bundle,
     out: &mut AlloyOutput,
-) -> Value {
+) -> (Value, String) {
     let (path, title) = match side {
         Side::Stack => ("alloy/config.alloy", "the stack's Alloy"),
         Side::VCluster => (
@@ -87,7 +86,10 @@ fn emit_one(
     if side == Side::Stack {
         bundle.generate_config_map(config_map(stack, alloy, path));
     }
-    values::alloy::values(alloy, CONFIG_MAP, &pipeline.host)
+    (
+        values::alloy::values(alloy, CONFIG_MAP, &pipeline.host),
+        text,
+    )
 }
 
 /// The ConfigMap holding a pipeline; the Alloy chart reads it instead of its own.

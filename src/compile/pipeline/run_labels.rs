@@ -49,6 +49,18 @@ pub fn pieces(format: &str) -> Option<Vec<Piece<'_>>> {
     Some(out)
 }
 
+/// The placeholder names of a format, in order; none when the format is malformed.
+pub fn placeholders(format: &str) -> Vec<&str> {
+    pieces(format)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Placeholder(name) => Some(name),
+            Piece::Text(_) => None,
+        })
+        .collect()
+}
+
 /// The default pattern of a placeholder, by its name.
 pub fn default_pattern(name: &str) -> &'static str {
     if name.ends_with("attempt") {
