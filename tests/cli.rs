@@ -1,5 +1,9 @@
 //! The `o11yc` binary end to end: exit codes, messages and files.
 
+mod common;
+
+use common::run;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -12,15 +16,6 @@ fn o11yc() -> Command {
     let mut cmd = Command::cargo_bin("o11yc").unwrap();
     cmd.current_dir(repo()).env("NO_COLOR", "1");
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Every file below `dir` with its bytes, sorted.

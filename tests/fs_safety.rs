@@ -2,6 +2,10 @@
 //! links and special files are refused, names are safe, builds are atomic and
 //! locked, a closed stdout ends quietly, output does not depend on the cwd.
 
+mod common;
+
+use common::run;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -24,15 +28,6 @@ fn o11yc(cwd: &Path) -> Command {
         .env("NO_COLOR", "1")
         .timeout(Duration::from_secs(60));
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 const PROFILE: &str = "homelab-nvme";

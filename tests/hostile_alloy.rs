@@ -8,19 +8,12 @@ use assert_cmd::Command;
 
 mod common;
 
+use common::run;
+
 fn o11yc(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("o11yc").unwrap();
     cmd.current_dir(dir).env("NO_COLOR", "1");
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The commit workflow end to end: `check --staged` against the git index, `init`,
 //! `completions`. Each test works in its own temporary git repository.
 
+mod common;
+
+use common::run;
+
 use std::path::Path;
 use std::process::Command as Process;
 
@@ -10,15 +14,6 @@ fn o11yc(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("o11yc").unwrap();
     cmd.current_dir(dir).env("NO_COLOR", "1");
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn git(dir: &Path, args: &[&str]) {

@@ -41,3 +41,14 @@ pub fn compile_text(text: &str) -> Result<Vec<(String, String)>, Vec<String>> {
             .collect()),
     }
 }
+
+/// Runs an o11yc command: its exit code (-1 when killed by a signal), stdout and stderr.
+#[allow(dead_code)] // each test binary uses part of this module
+pub fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
