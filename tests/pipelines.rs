@@ -213,6 +213,15 @@ fn a_source_label_the_pipeline_already_sets_or_an_empty_value_is_located() {
         "alloy:\n  logs:\n    sourceValues:\n      k8sEvent: \"\"\n",
         &["p.yaml:13:7", "the source value is empty"],
     );
+    // Written into LogQL strings and Grafana variable lists.
+    assert_one(
+        "alloy:\n  logs:\n    sourceValues:\n      podLog: 'a\"b'\n",
+        &["p.yaml:13:7", "the source value `a\"b` contains `\"`"],
+    );
+    assert_one(
+        "alloy:\n  logs:\n    sourceValues:\n      journal: 'x,y'\n",
+        &["p.yaml:13:7", "contains `,`"],
+    );
 }
 
 #[test]

@@ -357,6 +357,24 @@ fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mu
                 )
                 .help("give it a value, or remove the key for the default"),
             );
+        } else if let Some(bad) = value
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "_.:-".contains(*c)))
+        {
+            // The value is written into LogQL strings and Grafana's comma-separated
+            // variable lists; these characters are safe in both.
+            out.push(
+                error_at(
+                    root,
+                    &at(
+                        base,
+                        &[Step::Key("logs"), Step::Key("sourceValues"), Step::Key(key)],
+                    ),
+                    format!("the source value `{value}` contains `{bad}`"),
+                )
+                .expected("letters, digits, `_`, `.`, `:` or `-`, e.g. `kubernetes-events`")
+                .help("choose a value without quotes, backslashes, commas or spaces"),
+            );
         }
     }
     let audited = logs.audit.syncer || logs.audit.webhook.is_some();
