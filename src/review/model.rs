@@ -336,8 +336,8 @@ impl Model {
         }
         for s in streams(&file) {
             let set = p.labels.entry(s.source).or_default();
-            for (name, values) in s.labels {
-                match values {
+            for (name, label) in s.labels {
+                match label.values {
                     Values::Any => set.insert(name),
                     Values::Fixed(vs) => set.insert(format!(
                         "{name}={}",

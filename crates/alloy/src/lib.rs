@@ -15,6 +15,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod streams;
 pub mod syntax;
 
 pub use diag::{Diagnostic, Severity};

@@ -98,7 +98,7 @@ fn labels_come_from_relabels_stages_relabel_and_writer() {
 fn label_drop_pack_and_labeldrop_remove_labels_but_not_inside_match() {
     let src = pipeline("").replace(
         "stage.label_drop {\n    values = [\"pod\"]\n  }",
-        "stage.match {\n    selector = \"{a=\\\"b\\\"}\"\n    stage.label_drop {\n      values = [\"pod\"]\n    }\n    stage.static_labels {\n      values = { matched = \"yes\" }\n    }\n  }\n  stage.pack {\n    labels = [\"level\"]\n  }",
+        "stage.match {\n    selector = \"{container=\\\"syncer\\\"}\"\n    stage.label_drop {\n      values = [\"pod\"]\n    }\n    stage.static_labels {\n      values = { matched = \"yes\" }\n    }\n  }\n  stage.pack {\n    labels = [\"level\"]\n  }",
     );
     // `pod` survives (the drop is conditional), `matched` may be added,
     // `level` is packed into the line.
@@ -119,6 +119,31 @@ fn label_drop_pack_and_labeldrop_remove_labels_but_not_inside_match() {
         "    regex  = \"namespace|container\"\n    action = \"labeldrop\"",
     );
     assert_eq!(names(&src), ["cluster", "level", "source"]);
+}
+
+/// A `stage.match` whose selector no stream can satisfy (no stream has the
+/// label `a`) adds nothing.
+#[test]
+fn a_match_no_stream_satisfies_adds_no_labels() {
+    let src = pipeline(
+        "  stage.match {\n    selector = \"{a=\\\"b\\\"}\"\n    stage.static_labels {\n      values = { matched = \"yes\" }\n    }\n  }\n",
+    );
+    assert!(!names(&src).contains(&"matched".to_string()));
+}
+
+/// `loki.write` does not send labels starting with `__`: a temporary label
+/// set by `loki.relabel` does not count against the budget (it did before
+/// the analyses were merged).
+#[test]
+fn internal_labels_set_by_a_relabel_do_not_count() {
+    let src = pipeline("").replace(
+        "    target_label = \"team\"\n    replacement  = \"platform\"",
+        "    target_label = \"__tmp\"\n    replacement  = \"x\"",
+    );
+    assert_eq!(
+        names(&src),
+        ["cluster", "container", "level", "namespace", "source"]
+    );
 }
 
 #[test]
