@@ -5,8 +5,8 @@
 //!
 //! For every path from a source (`loki.source.*`, `prometheus.scrape`) along
 //! `forward_to` through `loki.process`, `loki.relabel`, `prometheus.relabel`,
-//! `loki.enrich` and other forwarding components to a writer (`loki.write`,
-//! `prometheus.remote_write`), [`streams`] gives the label names the stream
+//! `loki.enrich`, `prometheus.enrich` and other forwarding components to a
+//! writer (`loki.write`, `prometheus.remote_write`), [`streams`] gives the label names the stream
 //! carries at the writer, the values each can take (fixed strings, or any
 //! value from the data), where each label was added, and the structured
 //! metadata keys lines carry:
@@ -23,7 +23,7 @@
 //!   the path (lines it matches run its stages, the others do not), and one
 //!   it certainly matches (every matcher an equality with the one value the
 //!   label has) does not keep the unmatched path;
-//! - relabel rules and `loki.enrich`'s `labels_to_copy`;
+//! - relabel rules and the `labels_to_copy` of `loki.enrich` and `prometheus.enrich`;
 //! - the writer's `external_labels`, for labels the stream does not already
 //!   carry (Alloy merges them under the entry's own labels).
 //!
@@ -422,7 +422,7 @@ impl<'a> Graph<'a> {
                     }
                     self.walk(target, paths, visiting, at_writer);
                 }
-                "loki.enrich" => {
+                "loki.enrich" | "prometheus.enrich" => {
                     let copied = strings_at(target.get("labels_to_copy"));
                     for path in &mut paths {
                         for (name, pos) in &copied {
