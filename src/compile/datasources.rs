@@ -27,9 +27,10 @@ pub const TRACE_ID_FIELD: &str = "trace_id";
 /// `$$` escapes `$` from the environment-variable expansion Grafana applies to
 /// provisioning files.
 pub fn trace_to_logs_query(cluster: &str, names: &LogNames) -> String {
-    names.rename(&format!(
-        "{{cluster=\"{cluster}\", source=\"pod_log\"}} | trace_id=\"$${{__trace.traceId}}\""
-    ))
+    format!(
+        "{{cluster=\"{cluster}\", {}}} | trace_id=\"$${{__trace.traceId}}\"",
+        names.is(&names.pod_log)
+    )
 }
 
 /// One provisioned datasource.

@@ -1,14 +1,21 @@
-//! The dashboards o11yc ships. Every log stream has `cluster` and `source`
-//! labels; pod logs also `namespace`, `container`, `app`, `job`, `level` and
-//! `node`; events `namespace`. Fields of the line (`| json`) depend on
+//! The dashboards o11yc ships. Every log stream has `cluster` and the source
+//! label ([`LogNames`]: `source="pod_log"` and so on, unless the profile
+//! renames the label or its values); pod logs also `namespace`, `container`,
+//! `app`, `job`, `level` and `node`; events `namespace`. Fields of the line (`| json`) depend on
 //! [`LineFormat`]. The query linker (`crate::verify`) leaves out panels whose
 //! data a profile does not collect.
 
+use super::log_names::LogNames;
 use super::model::{Builder, Dashboard, PanelKind, Source, Variable, q};
 use crate::compile::stack::ALLOY_RELEASE;
 
 const P: Source = Source::Prometheus;
 const L: Source = Source::Loki;
+
+/// Every log query's cluster matcher.
+const CLUSTER: &str = r#"cluster="$cluster""#;
+/// The pod and event log queries' namespace matcher.
+const NAMESPACE: &str = r#"namespace="$namespace""#;
 
 /// How log lines are written, which decides the fields `| json` finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,17 +27,22 @@ pub enum LineFormat {
 }
 
 /// KAIWO namespace debugging: logs, events, pod phases, usage and API audit of one namespace.
-pub fn namespace_debug(format: LineFormat) -> Dashboard {
+pub fn namespace_debug(format: LineFormat, names: &LogNames) -> Dashboard {
+    let events = selector(&[CLUSTER, &names.is(&names.k8s_event), NAMESPACE]);
+    let audit = selector(&[CLUSTER, &names.is(&names.k8s_audit_log)]);
+    let pods = names.is(&names.pod_log);
     let (events, audit) = match format {
         LineFormat::Unified => (
-            r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"} | json | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
-            r#"{cluster="$cluster", source="k8s_audit_log"} | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
+            events + r#" | json | line_format "{{.object_kind}}/{{.object_name}}: {{.message}}""#,
+            audit
+                + r#" | json | object_namespace = "$namespace" | line_format "{{.action}} {{.object_kind}}/{{.object_name}}: {{.message}}""#,
         ),
         // Alloy's `loki.source.kubernetes_events` JSON (`kind`, `name`, `msg`) with
         // the namespace as a stream label; the audit.k8s.io Event as the API server writes it.
         LineFormat::Native => (
-            r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"} | json | line_format "{{.kind}}/{{.name}}: {{.msg}}""#,
-            r#"{cluster="$cluster", source="k8s_audit_log"} | json | objectRef_namespace = "$namespace" | line_format "{{.verb}} {{.objectRef_resource}}/{{.objectRef_name}} by {{.user_username}}""#,
+            events + r#" | json | line_format "{{.kind}}/{{.name}}: {{.msg}}""#,
+            audit
+                + r#" | json | objectRef_namespace = "$namespace" | line_format "{{.verb}} {{.objectRef_resource}}/{{.objectRef_name}} by {{.user_username}}""#,
         ),
     };
     Builder::new("kaiwo-namespace-debug", "KAIWO Namespace Debug", vec!["o11yc", "kaiwo", "logs"])
@@ -41,11 +53,11 @@ pub fn namespace_debug(format: LineFormat) -> Dashboard {
             L,
             "namespace",
             "Namespace",
-            r#"label_values({cluster="$cluster", source="pod_log"}, namespace)"#.to_owned(),
+            format!("label_values({}, namespace)", selector(&[CLUSTER, &pods])),
         ))
         .variable(Variable::textbox("search", "Search logs"))
         .panel(PanelKind::Logs, "Pod logs", L, None, (24, 10), vec![q(
-            r#"{cluster="$cluster", source="pod_log", namespace="$namespace"} |~ "(?i)$search""#,
+            selector(&[CLUSTER, &pods, NAMESPACE]) + r#" |~ "(?i)$search""#,
             "",
         )])
         .panel(PanelKind::Logs, "Kubernetes events", L, None, (24, 8), vec![q(events, "")])
@@ -247,37 +259,80 @@ pub fn alloy_health(namespace: &str) -> Dashboard {
         .build()
 }
 
-/// The log sources the profile collects (`sources`, the `source` label's values),
+/// The log sources the profile collects (`sources`, the source label's values),
 /// filtered by cluster, source, namespace, level and text.
-pub fn logs_explorer(sources: &[String]) -> Dashboard {
-    const SELECTOR: &str =
-        r#"{cluster="$cluster", source=~"$source", namespace=~"$namespace", level=~"$level"}"#;
+pub fn logs_explorer(sources: &[String], names: &LogNames) -> Dashboard {
+    let label = &names.label;
+    let pods = names.is(&names.pod_log);
+    let chosen = selector(&[
+        CLUSTER,
+        &format!(r#"{label}=~"$source""#),
+        r#"namespace=~"$namespace""#,
+        r#"level=~"$level""#,
+    ]);
     Builder::new("logs-explorer", "Logs Explorer", vec!["o11yc", "logs"])
         .variable(Variable::datasource(L, "Loki"))
-        .variable(Variable::query(L, "cluster", "Cluster", "label_values(cluster)".to_owned()))
+        .variable(Variable::query(
+            L,
+            "cluster",
+            "Cluster",
+            "label_values(cluster)".to_owned(),
+        ))
         .variable(Variable::custom("source", "Source", sources))
         .variable(
             Variable::query(
                 L,
                 "namespace",
                 "Namespace",
-                r#"label_values({cluster="$cluster", source="pod_log"}, namespace)"#.to_owned(),
+                format!("label_values({}, namespace)", selector(&[CLUSTER, &pods])),
             )
             .multi_all(),
         )
-        .variable(Variable::custom("level", "Level", &["error", "warning", "info", "debug"]))
+        .variable(Variable::custom(
+            "level",
+            "Level",
+            &["error", "warning", "info", "debug"],
+        ))
         .variable(Variable::textbox("search", "Search"))
-        .panel(PanelKind::Timeseries, "Log lines by source", L, None, (12, 8), vec![q(
-            format!(r#"sum by (source) (count_over_time({SELECTOR} |~ "(?i)$search" [$__auto]))"#),
-            "{{source}}",
-        )])
-        .panel(PanelKind::Timeseries, "Errors by namespace", L, None, (12, 8), vec![q(
-            r#"sum by (namespace) (count_over_time({cluster="$cluster", source="pod_log", level="error"} [$__auto]))"#,
-            "{{namespace}}",
-        )])
-        .panel(PanelKind::Logs, "Logs", L, None, (24, 14), vec![q(
-            format!(r#"{SELECTOR} |~ "(?i)$search""#),
-            "",
-        )])
+        .panel(
+            PanelKind::Timeseries,
+            "Log lines by source",
+            L,
+            None,
+            (12, 8),
+            vec![q(
+                format!(
+                    r#"sum by ({label}) (count_over_time({chosen} |~ "(?i)$search" [$__auto]))"#
+                ),
+                format!("{{{{{label}}}}}"),
+            )],
+        )
+        .panel(
+            PanelKind::Timeseries,
+            "Errors by namespace",
+            L,
+            None,
+            (12, 8),
+            vec![q(
+                format!(
+                    "sum by (namespace) (count_over_time({} [$__auto]))",
+                    selector(&[CLUSTER, &pods, r#"level="error""#])
+                ),
+                "{{namespace}}",
+            )],
+        )
+        .panel(
+            PanelKind::Logs,
+            "Logs",
+            L,
+            None,
+            (24, 14),
+            vec![q(format!(r#"{chosen} |~ "(?i)$search""#), "")],
+        )
         .build()
+}
+
+/// The stream selector of a log query: `{a="x", b="y"}`.
+fn selector(matchers: &[&str]) -> String {
+    format!("{{{}}}", matchers.join(", "))
 }

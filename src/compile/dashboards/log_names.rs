@@ -1,9 +1,9 @@
-//! The catalog writes log queries with o11yc's default source label and values
-//! (`source="pod_log"`, `source="k8s_event"`, ...); a profile may rename both
+//! The source label and values the profile's log pipelines write: o11yc's
+//! defaults (`source="pod_log"`, `source="k8s_event"`, ...) or the profile's
 //! (`alloy.logs.sourceLabel`, `alloy.logs.sourceValues`, e.g. KAIWO's
-//! `log_type` and seed 004's `kubernetes-events`). [`LogNames`] maps the
-//! defaults to the names the profile's pipelines write, so every shipped query
-//! selects the streams that exist.
+//! `log_type` and seed 004's `kubernetes-events`). The dashboard catalog and
+//! the datasources build their log queries from [`LogNames`], so every
+//! shipped query selects the streams that exist.
 
 use crate::compile::stack::Stack;
 use crate::model::Logs;
@@ -13,12 +13,24 @@ use crate::model::Logs;
 pub struct LogNames {
     /// The label naming the kind of log (`source` by default).
     pub label: String,
-    /// (default value, the profile's value) per kind of log.
-    values: Vec<(&'static str, String)>,
+    /// Pod logs (`pod_log`).
+    pub pod_log: String,
+    /// Kubernetes events (`k8s_event`).
+    pub k8s_event: String,
+    /// The API server's audit log (`k8s_audit_log`).
+    pub k8s_audit_log: String,
+    /// The systemd journal (`journal`).
+    pub journal: String,
+    /// RKE2's own log files (`rke2`).
+    pub rke2: String,
 }
 
-/// o11yc's default source label.
-pub const DEFAULT_LABEL: &str = "source";
+impl Default for LogNames {
+    /// o11yc's defaults (`source`, `pod_log`, ...).
+    fn default() -> LogNames {
+        LogNames::from_logs(&Logs::default())
+    }
+}
 
 impl LogNames {
     /// The names of the Alloy that collects logs: the one inside each vCluster when it
@@ -32,7 +44,7 @@ impl LogNames {
             .filter(|a| a.enabled && a.logs.any_enabled());
         match in_vcluster.or(stack.alloy()) {
             Some(alloy) => LogNames::from_logs(&alloy.logs),
-            None => LogNames::from_logs(&Logs::default()),
+            None => LogNames::default(),
         }
     }
 
@@ -40,43 +52,31 @@ impl LogNames {
         let v = &logs.source_values;
         LogNames {
             label: logs.source_label.clone(),
-            values: vec![
-                ("pod_log", v.pod_log.clone()),
-                ("k8s_event", v.k8s_event.clone()),
-                ("k8s_audit_log", v.k8s_audit_log.clone()),
-                ("journal", v.journal.clone()),
-                ("rke2", v.rke2.clone()),
-            ],
+            pod_log: v.pod_log.clone(),
+            k8s_event: v.k8s_event.clone(),
+            k8s_audit_log: v.k8s_audit_log.clone(),
+            journal: v.journal.clone(),
+            rke2: v.rke2.clone(),
         }
     }
 
     /// The profile's values in the catalog's order (pod logs, events, audit, journal, RKE2).
     pub fn ordered(&self) -> impl Iterator<Item = &str> {
-        self.values.iter().map(|(_, v)| v.as_str())
+        [
+            &self.pod_log,
+            &self.k8s_event,
+            &self.k8s_audit_log,
+            &self.journal,
+            &self.rke2,
+        ]
+        .into_iter()
+        .map(String::as_str)
     }
 
-    /// `query` with the default source label and values replaced by the profile's:
-    /// `source="pod_log"`, `source=~"$source"`, `by (source)` and `{{source}}`.
-    pub fn rename(&self, query: &str) -> String {
-        let mut out = query.to_owned();
-        for (default, value) in &self.values {
-            out = out.replace(
-                &format!("{DEFAULT_LABEL}=\"{default}\""),
-                &format!("{}=\"{value}\"", self.label),
-            );
-        }
-        out.replace(
-            &format!("{DEFAULT_LABEL}=~\"$source\""),
-            &format!("{}=~\"$source\"", self.label),
-        )
-        .replace(
-            &format!("by ({DEFAULT_LABEL})"),
-            &format!("by ({})", self.label),
-        )
-        .replace(
-            &format!("{{{{{DEFAULT_LABEL}}}}}"),
-            &format!("{{{{{}}}}}", self.label),
-        )
+    /// The matcher selecting the streams whose source label is `value`
+    /// (`source="pod_log"`).
+    pub fn is(&self, value: &str) -> String {
+        format!("{}=\"{value}\"", self.label)
     }
 }
 
@@ -84,35 +84,31 @@ impl LogNames {
 mod tests {
     use super::*;
 
-    fn kaiwo() -> LogNames {
+    #[test]
+    fn matchers_use_the_profiles_label_and_values() {
+        assert_eq!(
+            LogNames::default().is(&LogNames::default().pod_log),
+            r#"source="pod_log""#
+        );
         let mut logs = Logs {
             source_label: "log_type".to_owned(),
             ..Logs::default()
         };
         logs.source_values.k8s_event = "kubernetes-events".to_owned();
-        LogNames::from_logs(&logs)
-    }
-
-    #[test]
-    fn default_names_leave_queries_unchanged() {
-        let names = LogNames::from_logs(&Logs::default());
-        let q = r#"sum by (source) (count_over_time({cluster="$cluster", source=~"$source"} [$__auto]))"#;
-        assert_eq!(names.rename(q), q);
-    }
-
-    #[test]
-    fn renamed_label_and_values_reach_every_form() {
-        let names = kaiwo();
+        let names = LogNames::from_logs(&logs);
         assert_eq!(
-            names.rename(r#"{cluster="$cluster", source="k8s_event", namespace="$namespace"}"#),
-            r#"{cluster="$cluster", log_type="kubernetes-events", namespace="$namespace"}"#
+            names.is(&names.k8s_event),
+            r#"log_type="kubernetes-events""#
         );
         assert_eq!(
-            names.rename(
-                r#"sum by (source) (count_over_time({source=~"$source", source="pod_log"} [1m]))"#
-            ),
-            r#"sum by (log_type) (count_over_time({log_type=~"$source", log_type="pod_log"} [1m]))"#
+            names.ordered().collect::<Vec<_>>(),
+            [
+                "pod_log",
+                "kubernetes-events",
+                "k8s_audit_log",
+                "journal",
+                "rke2"
+            ]
         );
-        assert_eq!(names.rename("{{source}}"), "{{log_type}}");
     }
 }

@@ -127,28 +127,16 @@ pub fn build(stack: &Stack, uid: &str) -> Option<Dashboard> {
 
 fn build_with(stack: &Stack, uid: &str, collected: &Collected) -> Option<Dashboard> {
     let names = LogNames::of(stack);
-    let mut dashboard = match uid {
-        "kaiwo-namespace-debug" => catalog::namespace_debug(line_format(stack)),
+    let dashboard = match uid {
+        "kaiwo-namespace-debug" => catalog::namespace_debug(line_format(stack), &names),
         "kaiwo-cluster-health" => catalog::cluster_health(&run_label_names(stack)),
         "alloy-health" => {
             catalog::alloy_health(stack.alloy().map_or("", |a| stack.namespace_of(a)))
         }
-        "logs-explorer" => catalog::logs_explorer(&log_sources(collected, &names)),
+        "logs-explorer" => catalog::logs_explorer(&log_sources(collected, &names), &names),
         _ => return None,
     };
-    rename_log_names(&mut dashboard, &names);
     Some(dashboard)
-}
-
-/// Every query of `dashboard` with the profile's source label and values.
-fn rename_log_names(dashboard: &mut Dashboard, names: &LogNames) {
-    for variable in &mut dashboard.templating.list {
-        variable.query = names.rename(&variable.query);
-    }
-    for target in dashboard.panels.iter_mut().flat_map(|p| &mut p.targets) {
-        target.expr = names.rename(&target.expr);
-        target.legend_format = target.legend_format.as_deref().map(|l| names.rename(l));
-    }
 }
 
 /// The values of a dashboard's `custom` variables.

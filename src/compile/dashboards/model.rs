@@ -464,11 +464,12 @@ pub struct Query {
     /// PromQL or LogQL.
     pub expr: String,
     /// Series name template.
-    pub legend: Option<&'static str>,
+    pub legend: Option<String>,
 }
 
 /// Shorthand for a query with a legend.
-pub fn q(expr: impl Into<String>, legend: &'static str) -> Query {
+pub fn q(expr: impl Into<String>, legend: impl Into<String>) -> Query {
+    let legend = legend.into();
     Query {
         expr: expr.into(),
         legend: (!legend.is_empty()).then_some(legend),
@@ -562,7 +563,7 @@ impl Builder {
                 ref_id: ref_id.to_string(),
                 datasource: source.reference(),
                 expr: query.expr,
-                legend_format: query.legend.map(str::to_owned),
+                legend_format: query.legend,
             })
             .collect();
         self.dashboard.panels.push(Panel {

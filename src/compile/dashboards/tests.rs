@@ -36,7 +36,7 @@ fn problems_name_the_panel() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found[0].starts_with("panel `Pods`: "), "{found:#?}");
     assert_eq!(found[1], "panel id 1 is used twice");
-    let mut logs = catalog::logs_explorer(&["pod_log".to_owned()]);
+    let mut logs = catalog::logs_explorer(&["pod_log".to_owned()], &LogNames::default());
     logs.panels[2].targets[0].expr = r#"{cluster="$cluster"} | line_format"#.to_owned();
     let found = problems(&logs, &["prometheus"]);
     assert!(
@@ -160,8 +160,8 @@ fn built_in_panels_on_data_not_collected_are_left_out_and_reported() {
 
 #[test]
 fn event_and_audit_panels_read_the_fields_of_the_line_format() {
-    let native = catalog::namespace_debug(LineFormat::Native);
-    let unified = catalog::namespace_debug(LineFormat::Unified);
+    let native = catalog::namespace_debug(LineFormat::Native, &LogNames::default());
+    let unified = catalog::namespace_debug(LineFormat::Unified, &LogNames::default());
     let expr = |d: &Dashboard, title: &str| {
         d.panels.iter().find(|p| p.title == title).unwrap().targets[0]
             .expr
@@ -236,4 +236,41 @@ fn cluster_health_filters_kube_state_metrics_by_run_label() {
     let plain = catalog::cluster_health(&[]);
     assert_eq!(plain.templating.list.len(), 1);
     assert_eq!(plain.panels[0].targets[0].expr, "count(kube_node_info)");
+}
+
+/// The catalog builds its log queries with the profile's source label and
+/// values (KAIWO's `log_type` and `kubernetes-events`): none keeps a default.
+#[test]
+fn log_queries_use_the_profiles_source_label_and_values() {
+    let names = LogNames {
+        label: "log_type".to_owned(),
+        k8s_event: "kubernetes-events".to_owned(),
+        ..LogNames::default()
+    };
+    let dashboards = [
+        catalog::namespace_debug(LineFormat::Native, &names),
+        catalog::logs_explorer(&["pod_log".to_owned()], &names),
+    ];
+    let mut texts = Vec::new();
+    for d in &dashboards {
+        texts.extend(d.templating.list.iter().map(|v| v.query.clone()));
+        for t in d.panels.iter().flat_map(|p| &p.targets) {
+            texts.push(t.expr.clone());
+            texts.extend(t.legend_format.clone());
+        }
+    }
+    let all = texts.join("\n");
+    assert!(all.contains(r#"log_type="kubernetes-events""#), "{all}");
+    assert!(all.contains(r#"log_type="pod_log""#), "{all}");
+    assert!(all.contains(r#"log_type="k8s_audit_log""#), "{all}");
+    assert!(all.contains(r#"log_type=~"$source""#), "{all}");
+    assert!(
+        all.contains("by (log_type)") && all.contains("{{log_type}}"),
+        "{all}"
+    );
+    assert!(
+        !all.contains("source=") && !all.contains("(source)"),
+        "{all}"
+    );
+    assert!(!all.contains("{{source}}"), "{all}");
 }
