@@ -15,20 +15,10 @@ use std::path::Path;
 use o11yc::diag::{SourceMap, render};
 use o11yc::driver::{ProfileRef, compile_profile};
 
-/// Small deterministic xorshift generator.
-struct Rng(u64);
+#[path = "../crates/alloy/tests/common/fuzz.rs"]
+mod fuzz;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use fuzz::Rng;
 
 const TOKENS: &[&str] = &[
     "\t",
@@ -151,13 +141,6 @@ fn compile(dir: &Path, text: &str) {
     }
 }
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn mutated_profiles_never_crash() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -169,19 +152,10 @@ fn mutated_profiles_never_crash() {
         std::fs::write(dir.path().join(format!("{name}.yaml")), &text).unwrap();
         seeds.push(text);
     }
-    let iterations = env("O11YC_FUZZ_ITERATIONS", 400);
-    let mut rng = Rng(env("O11YC_FUZZ_SEED", 0x5eed_0011_c0de_0001) | 1);
-    // `O11YC_FUZZ_SECONDS` runs for that long instead of a number of inputs.
-    let deadline = std::env::var("O11YC_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
-    let mut done: u64 = 0;
-    while deadline.map_or(done < iterations, |d| std::time::Instant::now() < d) {
+    let done = fuzz::run(400, 0x5eed_0011_c0de_0001, |rng| {
         let seed = &seeds[rng.below(seeds.len())];
-        let text = mutate(&mut rng, seed);
+        let text = mutate(rng, seed);
         compile(dir.path(), &text);
-        done += 1;
-    }
+    });
     eprintln!("fuzz: {done} inputs, none crashed");
 }

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::fuzz::Rng;
+
 use std::fs;
 
 use o11yc_alloy::{File, format, parse};
@@ -77,27 +79,6 @@ fn corpus_files_are_formatted_idempotently_and_faithfully() {
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// Small deterministic xorshift generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
 }
 
 /// Characters that have broken formatters: every control character the

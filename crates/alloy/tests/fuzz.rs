@@ -10,19 +10,7 @@
 
 mod common;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use common::fuzz::Rng;
 
 const TOKENS: &[&str] = &[
     "{",
@@ -120,13 +108,6 @@ fn exercise(src: &str) {
     }
 }
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn mutated_corpus_files_never_crash_and_format_faithfully() {
     let mut seeds = vec![
@@ -139,18 +120,9 @@ fn mutated_corpus_files_never_crash_and_format_faithfully() {
             seeds.push(std::fs::read_to_string(f).unwrap());
         }
     }
-    let iterations = env("O11YC_FUZZ_ITERATIONS", 600);
-    let mut rng = Rng(env("O11YC_FUZZ_SEED", 0xa110_7f00_d5ee_d001) | 1);
-    // `O11YC_FUZZ_SECONDS` runs for that long instead of a number of inputs.
-    let deadline = std::env::var("O11YC_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
-    let mut done: u64 = 0;
-    while deadline.map_or(done < iterations, |d| std::time::Instant::now() < d) {
+    let done = common::fuzz::run(600, 0xa110_7f00_d5ee_d001, |rng| {
         let seed = &seeds[rng.below(seeds.len())];
-        exercise(&mutate(&mut rng, seed));
-        done += 1;
-    }
+        exercise(&mutate(rng, seed));
+    });
     eprintln!("fuzz: {done} inputs, none crashed");
 }

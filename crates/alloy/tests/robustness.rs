@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::fuzz::Rng;
+
 fn exercise(src: &str) {
     if let Ok(file) = o11yc_alloy::parse(src) {
         let printed = o11yc_alloy::print(&file);
@@ -12,18 +14,6 @@ fn exercise(src: &str) {
             o11yc_alloy::parse(&printed).is_ok(),
             "printer produced unparsable output for input {src:?}"
         );
-    }
-}
-
-/// Small deterministic xorshift generator (no dependency needed).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

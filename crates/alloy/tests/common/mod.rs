@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod fuzz;
+
 /// Path of a folder under `/work/shared/conformance`, or `None` (with a
 /// printed message) when the test data is not available.
 pub fn conformance_dir(sub: &str) -> Option<PathBuf> {
