@@ -42,62 +42,47 @@ pub fn profile_streams(stack: Stack) -> Vec<Stream> {
 /// A PromQL vector selector: its metric name and its matchers other than `__name__`.
 pub type Selector = (Option<String>, Vec<Matcher>);
 
-/// Every vector selector of a PromQL query.
+/// Every vector selector of a PromQL query, read by [`crate::query::promql_selectors`].
 pub fn promql_selectors(query: &str) -> Result<Vec<Selector>, String> {
-    use promql_parser::label::MatchOp as Op;
-    use promql_parser::parser::{self, Expr as P};
-    fn walk(expr: &P, out: &mut Vec<Selector>) {
-        match expr {
-            P::Aggregate(a) => {
-                walk(&a.expr, out);
-                if let Some(param) = &a.param {
-                    walk(param, out);
-                }
-            }
-            P::Unary(u) => walk(&u.expr, out),
-            P::Binary(b) => {
-                walk(&b.lhs, out);
-                walk(&b.rhs, out);
-            }
-            P::Paren(p) => walk(&p.expr, out),
-            P::Subquery(s) => walk(&s.expr, out),
-            P::VectorSelector(vs) => out.push(selector(vs)),
-            P::MatrixSelector(ms) => out.push(selector(&ms.vs)),
-            P::Call(c) => c.args.args.iter().for_each(|a| walk(a, out)),
-            _ => {}
-        }
-    }
-    fn selector(vs: &promql_parser::parser::VectorSelector) -> Selector {
-        let matchers = vs
-            .matchers
-            .matchers
-            .iter()
-            .filter(|m| m.name != "__name__")
-            .map(|m| Matcher {
-                name: m.name.clone(),
-                op: match m.op {
-                    Op::Equal => MatchOp::Eq,
-                    Op::NotEqual => MatchOp::Ne,
-                    Op::Re(_) => MatchOp::Re,
-                    Op::NotRe(_) => MatchOp::NotRe,
-                },
-                value: m.value.clone(),
-            })
-            .collect();
-        (vs.name.clone(), matchers)
-    }
-    let expr = parser::parse(query)?;
-    let mut out = Vec::new();
-    walk(&expr, &mut out);
-    Ok(out)
+    let selectors = crate::query::promql_selectors(query)?;
+    let matcher = |m: crate::query::logql::Matcher| {
+        let op = match m.op {
+            "=" => MatchOp::Eq,
+            "!=" => MatchOp::Ne,
+            "=~" => MatchOp::Re,
+            _ => MatchOp::NotRe,
+        };
+        (m.name != "__name__").then_some(Matcher {
+            name: m.name,
+            op,
+            value: m.value,
+        })
+    };
+    Ok(selectors
+        .into_iter()
+        .map(|s| {
+            (
+                s.metric,
+                s.matchers.into_iter().filter_map(matcher).collect(),
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
 
-    const PIPELINE: &str = r#"
+    fn logql(streams: &[Stream], query: &str) -> Result<(), String> {
+        answerable(
+            streams,
+            Signal::Logs,
+            &parse_stream_selector(query).unwrap(),
+            &[],
+        )
+    }
+
+    const SCRAPE: &str = r#"
 discovery.kubernetes "pods" { role = "pod" }
 discovery.relabel "pods" {
   targets = discovery.kubernetes.pods.targets
@@ -105,54 +90,6 @@ discovery.relabel "pods" {
     source_labels = ["__meta_kubernetes_namespace"]
     target_label  = "namespace"
   }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_container_name"]
-    target_label  = "container"
-  }
-}
-loki.source.kubernetes "pods" {
-  targets    = discovery.relabel.pods.output
-  forward_to = [loki.process.pods.receiver]
-}
-loki.process "pods" {
-  stage.static_labels {
-    values = { source = "pod_log" }
-  }
-  stage.match {
-    selector = "{container=\"syncer\"}"
-    stage.static_labels {
-      values = { source = "k8s_audit_log" }
-    }
-  }
-  stage.match {
-    selector = "{source=\"pod_log\"}"
-    stage.labels {
-      values = { level = "" }
-    }
-  }
-  stage.label_drop {
-    values = ["pod"]
-  }
-  forward_to = [loki.relabel.run.receiver]
-}
-loki.relabel "run" {
-  rule {
-    target_label = "__ns"
-    replacement  = sys.env("NS")
-  }
-  rule {
-    source_labels = ["__ns"]
-    target_label  = "run_id"
-  }
-  forward_to = [loki.write.default.receiver]
-}
-loki.write "default" {
-  endpoint { url = "http://loki:3100/loki/api/v1/push" }
-  external_labels = { cluster = "c" }
 }
 prometheus.scrape "ksm" {
   targets    = discovery.relabel.pods.output
@@ -164,69 +101,9 @@ prometheus.remote_write "default" {
 }
 "#;
 
-    fn streams_of(text: &str) -> Vec<Stream> {
-        streams(&o11yc_alloy::parse(text).unwrap())
-    }
-
-    fn logql(streams: &[Stream], query: &str) -> Result<(), String> {
-        answerable(
-            streams,
-            Signal::Logs,
-            &parse_stream_selector(query).unwrap(),
-            &[],
-        )
-    }
-
-    #[test]
-    fn labels_follow_process_stages_relabels_and_external_labels() {
-        let streams = streams_of(PIPELINE);
-        let logs: Vec<_> = streams
-            .iter()
-            .filter(|s| s.signal == Signal::Logs)
-            .collect();
-        // The syncer match forks the pod path into a pod_log and an audit path.
-        assert_eq!(logs.len(), 2, "{logs:?}");
-        let names: Vec<Vec<&str>> = logs
-            .iter()
-            .map(|s| s.labels.keys().map(String::as_str).collect())
-            .collect();
-        assert!(names.contains(&vec![
-            "cluster",
-            "container",
-            "level",
-            "namespace",
-            "run_id",
-            "source"
-        ]));
-        assert!(names.contains(&vec![
-            "cluster",
-            "container",
-            "namespace",
-            "run_id",
-            "source"
-        ]));
-        logql(&streams, r#"{source="pod_log", level="error", run_id="1"}"#).unwrap();
-        logql(&streams, r#"{source="k8s_audit_log", cluster="c"}"#).unwrap();
-        logql(&streams, r#"{source=~"pod_.*", namespace!="x"}"#).unwrap();
-    }
-
-    #[test]
-    fn missing_labels_and_values_make_a_selector_unanswerable() {
-        let streams = streams_of(PIPELINE);
-        // Dropped by label_drop.
-        assert!(logql(&streams, r#"{pod="p"}"#).is_err());
-        // A source value no stage sets.
-        assert!(logql(&streams, r#"{source="k8s_event"}"#).is_err());
-        // level is only set on the pod_log path, not on the audit path.
-        let err = logql(&streams, r#"{source="k8s_audit_log", level="info"}"#).unwrap_err();
-        assert!(err.contains("level"), "{err}");
-        // `__` labels never reach Loki.
-        assert!(logql(&streams, r#"{__ns="x"}"#).is_err());
-    }
-
     #[test]
     fn scrape_paths_carry_job_and_target_labels() {
-        let streams = streams_of(PIPELINE);
+        let streams = streams(&o11yc_alloy::parse(SCRAPE).unwrap());
         let (_, matchers) = promql_selectors(
             r#"sum(rate(kube_pod_container_status_restarts_total{job="kube-state-metrics", namespace="a"}[5m]))"#,
         )
@@ -240,43 +117,6 @@ prometheus.remote_write "default" {
             .remove(0);
         assert!(answerable(&streams, Signal::Metrics, &matchers, &[]).is_err());
         answerable(&streams, Signal::Metrics, &matchers, &["controller"]).unwrap();
-    }
-
-    #[test]
-    fn conditional_fixed_replacements_accumulate_values() {
-        let streams = streams_of(
-            r#"
-loki.relabel "j" {
-  rule {
-    source_labels = ["__p"]
-    regex         = "err|crit"
-    target_label  = "level"
-    replacement   = "error"
-  }
-  rule {
-    source_labels = ["__p"]
-    regex         = "info"
-    target_label  = "level"
-    replacement   = "info"
-  }
-  forward_to = []
-}
-loki.source.journal "j" {
-  relabel_rules = loki.relabel.j.rules
-  labels        = { source = "journal" }
-  forward_to    = [loki.write.w.receiver]
-}
-loki.write "w" {
-  endpoint { url = "http://loki" }
-}
-"#,
-        );
-        assert_eq!(
-            streams[0].labels["level"].values,
-            Values::Fixed(BTreeSet::from(["error".to_owned(), "info".to_owned()]))
-        );
-        logql(&streams, r#"{source="journal", level="error"}"#).unwrap();
-        assert!(logql(&streams, r#"{source="journal", level="err"}"#).is_err());
     }
 
     #[test]
