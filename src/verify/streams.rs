@@ -87,42 +87,20 @@ mod tests {
         FromAst.streams(&o11yc_alloy::parse(text).expect("test pipelines parse"))
     }
 
+    /// A label with one fixed value is static, any other dynamic; structured
+    /// metadata keys are kept.
     #[test]
-    fn labels_follow_the_pipeline_to_the_writer() {
+    fn fixed_values_are_static_and_metadata_is_kept() {
         let found = streams(
             r#"
-discovery.relabel "pods" {
-  targets = discovery.kubernetes.pods.targets
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
+loki.source.journal "journal" {
+  labels     = { source = "journal", node = sys.env("HOSTNAME") }
+  forward_to = [loki.process.j.receiver]
 }
-loki.source.kubernetes "pods" {
-  targets    = discovery.relabel.pods.output
-  forward_to = [loki.process.pods.receiver]
-}
-loki.process "pods" {
-  stage.static_labels {
-    values = { source = "pod_log" }
-  }
-  stage.labels {
-    values = { level = "" }
-  }
-  stage.label_drop {
-    values = ["pod"]
-  }
+loki.process "j" {
   stage.structured_metadata {
     values = { trace_id = "" }
   }
-  forward_to = [loki.write.default.receiver]
-}
-loki.source.journal "journal" {
-  labels     = { source = "journal", node = sys.env("HOSTNAME") }
   forward_to = [loki.write.default.receiver]
 }
 loki.write "default" {
@@ -131,16 +109,12 @@ loki.write "default" {
 }
 "#,
         );
-        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found.len(), 1, "{found:#?}");
         let journal = &found[0];
+        assert_eq!(journal.origin, "loki.source.journal.journal");
         assert_eq!(journal.value("source"), Some("journal"));
+        assert_eq!(journal.value("cluster"), Some("c"));
         assert_eq!(journal.labels.get("node"), Some(&Value::Dynamic));
-        let pods = &found[1];
-        assert_eq!(pods.value("source"), Some("pod_log"));
-        assert_eq!(pods.value("cluster"), Some("c"));
-        let names: Vec<&str> = pods.labels.keys().map(String::as_str).collect();
-        assert_eq!(names, ["cluster", "level", "namespace", "source"]);
-        assert_eq!(pods.metadata, BTreeSet::from(["trace_id".to_owned()]));
-        assert!(journal.metadata.is_empty());
+        assert_eq!(journal.metadata, BTreeSet::from(["trace_id".to_owned()]));
     }
 }

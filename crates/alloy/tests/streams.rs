@@ -118,16 +118,16 @@ discovery.kubernetes "pods" { role = "pod" }
 discovery.relabel "pods" {
   targets = discovery.kubernetes.pods.targets
   rule {
-source_labels = ["__meta_kubernetes_namespace"]
-target_label  = "namespace"
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
   }
   rule {
-source_labels = ["__meta_kubernetes_pod_name"]
-target_label  = "pod"
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
   }
   rule {
-source_labels = ["__meta_kubernetes_pod_container_name"]
-target_label  = "container"
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
   }
 }
 loki.source.kubernetes "pods" {
@@ -136,33 +136,33 @@ loki.source.kubernetes "pods" {
 }
 loki.process "pods" {
   stage.static_labels {
-values = { source = "pod_log" }
+    values = { source = "pod_log" }
   }
   stage.match {
-selector = "{container=\"syncer\"}"
-stage.static_labels {
-  values = { source = "k8s_audit_log" }
-}
+    selector = "{container=\"syncer\"}"
+    stage.static_labels {
+      values = { source = "k8s_audit_log" }
+    }
   }
   stage.match {
-selector = "{source=\"pod_log\"}"
-stage.labels {
-  values = { level = "" }
-}
+    selector = "{source=\"pod_log\"}"
+    stage.labels {
+      values = { level = "" }
+    }
   }
   stage.label_drop {
-values = ["pod"]
+    values = ["pod"]
   }
   forward_to = [loki.relabel.run.receiver]
 }
 loki.relabel "run" {
   rule {
-target_label = "__ns"
-replacement  = sys.env("NS")
+    target_label = "__ns"
+    replacement  = sys.env("NS")
   }
   rule {
-source_labels = ["__ns"]
-target_label  = "run_id"
+    source_labels = ["__ns"]
+    target_label  = "run_id"
   }
   forward_to = [loki.write.default.receiver]
 }
@@ -242,16 +242,16 @@ fn conditional_fixed_replacements_accumulate_values() {
         r#"
 loki.relabel "j" {
   rule {
-source_labels = ["__p"]
-regex         = "err|crit"
-target_label  = "level"
-replacement   = "error"
+    source_labels = ["__p"]
+    regex         = "err|crit"
+    target_label  = "level"
+    replacement   = "error"
   }
   rule {
-source_labels = ["__p"]
-regex         = "info"
-target_label  = "level"
-replacement   = "info"
+    source_labels = ["__p"]
+    regex         = "info"
+    target_label  = "level"
+    replacement   = "info"
   }
   forward_to = []
 }

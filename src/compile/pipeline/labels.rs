@@ -73,26 +73,9 @@ pub fn promql_selectors(query: &str) -> Result<Vec<Selector>, String> {
 mod tests {
     use super::*;
 
-    fn logql(streams: &[Stream], query: &str) -> Result<(), String> {
-        answerable(
-            streams,
-            Signal::Logs,
-            &parse_stream_selector(query).unwrap(),
-            &[],
-        )
-    }
-
     const SCRAPE: &str = r#"
-discovery.kubernetes "pods" { role = "pod" }
-discovery.relabel "pods" {
-  targets = discovery.kubernetes.pods.targets
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-}
 prometheus.scrape "ksm" {
-  targets    = discovery.relabel.pods.output
+  targets    = [{ __address__ = "ksm:8080", namespace = sys.env("NS") }]
   job_name   = "kube-state-metrics"
   forward_to = [prometheus.remote_write.default.receiver]
 }
@@ -128,8 +111,21 @@ alloy: { logs: { events: { enabled: false } } }\n\
 vcluster:\n  namespaceFormat: t-{run_id}\n  alloy:\n    logs:\n      sourceLabel: kind\n      pods: { enabled: false }\n",
         );
         let streams = profile_streams(Stack::new(&profile, "p"));
-        logql(&streams, r#"{source="pod_log", namespace="x"}"#).unwrap();
-        logql(&streams, r#"{kind="k8s_event", run_id="1"}"#).unwrap();
-        assert!(logql(&streams, r#"{kind="pod_log"}"#).is_err());
+        let logs = |query| parse_stream_selector(query).unwrap();
+        answerable(
+            &streams,
+            Signal::Logs,
+            &logs(r#"{source="pod_log", namespace="x"}"#),
+            &[],
+        )
+        .unwrap();
+        answerable(
+            &streams,
+            Signal::Logs,
+            &logs(r#"{kind="k8s_event", run_id="1"}"#),
+            &[],
+        )
+        .unwrap();
+        assert!(answerable(&streams, Signal::Logs, &logs(r#"{kind="pod_log"}"#), &[]).is_err());
     }
 }
