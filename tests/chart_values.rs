@@ -37,6 +37,12 @@ fn load_yaml(path: &Path) -> Value {
 const COMMENTED_KEYS: &[(&str, &str)] = &[
     ("loki", "loki.storage.bucketNames"),
     ("tempo", "persistence.storageClassName"),
+    // The S3 settings are documented in a comment above `storage.trace`.
+    ("tempo-distributed", "storage.trace.s3"),
+    // Read by the backend-worker PodDisruptionBudget template (which fails on a
+    // missing `podDisruptionBudget` once replicas exceed 1) but absent from the defaults.
+    ("tempo-distributed", "backendWorker.maxUnavailable"),
+    ("tempo-distributed", "backendWorker.podDisruptionBudget"),
     ("grafana", "persistence.storageClassName"),
     ("grafana", "service.nodePort"),
     (
