@@ -89,7 +89,10 @@ fn monolithic_tempo_keeps_its_chart_and_single_service() {
         .unwrap();
     assert_eq!(tempo["chart"], "grafana-community/tempo");
     let monitor = yaml(file(&files, "monitoring/monitors/tempo.yaml"));
-    assert_eq!(monitor["spec"]["endpoints"][0]["port"], "tempo-prom-metrics");
+    assert_eq!(
+        monitor["spec"]["endpoints"][0]["port"],
+        "tempo-prom-metrics"
+    );
     assert!(monitor["spec"].get("jobLabel").is_none());
 }
 
@@ -117,7 +120,10 @@ fn the_release_uses_the_tempo_distributed_chart() {
     assert_eq!(values["storage"]["trace"]["backend"], "s3");
     assert_eq!(values["storage"]["trace"]["s3"]["bucket"], "traces");
     // Only the Tempo pods get the flag and the keys (memcached reads `global`).
-    assert_eq!(values["defaults"]["extraArgs"][0], "-config.expand-env=true");
+    assert_eq!(
+        values["defaults"]["extraArgs"][0],
+        "-config.expand-env=true"
+    );
     assert!(values.get("global").is_none());
     assert_eq!(
         values["backendScheduler"]["config"]["provider"]["compaction"]["compaction"]["block_retention"],
@@ -182,8 +188,8 @@ fn every_role_is_sized_from_the_ingest_unless_overridden() {
 
 #[test]
 fn a_single_replica_gets_no_budget_or_spread() {
-    let files = common::compile_text(&PROFILE.replace("ingestPerDay: 500Gi", "ingestPerDay: 1Gi"))
-        .unwrap();
+    let files =
+        common::compile_text(&PROFILE.replace("ingestPerDay: 500Gi", "ingestPerDay: 1Gi")).unwrap();
     let worker = &yaml(file(&files, "values/tempo.yaml"))["backendWorker"];
     assert_eq!(worker["replicas"], 1);
     for key in [
@@ -249,12 +255,14 @@ fn empty_topics_and_addresses_are_refused() {
     let e = errors(
         &PROFILE
             .replace("partitions: 3", "partitions: 0")
-            .replace("address: kafka.kafka.svc.cluster.local:9092", "address: ''"),
+            .replace("address: kafka.kafka.svc.cluster.local:9092", "address: ''")
+            .replace("topic: spans", "topic: ' '"),
     );
-    assert_eq!(e.len(), 2, "{e:#?}");
-    // Sorted by position: `address` comes before `partitions` on the line.
+    assert_eq!(e.len(), 3, "{e:#?}");
+    // Sorted by position: address, topic, partitions on the line.
     assert!(e[0].contains("the Kafka address is empty"), "{e:#?}");
-    assert!(e[1].contains("0 partitions carries no spans"), "{e:#?}");
+    assert!(e[1].contains("the Kafka topic is empty"), "{e:#?}");
+    assert!(e[2].contains("0 partitions carries no spans"), "{e:#?}");
 }
 
 #[test]

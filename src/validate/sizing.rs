@@ -258,6 +258,14 @@ fn tempo(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
             .help("give the address of a broker of your Kafka cluster"),
         );
     }
+    if kafka.topic.trim().is_empty() {
+        out.push(
+            error_at(root, &at(&["kafka", "topic"]), "the Kafka topic is empty")
+                .expected("the topic's name, e.g. `tempo-traces`")
+                .note(TEMPO_KAFKA_RULE)
+                .help("name the topic the distributors write to"),
+        );
+    }
     if let Some(q) = tempo.ingest_per_day.as_ref()
         && kafka.partitions > 0
         && kafka.partitions < min_partitions(q.bytes())
