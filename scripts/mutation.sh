@@ -196,7 +196,7 @@ mutation pdb-for-scaled-down-role pdb-selects "PodDisruptionBudget monitoring/lo
   edit releases/release-loki.yaml Deployment loki-querier 'o["spec"]["replicas"] = 0'
 mutation tempo-role-without-pdb replicas-guarded "tempo-live-store (3 replicas) has no PodDisruptionBudget" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml PodDisruptionBudget tempo-live-store 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "live-stores"'
-mutation tempo-role-not-spread replicas-guarded "tempo-querier (2 replicas) has neither" "$MUT/render-prod-kafka" \
+mutation tempo-role-not-spread replicas-guarded "tempo-querier (4 replicas) has neither" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml Deployment tempo-querier 'o["spec"]["template"]["spec"].pop("topologySpreadConstraints"); o["spec"]["template"]["spec"].pop("affinity")'
 mutation tempo-distributor-missing service-refs "no Service monitoring/tempo-distributor" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml Service tempo-distributor 'o["metadata"]["name"] = "tempo-distributors"'
