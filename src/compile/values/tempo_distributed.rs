@@ -144,7 +144,7 @@ struct Compaction {
 }
 
 /// The chart's selector labels of one role's pods.
-pub fn selector_labels(role: Role) -> BTreeMap<String, String> {
+fn selector_labels(role: Role) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/name".to_owned(), "tempo".to_owned()),
         (
