@@ -11,6 +11,9 @@
 //! - compactor (in Tempo 3 the backend-worker, fed by the backend-scheduler):
 //!   1 replica per 3–5 MB/s, 1 CPU, 4–20 GB.
 //!
+//! (An older copy of that page in grafana/tempo's `docs/` gives "TBD" for the
+//! live-store and block-builder; the published page has the rows above.)
+//!
 //! Live-stores and block-builders both consume the Kafka topic one partition
 //! each, so both run one replica per partition, and the live-store rate rule
 //! becomes a floor on the partition count. The guide has no row for the
