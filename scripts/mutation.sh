@@ -158,10 +158,10 @@ echo "==> (e) deployment invariants on the rendered releases (scripts/render.sh)
 # Each mutation corrupts one rendered object (a dereferenced copy of render.sh's
 # output for a profile) the way a chart or values change would.
 RENDER=$WORK/render
-if [ ! -s "$RENDER/homelab-nvme/releases.tsv" ] || [ ! -s "$RENDER/vcluster/releases.tsv" ] || [ ! -s "$RENDER/dev/releases.tsv" ] || [ ! -s "$RENDER/prod/releases.tsv" ]; then
+if [ ! -s "$RENDER/homelab-nvme/releases.tsv" ] || [ ! -s "$RENDER/vcluster/releases.tsv" ] || [ ! -s "$RENDER/dev/releases.tsv" ] || [ ! -s "$RENDER/prod/releases.tsv" ] || [ ! -s "$RENDER/prod-kafka/releases.tsv" ]; then
   bash scripts/render.sh >/dev/null 2>&1
 fi
-for p in dev homelab-nvme vcluster prod; do
+for p in dev homelab-nvme vcluster prod prod-kafka; do
   rm -rf "$MUT/render-$p" && cp -rL "$RENDER/$p" "$MUT/render-$p"
 done
 for invariant in $("$PY" "$TOOLS/invariants.py" --list); do
@@ -194,6 +194,12 @@ mutation pdb-selects-no-pods pdb-selects "PodDisruptionBudget monitoring/loki-qu
   edit releases/release-loki.yaml PodDisruptionBudget loki-querier 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "queriers"'
 mutation pdb-for-scaled-down-role pdb-selects "PodDisruptionBudget monitoring/loki-querier selects no pods" "$MUT/render-prod" \
   edit releases/release-loki.yaml Deployment loki-querier 'o["spec"]["replicas"] = 0'
+mutation tempo-role-without-pdb replicas-guarded "tempo-live-store (3 replicas) has no PodDisruptionBudget" "$MUT/render-prod-kafka" \
+  edit releases/release-tempo.yaml PodDisruptionBudget tempo-live-store 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "live-stores"'
+mutation tempo-role-not-spread replicas-guarded "tempo-querier (4 replicas) has neither" "$MUT/render-prod-kafka" \
+  edit releases/release-tempo.yaml Deployment tempo-querier 'o["spec"]["template"]["spec"].pop("topologySpreadConstraints"); o["spec"]["template"]["spec"].pop("affinity")'
+mutation tempo-distributor-missing service-refs "no Service monitoring/tempo-distributor" "$MUT/render-prod-kafka" \
+  edit releases/release-tempo.yaml Service tempo-distributor 'o["metadata"]["name"] = "tempo-distributors"'
 
 echo "==> freshness: o11yc check"
 via_fresh() { "$O11YC" check --all --out "$1"; }

@@ -54,7 +54,7 @@ fn committed_generated_tree_is_fresh() {
         code, 0,
         "generated/ is stale, run `cargo run -- build --all`:\n{err}"
     );
-    assert!(err.contains("5 profiles valid and up to date"), "{err}");
+    assert!(err.contains("6 profiles valid and up to date"), "{err}");
 }
 
 #[test]
@@ -347,7 +347,14 @@ fn graph_of_an_unknown_profile_exits_2_and_prints_no_chart() {
 #[test]
 fn every_generated_alloy_file_passes_alloy_check_and_fmt() {
     let mut files = Vec::new();
-    for profile in ["dev", "homelab-nvme", "kaiwo", "prod", "vcluster"] {
+    for profile in [
+        "dev",
+        "homelab-nvme",
+        "kaiwo",
+        "prod",
+        "prod-kafka",
+        "vcluster",
+    ] {
         files.push(repo().join(format!("generated/{profile}/alloy/config.alloy")));
     }
     files.push(repo().join("generated/kaiwo/vcluster/alloy/config.alloy"));

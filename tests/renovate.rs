@@ -134,8 +134,8 @@ fn readme_regex_manager_finds_every_pinned_chart() {
         assert!(problems.is_empty(), "{relative}: {problems:#?}");
         total += pins(&text).len();
     }
-    // dev (3), homelab-nvme (4), vcluster (4); prod inherits dev's.
-    assert_eq!(total, 11);
+    // dev (3), homelab-nvme (4), vcluster (4), prod-kafka (1); prod inherits dev's.
+    assert_eq!(total, 12);
 }
 
 /// The shipped profiles pin the default charts (the versions o11yc's Helm values are checked
@@ -151,6 +151,7 @@ fn shipped_pins_are_the_default_charts() {
             let default = match key.as_str() {
                 "loki" => &defaults.loki,
                 "tempo" => &defaults.tempo,
+                "tempoDistributed" => &defaults.tempo_distributed,
                 "alloy" => &defaults.alloy,
                 "grafana" => &defaults.grafana,
                 "kubePrometheusStack" => &defaults.kube_prometheus_stack,

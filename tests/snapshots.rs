@@ -15,7 +15,17 @@ fn every_generated_file_of_every_shipped_profile() {
     std::env::set_current_dir(root).unwrap();
     let profiles = discover(&root.join("profiles")).unwrap();
     let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["dev", "homelab-nvme", "kaiwo", "prod", "vcluster"]);
+    assert_eq!(
+        names,
+        [
+            "dev",
+            "homelab-nvme",
+            "kaiwo",
+            "prod",
+            "prod-kafka",
+            "vcluster"
+        ]
+    );
     for profile in &profiles {
         let mut sources = SourceMap::new();
         let compiled = compile_profile(&profile.clone(), &mut sources)

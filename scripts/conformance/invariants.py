@@ -27,6 +27,10 @@ summary. The checks (README, "How the output is verified"):
   object-size            no ConfigMap or Secret exceeds 1 MiB
   pdb-selects            every PodDisruptionBudget selects the pods of a workload with more than
                          zero replicas in its namespace (one selecting nothing protects nothing)
+  replicas-guarded       every Deployment and StatefulSet of a Helm release with more than one
+                         replica has its pods selected by a PodDisruptionBudget and spread (topology
+                         spread constraints or pod anti-affinity), so a drain or one node's loss
+                         never takes all of them
 """
 
 import base64
@@ -568,6 +572,27 @@ def pdb_selects(r):
     return problems, f"{len(pdbs)} PodDisruptionBudget(s) select running pods"
 
 
+def replicas_guarded(r):
+    problems, checked = [], 0
+    pdbs = r.of_kind("PodDisruptionBudget")
+    # The releases' workloads: the stores' roles. o11yc's own objects (the
+    # cloudflared Deployment) are not covered yet.
+    for w in [o for o in r.releases if o["kind"] in ("Deployment", "StatefulSet")]:
+        if ((w.get("spec") or {}).get("replicas", 1) or 0) < 2:
+            continue
+        checked += 1
+        labels = pod_labels(w)
+        where = f"{w['_file']}: {w['kind']} {namespace(w)}/{name(w)} ({w['spec']['replicas']} replicas)"
+        if not any(
+            namespace(p) == namespace(w) and selects((p.get("spec") or {}).get("selector"), labels) for p in pdbs
+        ):
+            problems.append(f"{where} has no PodDisruptionBudget selecting its pods")
+        spec = ((w["spec"].get("template") or {}).get("spec")) or {}
+        if not spec.get("topologySpreadConstraints") and not (spec.get("affinity") or {}).get("podAntiAffinity"):
+            problems.append(f"{where} has neither topologySpreadConstraints nor podAntiAffinity")
+    return problems, f"{checked} replicated workload(s) with a PodDisruptionBudget and spread"
+
+
 CHECKS = {
     "writable-paths": writable_paths,
     "claims": claims,
@@ -579,6 +604,7 @@ CHECKS = {
     "env-duplicates": env_duplicates,
     "object-size": object_size,
     "pdb-selects": pdb_selects,
+    "replicas-guarded": replicas_guarded,
 }
 
 

@@ -15,6 +15,7 @@ pub mod release;
 pub mod rules;
 pub mod sizing;
 pub mod stack;
+pub mod tempo_sizing;
 #[cfg(test)]
 pub mod testing;
 pub mod values;

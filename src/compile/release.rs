@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::compile::stack::{ALLOY_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
 use crate::compile::values;
-use crate::model::Chart;
+use crate::model::{Chart, Storage, TempoMode};
 
 /// One Helm release.
 pub struct Release<'p> {
@@ -46,12 +46,20 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
         });
     }
     if let Some(tempo) = stack.tempo() {
+        let (chart, source, values) = match (tempo.mode, &tempo.storage, &tempo.kafka) {
+            (TempoMode::Distributed, Storage::ObjectStore(store), Some(kafka)) => (
+                "tempo-distributed",
+                &charts.tempo_distributed,
+                values::tempo_distributed::values(tempo, store, kafka),
+            ),
+            _ => ("tempo", &charts.tempo, values::tempo::values(tempo)),
+        };
         out.push(Release {
             name: TEMPO_RELEASE.to_owned(),
-            chart: "tempo",
-            source: &charts.tempo,
+            chart,
+            source,
             namespace: stack.namespace_of(tempo),
-            values: values::tempo::values(tempo),
+            values,
         });
     }
     if let Some(grafana) = stack.standalone_grafana() {
@@ -82,7 +90,12 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
 pub fn dependencies<'r>(releases: &'r [Release]) -> BTreeMap<&'r str, Vec<&'r Release<'r>>> {
     let stores: Vec<&Release> = releases
         .iter()
-        .filter(|r| matches!(r.chart, "kube-prometheus-stack" | "loki" | "tempo"))
+        .filter(|r| {
+            matches!(
+                r.chart,
+                "kube-prometheus-stack" | "loki" | "tempo" | "tempo-distributed"
+            )
+        })
         .collect();
     releases
         .iter()

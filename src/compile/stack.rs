@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::model::{
     Alloy, Component, Grafana, GrafanaHost, Loki, LokiMode, Profile, PrometheusStack, Tempo,
+    TempoMode,
 };
 
 /// Loki's Helm release name. Chart object names, and so claim names, derive from it.
@@ -137,22 +138,30 @@ impl<'p> Stack<'p> {
         })
     }
 
-    /// Tempo's query endpoint, for Grafana.
+    /// Tempo's query endpoint, for Grafana: the query frontends in
+    /// distributed mode, the single pod otherwise.
     pub fn tempo_query_url(&self) -> Option<String> {
         self.tempo().map(|tempo| {
             format!(
                 "http://{}:3200",
-                self.service_host(TEMPO_RELEASE, self.namespace_of(tempo))
+                self.service_host(
+                    &tempo_service(tempo, "query-frontend"),
+                    self.namespace_of(tempo)
+                )
             )
         })
     }
 
-    /// Tempo's OTLP gRPC endpoint (`host:port`, no scheme), for collectors.
+    /// Tempo's OTLP gRPC endpoint (`host:port`, no scheme), for collectors:
+    /// the distributors in distributed mode, the single pod otherwise.
     pub fn tempo_otlp_grpc_endpoint(&self) -> Option<String> {
         self.tempo().filter(|t| t.otlp.grpc).map(|tempo| {
             format!(
                 "{}:4317",
-                self.service_host(TEMPO_RELEASE, self.namespace_of(tempo))
+                self.service_host(
+                    &tempo_service(tempo, "distributor"),
+                    self.namespace_of(tempo)
+                )
             )
         })
     }
@@ -211,6 +220,15 @@ fn loki_service(loki: &Loki, role: &str) -> String {
     match loki.mode {
         LokiMode::Distributed => format!("{LOKI_RELEASE}-{role}"),
         LokiMode::SingleBinary => LOKI_RELEASE.to_owned(),
+    }
+}
+
+/// The Service of a Tempo role (`tempo-<role>`) in distributed mode; the one
+/// `tempo` Service in monolithic mode, which serves every role.
+fn tempo_service(tempo: &Tempo, role: &str) -> String {
+    match tempo.mode {
+        TempoMode::Distributed => format!("{TEMPO_RELEASE}-{role}"),
+        TempoMode::Monolithic => TEMPO_RELEASE.to_owned(),
     }
 }
 

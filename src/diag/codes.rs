@@ -73,7 +73,9 @@ codes! {
     TEMPLATE = "O11Y0115", "text a chart would evaluate as a template",
         "Some charts pass values through Helm's `tpl`, so `{{ ... }}` in a profile value would\nbe evaluated at deploy time. Remove the braces or escape them.";
     SIZING = "O11Y0116", "scale and sizing",
-        "The chosen mode or replica count cannot carry the declared load or cannot work as\nconfigured: SingleBinary Loki beyond its ingest range, distributed Loki without object\nstorage or with too few ingesters, several Prometheus replicas on one volume.";
+        "The chosen mode or replica count cannot carry the declared load or cannot work as\nconfigured: SingleBinary Loki beyond its ingest range, distributed Loki without object\nstorage or with too few ingesters, distributed Tempo without Kafka or object storage or
+with Kafka consumers that do not match the partitions (or too few partitions for the
+ingest), several Prometheus replicas on one volume.";
     ALLOY_CUSTOM = "O11Y0201", "error in `alloy.custom`",
         "The Alloy snippet under `custom` does not parse, or fails the Alloy checker together\nwith the pipeline o11yc generates (unknown component or attribute, dangling reference,\nwrong receiver type, duplicate label, reference cycle, stability level). The caret points\ninto the snippet when it is written as a literal block scalar (`custom: |`).";
     TOO_MANY = "O11Y0900", "more problems than shown",

@@ -112,7 +112,7 @@ pub struct RoleSize {
     pub resources: Option<super::Resources>,
 }
 
-/// Grafana Tempo in monolithic mode.
+/// Grafana Tempo, monolithic or distributed (microservices through Kafka).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Tempo {
@@ -132,9 +132,76 @@ pub struct Tempo {
     /// OTLP receivers (gRPC on 4317, HTTP on 4318).
     #[serde(default)]
     pub otlp: Otlp,
-    /// Scheduling and resources.
+    /// How Tempo is deployed: `monolithic` (one pod, the `tempo` chart) or
+    /// `distributed` (the `tempo-distributed` chart; needs `kafka` and
+    /// `objectStore` storage).
+    #[serde(default)]
+    pub mode: TempoMode,
+    /// The Kafka topic the distributors write to and the block-builders and
+    /// live-stores read from (`distributed` mode only).
+    #[serde(default)]
+    pub kafka: Option<Kafka>,
+    /// Per-role replicas and resources in `distributed` mode, overriding the
+    /// sizing o11yc derives from `ingestPerDay`.
+    #[serde(default)]
+    pub roles: TempoRoles,
+    /// Scheduling and resources. In `distributed` mode the node selector and
+    /// tolerations apply to every role; resources come from `roles` and the
+    /// sizing instead.
     #[serde(default)]
     pub placement: Placement,
+}
+
+/// How Tempo is deployed.
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum TempoMode {
+    /// One pod doing everything (the `tempo` chart).
+    #[default]
+    Monolithic,
+    /// One workload per role, writing through Kafka to object storage
+    /// (the `tempo-distributed` chart).
+    Distributed,
+}
+
+/// An existing Kafka (or Kafka-compatible) cluster Tempo's write path goes through.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Kafka {
+    /// A broker's `host:port`, e.g. `kafka.kafka.svc.cluster.local:9092`.
+    pub address: String,
+    /// The topic spans are written to.
+    pub topic: String,
+    /// The topic's partition count; Tempo runs one block-builder and one
+    /// live-store per partition.
+    pub partitions: u32,
+}
+
+/// Overrides of the derived sizing, one per Tempo role.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TempoRoles {
+    /// Distributors (receive spans, write them to Kafka).
+    #[serde(default)]
+    pub distributor: Option<RoleSize>,
+    /// Block-builders (one per Kafka partition; build blocks in the bucket).
+    #[serde(default)]
+    pub block_builder: Option<RoleSize>,
+    /// Live-stores (one per Kafka partition; serve recent traces).
+    #[serde(default)]
+    pub live_store: Option<RoleSize>,
+    /// Queriers.
+    #[serde(default)]
+    pub querier: Option<RoleSize>,
+    /// Query frontends.
+    #[serde(default)]
+    pub query_frontend: Option<RoleSize>,
+    /// The backend scheduler (one; plans compaction and retention).
+    #[serde(default)]
+    pub backend_scheduler: Option<RoleSize>,
+    /// Backend workers (compact blocks and apply retention).
+    #[serde(default)]
+    pub backend_worker: Option<RoleSize>,
 }
 
 /// Which OTLP protocols Tempo accepts.

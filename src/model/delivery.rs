@@ -225,6 +225,9 @@ pub struct Charts {
     /// grafana-community/tempo.
     #[serde(default = "default_tempo_chart")]
     pub tempo: Chart,
+    /// grafana-community/tempo-distributed (Tempo with `mode: distributed`).
+    #[serde(default = "default_tempo_distributed_chart")]
+    pub tempo_distributed: Chart,
     /// grafana/alloy.
     #[serde(default = "default_alloy_chart")]
     pub alloy: Chart,
@@ -242,6 +245,10 @@ fn default_loki_chart() -> Chart {
 
 fn default_tempo_chart() -> Chart {
     Chart::new("2.2.4", GRAFANA_COMMUNITY_REPO)
+}
+
+fn default_tempo_distributed_chart() -> Chart {
+    Chart::new("3.3.0", GRAFANA_COMMUNITY_REPO)
 }
 
 fn default_alloy_chart() -> Chart {
@@ -264,6 +271,7 @@ impl Default for Charts {
         Charts {
             loki: default_loki_chart(),
             tempo: default_tempo_chart(),
+            tempo_distributed: default_tempo_distributed_chart(),
             alloy: default_alloy_chart(),
             grafana: default_grafana_chart(),
             kube_prometheus_stack: default_kps_chart(),

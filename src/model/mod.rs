@@ -27,9 +27,9 @@ pub use alloy::{
 };
 pub use component::Component;
 pub use components::{
-    AdminCredentials, AdminSecret, AlertmanagerSettings, Grafana, GrafanaHost, Loki, LokiMode,
-    LokiRoles, LongTermStorage, Otlp, PrometheusStack, RemoteWriteTarget, RoleSize, SecretKeyRef,
-    Tempo, ThanosSidecar, Toggle,
+    AdminCredentials, AdminSecret, AlertmanagerSettings, Grafana, GrafanaHost, Kafka, Loki,
+    LokiMode, LokiRoles, LongTermStorage, Otlp, PrometheusStack, RemoteWriteTarget, RoleSize,
+    SecretKeyRef, Tempo, TempoMode, TempoRoles, ThanosSidecar, Toggle,
 };
 pub use dashboards::Dashboards;
 pub use delivery::{

@@ -15,6 +15,11 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
     for (key, chart_name, chart) in [
         ("loki", "loki", &charts.loki),
         ("tempo", "tempo", &charts.tempo),
+        (
+            "tempoDistributed",
+            "tempo-distributed",
+            &charts.tempo_distributed,
+        ),
         ("alloy", "alloy", &charts.alloy),
         ("grafana", "grafana", &charts.grafana),
         (

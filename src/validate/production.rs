@@ -4,9 +4,12 @@
 
 use super::locate::{Step, error_at};
 use crate::compile::sizing::Role;
+use crate::compile::tempo_sizing::{self, Role as TempoRole};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Storage};
+use crate::model::{
+    Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Storage, TempoMode,
+};
 
 /// The `acknowledge` entry for `risk`, for messages.
 fn name(risk: Risk) -> &'static str {
@@ -56,7 +59,10 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 "serve the store over TLS and remove `insecure: true`",
             ));
         }
-        if open(Risk::MissingResourceLimits) && !loki_distributed(profile, key) {
+        if open(Risk::MissingResourceLimits)
+            && !loki_distributed(profile, key)
+            && !tempo_distributed(profile, key)
+        {
             missing_limits(c.placement(), &[Step::Key(key)], root, out);
         }
     }
@@ -86,6 +92,40 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                     "set `resources.limits.memory`, or drop `resources` to use the sizing table",
                 ));
             }
+        }
+    }
+    if open(Risk::MissingResourceLimits)
+        && let Some(tempo) = profile.tempo.as_ref().filter(|t| t.enabled)
+        && tempo.mode == TempoMode::Distributed
+    {
+        // Each role's resources come from the sizing (with memory limits) unless
+        // the profile overrides them; the guide has no row for the backend scheduler.
+        for role in TempoRole::ALL {
+            let (_, resources) = tempo_sizing::size(role, tempo);
+            if resources.is_some_and(|r| r.limits.contains_key(&ResourceName::Memory)) {
+                continue;
+            }
+            let base = [
+                Step::Key("tempo"),
+                Step::Key("roles"),
+                Step::Key(role.key()),
+            ];
+            let mut path = base.to_vec();
+            path.extend([Step::Key("resources"), Step::Key("limits")]);
+            out.push(risk_error(
+                root,
+                &path,
+                Risk::MissingResourceLimits,
+                format!(
+                    "`{}` has no memory limit in production",
+                    super::dotted(&base)
+                ),
+                if role.overrides(&tempo.roles).and_then(|r| r.resources.as_ref()).is_some() {
+                    "set `resources.limits.memory`, or drop `resources` to use the derived sizing"
+                } else {
+                    "Tempo's sizing guide gives no numbers for this role: set its `resources` (with `limits.memory`)"
+                },
+            ));
         }
     }
     let mut alloys: Vec<(Vec<Step>, &Alloy)> = Vec::new();
@@ -135,6 +175,15 @@ fn loki_distributed(profile: &Profile, key: &str) -> bool {
             .loki
             .as_ref()
             .is_some_and(|l| l.mode == LokiMode::Distributed)
+}
+
+/// In distributed mode Tempo's pods are sized per role, not by `placement.resources`.
+fn tempo_distributed(profile: &Profile, key: &str) -> bool {
+    key == "tempo"
+        && profile
+            .tempo
+            .as_ref()
+            .is_some_and(|t| t.mode == TempoMode::Distributed)
 }
 
 fn missing_limits(

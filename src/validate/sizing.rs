@@ -1,14 +1,16 @@
 //! Loki's deployment mode must fit the expected ingest, and Distributed mode
 //! needs object storage and enough ingesters for its replication factor;
-//! Prometheus and Alertmanager replicas must be deployable.
+//! Prometheus and Alertmanager replicas must be deployable; distributed Tempo
+//! needs Kafka, object storage and one Kafka consumer of each kind per partition.
 
 use super::locate::{Step, error_at};
 use crate::compile::sizing::{
     DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
 };
+use crate::compile::tempo_sizing::{MB_PER_PARTITION, Role as TempoRole, min_partitions};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{LokiMode, LongTermStorage, Profile, Storage};
+use crate::model::{LokiMode, LongTermStorage, Profile, Storage, TempoMode};
 
 const SINGLE_BINARY_RULE: &str = "Loki's SingleBinary (monolithic) mode is for \"small read/write volumes of up to approximately 20GB per day\" (grafana.com/docs/loki/latest/get-started/deployment-modes)";
 const DISTRIBUTED_RULE: &str = "o11yc sizes Distributed mode from the \"less than 3 TB/day\" row of Loki's sizing guide (grafana.com/docs/loki/latest/setup/size), the largest row it carries";
@@ -16,6 +18,7 @@ const DISTRIBUTED_RULE: &str = "o11yc sizes Distributed mode from the \"less tha
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     prometheus(profile, root, out);
     loki(profile, root, out);
+    tempo(profile, root, out);
 }
 
 fn prometheus(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
@@ -165,6 +168,156 @@ fn loki(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
                     .help("raise `replicas`, or drop it to use the table's 6"),
                 );
             }
+        }
+    }
+}
+
+const TEMPO_LIVE_STORE_RULE: &str = "Tempo's sizing guide runs 1 live-store per 6-10 MB/s of received spans (grafana.com/docs/tempo/next/set-up-for-tracing/setup-tempo/plan/size), and each live-store consumes one partition; o11yc takes the 10 MB/s end";
+const TEMPO_KAFKA_RULE: &str = "tempo-distributed 3.x writes through Kafka: distributors produce to the topic, one block-builder and one live-store consume each partition (its chart requires `ingest.kafka.address`)";
+
+fn tempo(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let Some(tempo) = profile.tempo.as_ref().filter(|t| t.enabled) else {
+        return;
+    };
+    let at = |steps: &[&'static str]| {
+        std::iter::once(Step::Key("tempo"))
+            .chain(steps.iter().map(|s| Step::Key(s)))
+            .collect::<Vec<_>>()
+    };
+    if tempo.mode == TempoMode::Monolithic {
+        for (key, set) in [
+            ("kafka", tempo.kafka.is_some()),
+            (
+                "roles",
+                TempoRole::ALL
+                    .iter()
+                    .any(|r| r.overrides(&tempo.roles).is_some()),
+            ),
+        ] {
+            if set {
+                out.push(
+                    error_at(
+                        root,
+                        &at(&[key]),
+                        format!("`tempo.{key}` only applies in distributed mode"),
+                    )
+                    .expected(format!("`mode: distributed` with it, or no `{key}`"))
+                    .help(format!(
+                        "set `mode: distributed` under `tempo`, or remove `{key}`"
+                    )),
+                );
+            }
+        }
+        return;
+    }
+    if !matches!(tempo.storage, Storage::ObjectStore(_)) {
+        out.push(
+            error_at(root, &at(&["mode"]), "tempo's distributed mode needs object storage")
+                .expected("`storage: { objectStore: ... }` with `mode: distributed`")
+                .note("block-builders write blocks that queriers and backend workers read from a shared bucket; a volume is local to one pod")
+                .help("give `tempo.storage` an `objectStore`, or use `mode: monolithic`"),
+        );
+    }
+    if tempo.placement.resources.is_some() {
+        out.push(
+            error_at(root, &at(&["placement", "resources"]), "`tempo.placement.resources` does not apply in distributed mode")
+                .expected("per-role `tempo.roles.<role>.resources`, or none (the sizing o11yc derives)")
+                .help("remove `placement.resources`; override a role with e.g. `roles: { querier: { resources: ... } }`"),
+        );
+    }
+    let Some(kafka) = &tempo.kafka else {
+        out.push(
+            error_at(root, &at(&["mode"]), "tempo's distributed mode needs a Kafka cluster")
+                .expected("`kafka: { address: <host:port>, topic: <name>, partitions: <n> }` under `tempo`")
+                .note(TEMPO_KAFKA_RULE)
+                .help("add `kafka` with your broker's address, or use `mode: monolithic` (no Kafka needed)"),
+        );
+        return;
+    };
+    if kafka.partitions == 0 {
+        out.push(
+            error_at(
+                root,
+                &at(&["kafka", "partitions"]),
+                "a topic with 0 partitions carries no spans",
+            )
+            .expected("1 or more partitions")
+            .note(TEMPO_KAFKA_RULE)
+            .help("set `partitions` to the topic's partition count"),
+        );
+    }
+    if kafka.address.trim().is_empty() {
+        out.push(
+            error_at(
+                root,
+                &at(&["kafka", "address"]),
+                "the Kafka address is empty",
+            )
+            .expected("a broker's `host:port`, e.g. `kafka.kafka.svc.cluster.local:9092`")
+            .note(TEMPO_KAFKA_RULE)
+            .help("give the address of a broker of your Kafka cluster"),
+        );
+    }
+    if kafka.topic.trim().is_empty() {
+        out.push(
+            error_at(root, &at(&["kafka", "topic"]), "the Kafka topic is empty")
+                .expected("the topic's name, e.g. `tempo-traces`")
+                .note(TEMPO_KAFKA_RULE)
+                .help("name the topic the distributors write to"),
+        );
+    }
+    if let Some(q) = tempo.ingest_per_day.as_ref()
+        && kafka.partitions > 0
+        && kafka.partitions < min_partitions(q.bytes())
+    {
+        let needed = min_partitions(q.bytes());
+        out.push(
+            error_at(
+                root,
+                &at(&["kafka", "partitions"]),
+                format!(
+                    "{} partitions (so {} live-stores) are too few for tempo's ingestPerDay of {q}",
+                    kafka.partitions, kafka.partitions
+                ),
+            )
+            .expected(format!(
+                "at least {needed} partitions, one per {MB_PER_PARTITION} MB/s of spans"
+            ))
+            .note(TEMPO_LIVE_STORE_RULE)
+            .help(format!(
+                "repartition the topic and set `partitions: {needed}`, or lower `ingestPerDay`"
+            )),
+        );
+    }
+    for role in TempoRole::ALL {
+        let Some(n) = role.overrides(&tempo.roles).and_then(|r| r.replicas) else {
+            continue;
+        };
+        let path = at(&["roles", role.key(), "replicas"]);
+        match role.fixed_replicas(kafka.partitions) {
+            Some(fixed) if n != fixed && role == TempoRole::BackendScheduler => out.push(
+                error_at(root, &path, format!("{n} backend schedulers; Tempo runs exactly one"))
+                    .expected("1, or no `replicas` (the default)")
+                    .note("the backend scheduler hands out compaction and retention jobs from one work cache")
+                    .help("remove `replicas`; scale `backendWorker` instead"),
+            ),
+            Some(fixed) if n != fixed => out.push(
+                error_at(
+                    root,
+                    &path,
+                    format!("{n} {}s for a topic of {fixed} partitions", role.component()),
+                )
+                .expected(format!("{fixed}, the partition count (`tempo.kafka.partitions`)"))
+                .note(TEMPO_KAFKA_RULE)
+                .help(format!("remove `replicas` (it follows the partitions), or set `kafka.partitions: {n}` and repartition the topic")),
+            ),
+            Some(_) => {}
+            None if n == 0 => out.push(
+                error_at(root, &path, "0 replicas would deploy nothing")
+                    .expected("1 or more")
+                    .help("remove `replicas` to use the derived count"),
+            ),
+            None => {}
         }
     }
 }

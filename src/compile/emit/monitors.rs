@@ -12,7 +12,7 @@ use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{Endpoint, MONITORING_V1, PodMonitorSpec, ServiceMonitorSpec};
 use crate::compile::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
-use crate::model::{LokiMode, Monitor, MonitorKind};
+use crate::model::{LokiMode, Monitor, MonitorKind, TempoMode};
 
 /// A chart's metrics Service: release, port name, and whether the chart marks
 /// Services that must not be scraped (Loki's headless ones) with
@@ -48,12 +48,19 @@ fn chart_services(stack: &Stack) -> Vec<ChartService> {
         });
     }
     if let Some(tempo) = stack.tempo() {
+        let distributed = tempo.mode == TempoMode::Distributed;
         out.push(ChartService {
             release: TEMPO_RELEASE,
             namespace: stack.namespace_of(tempo).to_owned(),
-            port: "tempo-prom-metrics",
-            exclude_marked: false,
-            job_from_release: false,
+            // tempo-distributed names every role's metrics port `http-metrics`
+            // and marks its headless discovery Services like Loki's.
+            port: if distributed {
+                "http-metrics"
+            } else {
+                "tempo-prom-metrics"
+            },
+            exclude_marked: distributed,
+            job_from_release: distributed,
         });
     }
     out

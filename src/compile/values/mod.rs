@@ -9,6 +9,7 @@ pub mod grafana;
 pub mod kube_prometheus_stack;
 pub mod loki;
 pub mod tempo;
+pub mod tempo_distributed;
 pub mod vcluster;
 
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, PodSecurityContext, SecretKeySelector};
