@@ -1,5 +1,7 @@
 //! How the generated tree reaches the cluster, and the charts it installs.
 
+use std::sync::LazyLock;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -289,26 +291,36 @@ fn version_pattern(exact: bool) -> &'static str {
     }
 }
 
-fn full_match(pattern: &str, text: &str) -> bool {
-    regex::Regex::new(&format!("^(?:{pattern})$"))
-        .expect("the version patterns are valid")
-        .is_match(text)
+/// `^(?:pattern)$`, compiled once per process: building a regex costs far more than
+/// matching a version string, and every profile checks every chart's version.
+fn anchored(pattern: &str) -> regex::Regex {
+    regex::Regex::new(&format!("^(?:{pattern})$")).expect("the version patterns are valid")
 }
+
+static EXACT_VERSION: LazyLock<regex::Regex> = LazyLock::new(|| anchored(version_pattern(true)));
+
+/// One `||` alternative of a version constraint.
+static CONSTRAINT_ALTERNATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let one = version_pattern(false);
+    let comparison = format!(r"(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*{one}");
+    let hyphen = format!(r"{one}\s+-\s+{one}");
+    anchored(&format!(
+        r"\s*(?:{hyphen}|{comparison}((\s*,\s*|\s+){comparison})*)\s*"
+    ))
+});
 
 /// Whether `version` is one exact chart version (`1.11.1`, `v2.0.0-rc.1`).
 pub fn is_exact_version(version: &str) -> bool {
-    full_match(version_pattern(true), version)
+    EXACT_VERSION.is_match(version)
 }
 
 /// Whether `version` is an exact version or a Helm version constraint: comparisons
 /// (`=`, `!=`, `>`, `<`, `>=`, `<=`, `~`, `~>`, `^`) joined by spaces or commas,
 /// hyphen ranges (`1.2 - 1.4`), wildcards (`1.x`, `*`) and alternatives (`||`).
 pub fn is_version_constraint(version: &str) -> bool {
-    let one = version_pattern(false);
-    let comparison = format!(r"(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*{one}");
-    let hyphen = format!(r"{one}\s+-\s+{one}");
-    let alternative = format!(r"\s*(?:{hyphen}|{comparison}((\s*,\s*|\s+){comparison})*)\s*");
     !version.trim().is_empty()
         && !version.chars().any(char::is_control)
-        && version.split("||").all(|a| full_match(&alternative, a))
+        && version
+            .split("||")
+            .all(|a| CONSTRAINT_ALTERNATIVE.is_match(a))
 }

@@ -10,6 +10,7 @@
 //! `OUT/<profile>` missing and `.old` present puts it back. Leftovers of an
 //! interrupted run are removed before anything else. Callers hold [`OutLock`](super::OutLock).
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,9 @@ struct Plan {
     carried: Vec<String>,
     /// Empty directories o11yc did not create, kept in the new tree.
     empty_dirs: Vec<String>,
+    /// Generated files already on disk with the new content: staged as hard links
+    /// to the old files, so an unchanged file costs no data written or freed.
+    unchanged: HashSet<String>,
 }
 
 /// Writes `tree` into `dir` (`OUT/<profile>`) as described in the module docs.
@@ -176,6 +180,7 @@ fn plan(dir: &Path, tree: &RenderedTree, found: Option<&Scan>) -> Result<Plan, O
             manifest_current: false,
             carried: Vec::new(),
             empty_dirs: Vec::new(),
+            unchanged: HashSet::new(),
         });
     };
     let old = Manifest::read_scanned(dir, found)?;
@@ -184,9 +189,11 @@ fn plan(dir: &Path, tree: &RenderedTree, found: Option<&Scan>) -> Result<Plan, O
         empty_dirs,
     } = kept(dir, tree, found, &old)?;
     let mut changed = 0;
+    let mut unchanged = HashSet::new();
     for (path, bytes) in tree {
         if found.files.contains(path) {
             if same_content(&join(dir, path), bytes)? {
+                unchanged.insert(path.clone());
                 continue;
             }
             if !old.contains(path) {
@@ -206,6 +213,7 @@ fn plan(dir: &Path, tree: &RenderedTree, found: Option<&Scan>) -> Result<Plan, O
         manifest_current,
         carried,
         empty_dirs,
+        unchanged,
     })
 }
 
@@ -218,15 +226,21 @@ fn stage(
     step: &mut dyn FnMut(Step) -> io::Result<()>,
 ) -> Result<(), OutputError> {
     std::fs::create_dir(staging).map_err(io_at(staging))?;
+    let mut dirs = Dirs::default();
     for (path, bytes) in tree {
         let target = join(staging, path);
-        create_parent(&target)?;
-        write_new(&target, bytes).map_err(io_at(&target))?;
+        dirs.create_parent(&target)?;
+        // An unchanged file is linked; should linking fail, it is written like the others.
+        let linked =
+            plan.unchanged.contains(path) && std::fs::hard_link(join(dir, path), &target).is_ok();
+        if !linked {
+            write_new(&target, bytes).map_err(io_at(&target))?;
+        }
         step(Step::Staged).map_err(io_at(&target))?;
     }
     for path in &plan.carried {
         let (from, to) = (join(dir, path), join(staging, path));
-        create_parent(&to)?;
+        dirs.create_parent(&to)?;
         if std::fs::hard_link(&from, &to).is_err() {
             std::fs::copy(&from, &to).map_err(io_at(&to))?;
         }
@@ -240,10 +254,21 @@ fn stage(
     Ok(())
 }
 
-fn create_parent(path: &Path) -> Result<(), OutputError> {
-    match path.parent() {
-        Some(parent) => std::fs::create_dir_all(parent).map_err(io_at(parent)),
-        None => Ok(()),
+/// The directories created in the staging tree so far, so each is created once
+/// rather than asked for again for every file in it.
+#[derive(Default)]
+struct Dirs(HashSet<PathBuf>);
+
+impl Dirs {
+    fn create_parent(&mut self, path: &Path) -> Result<(), OutputError> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if !self.0.contains(parent) {
+            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+            self.0.insert(parent.to_owned());
+        }
+        Ok(())
     }
 }
 

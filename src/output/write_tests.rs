@@ -88,6 +88,23 @@ fn writes_files_and_a_manifest_and_an_up_to_date_build_writes_nothing() {
 }
 
 #[test]
+fn a_changed_build_links_unchanged_files_and_writes_only_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let (_out, dir) = built(&old_tree());
+    let ino = |p: &str| std::fs::metadata(dir.join(p)).unwrap().ino();
+    let (a, b) = (ino("a.yaml"), ino("sub/b.yaml"));
+    assert_eq!(write_tree(&dir, &new_tree()).unwrap(), 3);
+    assert_eq!(files(&dir), expected(&new_tree()));
+    assert_eq!(ino("sub/b.yaml"), b, "unchanged: the same file, linked");
+    assert_ne!(ino("a.yaml"), a, "changed: a new file");
+    // The old tree (and its link) is gone, so the file is not shared with anything.
+    assert_eq!(
+        std::fs::metadata(dir.join("sub/b.yaml")).unwrap().nlink(),
+        1
+    );
+}
+
+#[test]
 fn prunes_only_its_files_and_keeps_the_users_files_and_empty_dirs() {
     let (out, dir) = built(&old_tree());
     std::fs::create_dir_all(dir.join("keep/empty")).unwrap();

@@ -113,7 +113,7 @@ impl Collected {
         // o11yc's to know.
         self.open_streams |= !alloys(stack).iter().any(|(a, _)| a.logs.any_enabled());
         for (alloy, side) in alloys(stack) {
-            let built = pipeline::build(*stack, alloy, side);
+            let built = pipeline::build_logs(*stack, alloy, side);
             self.streams.extend(analysis.streams(&built.file));
             self.open_streams |= alloy.custom.is_some();
         }
@@ -173,4 +173,31 @@ pub fn run_label_names(stack: &Stack) -> Vec<String> {
     let mut out = run.labels;
     out.extend(run.namespace_label);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::SourceMap;
+    use crate::driver::{compile_profile, discover};
+
+    /// The log streams are read from a pipeline built without metrics and traces;
+    /// for every shipped profile and side they must be those of the whole pipeline.
+    #[test]
+    fn the_logs_only_pipeline_has_the_streams_of_the_whole_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+        let mut compared = 0;
+        for p in discover(&dir).unwrap() {
+            let compiled = compile_profile(&p, &mut SourceMap::new())
+                .unwrap_or_else(|d| panic!("{}: {d:?}", p.name));
+            let stack = Stack::new(&compiled.model, &p.name);
+            for (alloy, side) in alloys(&stack) {
+                let whole = FromAst.streams(&pipeline::build(stack, alloy, side).file);
+                let logs = FromAst.streams(&pipeline::build_logs(stack, alloy, side).file);
+                assert_eq!(logs, whole, "{} {side:?}", p.name);
+                compared += usize::from(!whole.is_empty());
+            }
+        }
+        assert!(compared >= 5, "only {compared} pipelines with streams");
+    }
 }

@@ -131,6 +131,17 @@ pub(crate) fn meta_label(key: &str) -> String {
 
 /// Builds the pipeline of one Alloy deployment.
 pub fn build(stack: Stack, alloy: &Alloy, side: Side) -> Pipeline {
+    build_parts(stack, alloy, side, true)
+}
+
+/// The log components of [`build`] and their sink only: what the log-stream analysis
+/// reads. Leaving out metrics and traces keeps it cheap (scrape targets grow the
+/// pipeline, not its streams).
+pub fn build_logs(stack: Stack, alloy: &Alloy, side: Side) -> Pipeline {
+    build_parts(stack, alloy, side, false)
+}
+
+fn build_parts(stack: Stack, alloy: &Alloy, side: Side, everything: bool) -> Pipeline {
     let run_labels = stack.profile.vcluster.as_ref().map(RunLabels::new);
     let mut cx = Context {
         stack,
@@ -149,12 +160,14 @@ pub fn build(stack: Stack, alloy: &Alloy, side: Side) -> Pipeline {
         cx.metrics_sink = Expr::reference("prometheus.relabel.run_labels.receiver");
     }
     logs::add(&mut cx);
-    metrics::add(&mut cx);
-    traces::add(&mut cx);
+    if everything {
+        metrics::add(&mut cx);
+        traces::add(&mut cx);
+    }
     if alloy.logs.any_enabled() {
         add_logs_sink(&mut cx);
     }
-    if alloy.metrics.any_enabled() {
+    if everything && alloy.metrics.any_enabled() {
         add_metrics_sink(&mut cx);
     }
     let file = File::new()
