@@ -195,6 +195,13 @@ mutation pdb-selects-no-pods pdb-selects "PodDisruptionBudget monitoring/loki-qu
 mutation pdb-for-scaled-down-role pdb-selects "PodDisruptionBudget monitoring/loki-querier selects no pods" "$MUT/render-prod" \
   edit releases/release-loki.yaml Deployment loki-querier 'o["spec"]["replicas"] = 0'
 
+mutation replicas-without-pdb replicated-guards "loki-querier (10 replicas) has no PodDisruptionBudget" "$MUT/render-prod" \
+  edit releases/release-loki.yaml PodDisruptionBudget loki-querier 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "queriers"'
+mutation replicas-not-spread replicated-guards "prometheus-kube-prometheus-stack-prometheus (2 replicas, made by the Prometheus Operator) has no topology spread" "$MUT/render-prod" \
+  edit releases/release-kube-prometheus-stack.yaml Prometheus kube-prometheus-stack-prometheus 'o["spec"].pop("topologySpreadConstraints")'
+mutation spread-selects-other-pods replicated-guards "loki-ingester (6 replicas) has no topology spread" "$MUT/render-prod" \
+  edit releases/release-loki.yaml StatefulSet loki-ingester "o[\"spec\"][\"template\"][\"spec\"][\"topologySpreadConstraints\"][0][\"labelSelector\"][\"matchLabels\"][\"app.kubernetes.io/component\"] = \"querier\""
+
 echo "==> freshness: o11yc check"
 via_fresh() { "$O11YC" check --all --out "$1"; }
 touch_generated() { printf '# edited by hand\n' >>"$1/dev/namespaces.yaml"; }

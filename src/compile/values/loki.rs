@@ -1,14 +1,17 @@
 //! Values for the `loki` chart in SingleBinary or Distributed mode.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
+use crate::compile::placement::{PodPlacement, spread_constraints};
 use crate::compile::sizing::{self, REPLICATION_FACTOR, Role};
+use crate::compile::stack::LOKI_RELEASE;
 use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
 use crate::model::{Loki, LokiMode, ObjectStore, ObjectStoreKind, Storage};
-use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
+use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext, TopologySpreadConstraint};
 
 /// The date the schema below starts; fixed so regenerating never changes it.
 const SCHEMA_FROM: &str = "2024-04-01";
@@ -247,6 +250,15 @@ struct RoleValues {
     /// With more than one replica the chart writes a PodDisruptionBudget.
     #[serde(skip_serializing_if = "Option::is_none")]
     max_unavailable: Option<u32>,
+    /// Empty for one replica (the compactor's chart section has no such key)
+    /// and for `spread: none`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    topology_spread_constraints: Vec<TopologySpreadConstraint>,
+    /// Always `null`, which removes the chart's default hard pod
+    /// anti-affinity by hostname: with it a role needs as many nodes as it
+    /// has replicas (10 queriers, 10 nodes). The spread constraints above
+    /// take its place.
+    affinity: (),
     #[serde(flatten)]
     placement: PodPlacement,
 }
@@ -260,6 +272,21 @@ struct Ingester {
     zone_aware_replication: Toggle,
 }
 
+/// The labels the chart gives the pods of `role`.
+pub fn role_labels(role: Role) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/component".to_owned(),
+            role.component().to_owned(),
+        ),
+        (
+            "app.kubernetes.io/instance".to_owned(),
+            LOKI_RELEASE.to_owned(),
+        ),
+        ("app.kubernetes.io/name".to_owned(), "loki".to_owned()),
+    ])
+}
+
 fn role(loki: &Loki, role: Role) -> RoleValues {
     let (replicas, resources) = sizing::size(role, &loki.roles);
     let mut placement = PodPlacement::from(&loki.placement);
@@ -267,6 +294,12 @@ fn role(loki: &Loki, role: Role) -> RoleValues {
     RoleValues {
         replicas,
         max_unavailable: (replicas > 1).then_some(1),
+        topology_spread_constraints: spread_constraints(
+            loki.placement.spread,
+            replicas,
+            &role_labels(role),
+        ),
+        affinity: (),
         placement,
     }
 }
