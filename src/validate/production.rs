@@ -6,7 +6,9 @@ use super::locate::{Step, error_at};
 use crate::compile::sizing::Role;
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Storage};
+use crate::model::{
+    Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Spread, Storage,
+};
 
 /// The `acknowledge` entry for `risk`, for messages.
 fn name(risk: Risk) -> &'static str {
@@ -14,6 +16,7 @@ fn name(risk: Risk) -> &'static str {
         Risk::InsecureObjectStorage => "insecureObjectStorage",
         Risk::InsecureSkipVerify => "insecureSkipVerify",
         Risk::MissingResourceLimits => "missingResourceLimits",
+        Risk::UnspreadReplicas => "unspreadReplicas",
     }
 }
 
@@ -84,6 +87,26 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                         super::dotted(&base)
                     ),
                     "set `resources.limits.memory`, or drop `resources` to use the sizing table",
+                ));
+            }
+        }
+    }
+    if open(Risk::UnspreadReplicas) {
+        for r in super::spread::replicated(profile) {
+            if r.placement.spread == Spread::None {
+                out.push(risk_error(
+                    root,
+                    &[
+                        Step::Key(r.key),
+                        Step::Key("placement"),
+                        Step::Key("spread"),
+                    ],
+                    Risk::UnspreadReplicas,
+                    format!(
+                        "{}'s {} may all run on one node in production (`spread: none`)",
+                        r.key, r.example
+                    ),
+                    "use `spread: hostname` (the default) or `spread: zone`",
                 ));
             }
         }
