@@ -91,9 +91,10 @@ fn every_role_is_sized_from_the_table_unless_overridden() {
         );
     }
     assert_eq!(values["singleBinary"]["replicas"], 0);
+    // The compression the object-store capacity check assumes.
+    assert_eq!(values["loki"]["ingester"]["chunk_encoding"], "snappy");
     assert_eq!(values["chunksCache"]["enabled"], true);
     assert_eq!(values["resultsCache"]["enabled"], true);
-    assert_eq!(values["ingester"]["zoneAwareReplication"]["enabled"], false);
 }
 
 /// The hard spread constraint of each replicated role selects the role's own pods,
@@ -133,10 +134,7 @@ fn every_replicated_role_is_spread_over_nodes_instead_of_one_pod_per_node() {
             .is_none()
     );
 
-    let zoned = common::compile_text(
-        &PROFILE.replace("  roles:\n", "  placement:\n    spread: zone\n  roles:\n"),
-    )
-    .unwrap();
+    let zoned = common::compile_text(&zoned_profile()).unwrap();
     let values: serde_json::Value =
         serde_saphyr::from_str(file(&zoned, "values/loki.yaml")).unwrap();
     let keys: Vec<&str> = values["querier"]["topologySpreadConstraints"]
@@ -233,4 +231,44 @@ fn prometheus_and_alertmanager_get_budgets_and_spread_when_replicated() {
             .get("topologySpreadConstraints")
             .is_none()
     );
+}
+
+/// `PROFILE` spread by zone over four nodes in three zones, declared out of order.
+fn zoned_profile() -> String {
+    PROFILE
+        .replace(
+            "cluster: { name: c }\n",
+            "cluster:\n  name: c\n  nodes:\n    - { name: n1, labels: { topology.kubernetes.io/zone: eu-1c } }\n    - { name: n2, labels: { topology.kubernetes.io/zone: eu-1a } }\n    - { name: n3, labels: { topology.kubernetes.io/zone: eu-1b } }\n    - { name: n4, labels: { topology.kubernetes.io/zone: eu-1a } }\n",
+        )
+        .replace("  roles:\n", "  placement:\n    spread: zone\n  roles:\n")
+}
+
+/// With `spread: zone` over three declared zones the ingesters run zone-aware,
+/// one StatefulSet per zone pinned to it, with the rollout-operator that rolls them.
+#[test]
+fn a_zone_spread_makes_the_ingesters_zone_aware_with_the_rollout_operator() {
+    let files = common::compile_text(&zoned_profile()).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
+    let zone_aware = &values["ingester"]["zoneAwareReplication"];
+    assert_eq!(zone_aware["enabled"], true);
+    for (zone, name) in [("zoneA", "eu-1a"), ("zoneB", "eu-1b"), ("zoneC", "eu-1c")] {
+        assert_eq!(
+            zone_aware[zone]["nodeSelector"]["topology.kubernetes.io/zone"], name,
+            "{zone}"
+        );
+    }
+    assert_eq!(values["rollout_operator"]["enabled"], true);
+
+    // Spread by hostname: no zones, no rollout-operator.
+    let files = common::compile_text(PROFILE).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
+    assert_eq!(values["ingester"]["zoneAwareReplication"]["enabled"], false);
+    assert!(
+        values["ingester"]["zoneAwareReplication"]
+            .get("zoneA")
+            .is_none()
+    );
+    assert_eq!(values["rollout_operator"]["enabled"], false);
 }

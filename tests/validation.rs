@@ -679,7 +679,7 @@ fn zero_replicas_and_a_remote_write_url_without_scheme_are_located() {
 }
 
 #[test]
-fn a_zone_spread_needs_nodes_in_two_zones() {
+fn a_zone_spread_of_loki_needs_three_declared_zones() {
     let extra = format!("{LOKI_DISTRIBUTED}  placement:\n    spread: zone\n");
     assert_one(
         &extra,
@@ -687,9 +687,10 @@ fn a_zone_spread_needs_nodes_in_two_zones() {
             "p.yaml:22:5:",
             "`spread: zone` cannot spread loki's 6 ingester pods over zones",
             "no node in `cluster.nodes` has the label `topology.kubernetes.io/zone`",
+            "at least three values",
         ],
     );
-    let zoned = format!("{BASE}{extra}")
+    let two_zones = format!("{BASE}{extra}")
         .replace(
             "    - name: node-1\n",
             "    - name: node-1\n      labels: { topology.kubernetes.io/zone: a }\n",
@@ -698,7 +699,39 @@ fn a_zone_spread_needs_nodes_in_two_zones() {
             "labels: { hardware: heavy }",
             "labels: { hardware: heavy, topology.kubernetes.io/zone: b }",
         );
-    assert_eq!(common::compile_text(&zoned).err(), None);
+    let found = common::compile_text(&two_zones).unwrap_err();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("`cluster.nodes` has only the zones `a` and `b`"),
+        "{found:#?}"
+    );
+    let three_zones = two_zones.replace(
+        "acknowledge:",
+        "    - name: node-3\n      labels: { topology.kubernetes.io/zone: c }\nacknowledge:",
+    );
+    assert_eq!(common::compile_text(&three_zones).err(), None);
+}
+
+#[test]
+fn a_zone_spread_of_prometheus_needs_two_zones_when_nodes_are_declared() {
+    let extra = format!("{PROMETHEUS_HA}  placement:\n    spread: zone\n");
+    assert_one(
+        &extra,
+        &[
+            "`spread: zone` cannot spread prometheus's 2 Prometheus replicas over zones",
+            "at least two values",
+        ],
+    );
+    let two_zones = format!("{BASE}{extra}")
+        .replace(
+            "    - name: node-1\n",
+            "    - name: node-1\n      labels: { topology.kubernetes.io/zone: a }\n",
+        )
+        .replace(
+            "labels: { hardware: heavy }",
+            "labels: { hardware: heavy, topology.kubernetes.io/zone: b }",
+        );
+    assert_eq!(common::compile_text(&two_zones).err(), None);
 }
 
 #[test]

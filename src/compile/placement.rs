@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Placement, Resources, Spread, TaintEffect, Toleration};
+use crate::model::{Node, Placement, Resources, Spread, TaintEffect, Toleration};
 use k8s_openapi::api::core::v1::{Toleration as KubeToleration, TopologySpreadConstraint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -56,6 +56,16 @@ pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
 
 /// The node label of each node's zone.
 pub const ZONE_KEY: &str = "topology.kubernetes.io/zone";
+
+/// The distinct zones of the declared nodes (their `topology.kubernetes.io/zone`
+/// labels), sorted.
+pub fn zones(nodes: &[Node]) -> Vec<&str> {
+    let set: std::collections::BTreeSet<&str> = nodes
+        .iter()
+        .filter_map(|n| n.labels.get(ZONE_KEY).map(String::as_str))
+        .collect();
+    set.into_iter().collect()
+}
 
 /// The topology spread constraints of a workload with `replicas` pods that
 /// carry `labels`; none for a single pod or `spread: none`.

@@ -17,15 +17,15 @@ fn size_of(storage: &Storage) -> Option<&Quantity> {
 /// How much smaller than the ingested bytes a component's objects are
 /// assumed to be, as (numerator, denominator, why).
 ///
-/// Loki writes chunks with Snappy (Loki 3's default `chunk_encoding`; o11yc
-/// does not change it); Snappy's README gives "about 1.5-1.7x for plain
-/// text", and o11yc takes the low end. Nothing is credited for other
-/// components.
+/// Loki writes chunks with Snappy (`chunk_encoding: snappy`, Loki 3's
+/// default, which o11yc writes explicitly); Snappy's README gives "about
+/// 1.5-1.7x for plain text", and o11yc takes the low end. Nothing is
+/// credited for other components.
 fn compression(component: &str) -> Option<(u64, u64, &'static str)> {
     (component == "loki").then_some((
         3,
         2,
-        "1.5, the low end of Snappy's ratio for plain text (github.com/google/snappy README); Loki compresses chunks with Snappy",
+        "1.5, the low end of Snappy's ratio for plain text (github.com/google/snappy README); o11yc configures Loki's chunks with `chunk_encoding: snappy`",
     ))
 }
 

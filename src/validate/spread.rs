@@ -2,10 +2,8 @@
 //! more than one zone. The replicated workloads are listed here for the
 //! production check too.
 
-use std::collections::BTreeSet;
-
 use super::locate::{Step, error_at};
-use crate::compile::placement::ZONE_KEY;
+use crate::compile::placement::{ZONE_KEY, zones};
 use crate::compile::sizing::{self, Role};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
@@ -73,44 +71,56 @@ pub fn replicated(profile: &Profile) -> Vec<Replicated<'_>> {
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let nodes = &profile.cluster.nodes;
-    if nodes.is_empty() {
-        return;
-    }
-    let zones: BTreeSet<&str> = nodes
-        .iter()
-        .filter_map(|n| n.labels.get(ZONE_KEY).map(String::as_str))
-        .collect();
-    if zones.len() > 1 {
-        return;
-    }
+    let zones = zones(nodes);
     for r in replicated(profile) {
         if r.placement.spread != Spread::Zone {
             continue;
         }
-        let found = match zones.iter().next() {
-            Some(zone) => format!("every node in `cluster.nodes` is in zone `{zone}`"),
-            None => format!("no node in `cluster.nodes` has the label `{ZONE_KEY}`"),
-        };
-        out.push(
-            error_at(
-                root,
-                &[
-                    Step::Key(r.key),
-                    Step::Key("placement"),
-                    Step::Key("spread"),
-                ],
-                format!(
-                    "`spread: zone` cannot spread {}'s {} over zones: {found}",
-                    r.key, r.example
-                ),
-            )
-            .expected(format!(
-                "nodes labelled `{ZONE_KEY}` with at least two values"
-            ))
-            .note("the pods would stay pending: a zone spread is a hard constraint")
-            .help(
-                "label the nodes with their zones under `cluster.nodes`, or use `spread: hostname`",
+        // Distributed Loki's ingesters become three zone StatefulSets, each
+        // pinned to one declared zone; other workloads only need two zones,
+        // and are not checked when no nodes are declared.
+        let ingesters = r.key == "loki";
+        let needed = if ingesters { 3 } else { 2 };
+        if zones.len() >= needed || (!ingesters && nodes.is_empty()) {
+            continue;
+        }
+        let found = match zones.as_slice() {
+            [] if nodes.is_empty() => "`cluster.nodes` declares no nodes".to_owned(),
+            [] => format!("no node in `cluster.nodes` has the label `{ZONE_KEY}`"),
+            [zone] => format!("every node in `cluster.nodes` is in zone `{zone}`"),
+            several => format!(
+                "`cluster.nodes` has only the zones {}",
+                several
+                    .iter()
+                    .map(|z| format!("`{z}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             ),
-        );
+        };
+        let mut diagnostic = error_at(
+            root,
+            &[
+                Step::Key(r.key),
+                Step::Key("placement"),
+                Step::Key("spread"),
+            ],
+            format!(
+                "`spread: zone` cannot spread {}'s {} over zones: {found}",
+                r.key, r.example
+            ),
+        )
+        .expected(format!(
+            "nodes labelled `{ZONE_KEY}` with at least {} values",
+            if ingesters { "three" } else { "two" }
+        ))
+        .note("the pods would stay pending: a zone spread is a hard constraint");
+        if ingesters {
+            diagnostic = diagnostic.note(
+                "with `spread: zone` Loki's ingesters run zone-aware: three StatefulSets, each pinned to one of the first three declared zones, so the three copies of a stream are in three zones",
+            );
+        }
+        out.push(diagnostic.help(
+            "declare the nodes with their zone labels under `cluster.nodes`, or use `spread: hostname`",
+        ));
     }
 }
