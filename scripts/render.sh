@@ -58,32 +58,4 @@ for file in tests/fixtures/render/*.yaml; do
   fi
 done
 
-summary render; exit 1; }; }
-
-setup_render_crds || { summary render; exit 1; }
-
-for dir in generated/*/; do
-  profile=$(basename "$dir")
-  out=$WORK/render/$profile
-  prepare_render_dir "$profile" "$out" || { fail render "$profile" "could not list its releases"; continue; }
-  echo "==> $profile: helm template, schemas"
-  while IFS=$'\t' read -r release namespace chart version values origin; do
-    key=$(basename "$values" .values.yaml)
-    rendered=$out/releases/release-$key.yaml
-    subject="$profile/$key ($chart $version, $origin)"
-    if check render "$subject" helm_render "$release" "$namespace" "$chart" "$version" "$values" "$rendered"; then
-      check k8s-schema "$profile/$key" k8s_schema_render "$rendered"
-      check crd-schema "$profile/$key" crd_schema_render "$rendered"
-    else
-      rm -f "$rendered"
-      fail k8s-schema "$profile/$key" "not validated: the release did not render"
-      fail crd-schema "$profile/$key" "not validated: the release did not render"
-    fi
-  done <"$out/releases.tsv"
-  echo "==> $profile: deployment invariants"
-  for invariant in $("$PY" "$TOOLS/invariants.py" --list); do
-    check "$invariant" "$profile" invariant "$invariant" "$out"
-  done
-done
-
 summary render

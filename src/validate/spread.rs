@@ -1,6 +1,6 @@
-//! `placement.spread` must be satisfiable: spreading by zone needs nodes in
-//! more than one zone. The replicated workloads are listed here for the
-//! production check too.
+//! `placement.spread` must be satisfiable: spreading by zone needs declared
+//! nodes in two zones, three for distributed Loki (its ingesters are pinned to
+//! them). The replicated workloads are listed here for the production check too.
 
 use super::locate::{Step, error_at};
 use crate::compile::placement::{ZONE_KEY, zones};
@@ -17,7 +17,7 @@ pub struct Replicated<'p> {
     pub key: &'static str,
     /// The placement whose `spread` applies.
     pub placement: &'p Placement,
-    /// A replicated workload, e.g. `6 ingesters`.
+    /// A replicated workload, e.g. `6 ingester pods`.
     pub example: String,
 }
 
