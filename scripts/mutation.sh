@@ -194,12 +194,19 @@ mutation pdb-selects-no-pods pdb-selects "PodDisruptionBudget monitoring/loki-qu
   edit releases/release-loki.yaml PodDisruptionBudget loki-querier 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "queriers"'
 mutation pdb-for-scaled-down-role pdb-selects "PodDisruptionBudget monitoring/loki-querier selects no pods" "$MUT/render-prod" \
   edit releases/release-loki.yaml Deployment loki-querier 'o["spec"]["replicas"] = 0'
-mutation tempo-role-without-pdb replicas-guarded "tempo-live-store (3 replicas) has no PodDisruptionBudget" "$MUT/render-prod-kafka" \
+mutation tempo-role-without-pdb replicated-guards "tempo-live-store (3 replicas) has no PodDisruptionBudget" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml PodDisruptionBudget tempo-live-store 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "live-stores"'
-mutation tempo-role-not-spread replicas-guarded "tempo-querier (4 replicas) has neither" "$MUT/render-prod-kafka" \
+mutation tempo-role-not-spread replicated-guards "tempo-querier (4 replicas) has no topology spread" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml Deployment tempo-querier 'o["spec"]["template"]["spec"].pop("topologySpreadConstraints"); o["spec"]["template"]["spec"].pop("affinity")'
 mutation tempo-distributor-missing service-refs "no Service monitoring/tempo-distributor" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml Service tempo-distributor 'o["metadata"]["name"] = "tempo-distributors"'
+
+mutation replicas-without-pdb replicated-guards "loki-querier (10 replicas) has no PodDisruptionBudget" "$MUT/render-prod" \
+  edit releases/release-loki.yaml PodDisruptionBudget loki-querier 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "queriers"'
+mutation replicas-not-spread replicated-guards "prometheus-kube-prometheus-stack-prometheus (2 replicas, made by the Prometheus Operator) has no topology spread" "$MUT/render-prod" \
+  edit releases/release-kube-prometheus-stack.yaml Prometheus kube-prometheus-stack-prometheus 'o["spec"].pop("topologySpreadConstraints")'
+mutation spread-selects-other-pods replicated-guards "loki-ingester (6 replicas) has no topology spread" "$MUT/render-prod" \
+  edit releases/release-loki.yaml StatefulSet loki-ingester "o[\"spec\"][\"template\"][\"spec\"][\"topologySpreadConstraints\"][0][\"labelSelector\"][\"matchLabels\"][\"app.kubernetes.io/component\"] = \"querier\""
 
 echo "==> freshness: o11yc check"
 via_fresh() { "$O11YC" check --all --out "$1"; }

@@ -57,6 +57,7 @@ const COMMENTED_KEYS: &[(&str, &str)] = &[
 /// application, not the chart.
 const PASS_THROUGH: &[(&str, &str)] = &[
     ("loki", "loki.limits_config"),
+    ("loki", "loki.ingester"),
     ("grafana", "grafana.ini"),
     ("kube-prometheus-stack", "grafana.grafana.ini"),
 ];

@@ -91,7 +91,184 @@ fn every_role_is_sized_from_the_table_unless_overridden() {
         );
     }
     assert_eq!(values["singleBinary"]["replicas"], 0);
+    // The compression the object-store capacity check assumes.
+    assert_eq!(values["loki"]["ingester"]["chunk_encoding"], "snappy");
     assert_eq!(values["chunksCache"]["enabled"], true);
     assert_eq!(values["resultsCache"]["enabled"], true);
+}
+
+/// The hard spread constraint of each replicated role selects the role's own pods,
+/// and the chart's default hard anti-affinity is removed (`affinity: null`).
+#[test]
+fn every_replicated_role_is_spread_over_nodes_instead_of_one_pod_per_node() {
+    let files = common::compile_text(PROFILE).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
+    for (role, component) in [
+        ("ingester", "ingester"),
+        ("distributor", "distributor"),
+        ("indexGateway", "index-gateway"),
+        ("querier", "querier"),
+        ("queryFrontend", "query-frontend"),
+        ("queryScheduler", "query-scheduler"),
+    ] {
+        let v = &values[role];
+        assert!(
+            v["affinity"].is_null() && v.get("affinity").is_some(),
+            "{role}: {v}"
+        );
+        let spread = v["topologySpreadConstraints"].as_array().unwrap();
+        assert_eq!(spread.len(), 1, "{role}");
+        assert_eq!(spread[0]["topologyKey"], "kubernetes.io/hostname");
+        assert_eq!(spread[0]["whenUnsatisfiable"], "DoNotSchedule");
+        assert_eq!(spread[0]["nodeTaintsPolicy"], "Honor");
+        assert_eq!(
+            spread[0]["labelSelector"]["matchLabels"]["app.kubernetes.io/component"],
+            component
+        );
+    }
+    // One compactor: nothing to spread.
+    assert!(
+        values["compactor"]
+            .get("topologySpreadConstraints")
+            .is_none()
+    );
+
+    let zoned = common::compile_text(&zoned_profile()).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&zoned, "values/loki.yaml")).unwrap();
+    let keys: Vec<&str> = values["querier"]["topologySpreadConstraints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["topologyKey"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]
+    );
+
+    let unspread = common::compile_text(
+        &PROFILE
+            .replace("  roles:\n", "  placement:\n    spread: none\n  roles:\n")
+            .replace(
+                "[missingResourceLimits]",
+                "[missingResourceLimits, unspreadReplicas]",
+            ),
+    )
+    .unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&unspread, "values/loki.yaml")).unwrap();
+    assert!(values["querier"].get("topologySpreadConstraints").is_none());
+}
+
+const PROMETHEUS_HA: &str = "\
+cluster: { name: c }
+namespace: monitoring
+acknowledge: [missingResourceLimits]
+delivery: { mode: helmfile }
+prometheus:
+  retention: 7d
+  replicas: 2
+  alertmanager: { replicas: 3 }
+  storage:
+    claim: { size: 10Gi }
+  longTermStorage:
+    thanos:
+      objectStoreSecret: { name: thanos-objstore, key: objstore.yml }
+";
+
+#[test]
+fn prometheus_and_alertmanager_get_budgets_and_spread_when_replicated() {
+    let files = common::compile_text(PROMETHEUS_HA).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/kube-prometheus-stack.yaml")).unwrap();
+    let prometheus = &values["prometheus"];
+    assert_eq!(prometheus["podDisruptionBudget"]["enabled"], true);
+    assert_eq!(prometheus["podDisruptionBudget"]["minAvailable"], 1);
+    let spec = &prometheus["prometheusSpec"];
+    assert_eq!(spec["podAntiAffinity"], "");
+    let spread = &spec["topologySpreadConstraints"][0];
+    assert_eq!(spread["topologyKey"], "kubernetes.io/hostname");
+    assert_eq!(
+        spread["labelSelector"]["matchLabels"]["operator.prometheus.io/name"],
+        "kube-prometheus-stack-prometheus"
+    );
+    let alertmanager = &values["alertmanager"];
+    // Three replicas: two must stay up.
+    assert_eq!(alertmanager["podDisruptionBudget"]["minAvailable"], 2);
+    assert_eq!(
+        alertmanager["alertmanagerSpec"]["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"]
+            ["alertmanager"],
+        "kube-prometheus-stack-alertmanager"
+    );
+    // The sidecar's bucket configuration stays in the Secret: only a reference is written.
+    let thanos = &spec["thanos"]["objectStorageConfig"];
+    assert_eq!(
+        thanos,
+        &serde_json::json!({ "existingSecret": { "name": "thanos-objstore", "key": "objstore.yml" } })
+    );
+    // The Secret is a prerequisite the generated README lists.
+    let readme = file(&files, "README.md");
+    assert!(
+        readme.contains("thanos-objstore")
+            && readme.contains("`objstore.yml` (a Thanos `objstore.yml`)"),
+        "{readme}"
+    );
+
+    // One replica of each: no budget (it would block every drain), no spread.
+    let single = common::compile_text(&PROMETHEUS_HA.replace("  replicas: 2\n", "").replace(
+        "alertmanager: { replicas: 3 }",
+        "alertmanager: { replicas: 1 }",
+    ))
+    .unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&single, "values/kube-prometheus-stack.yaml")).unwrap();
+    assert!(values["prometheus"].get("podDisruptionBudget").is_none());
+    assert!(values["alertmanager"].get("podDisruptionBudget").is_none());
+    assert!(
+        values["prometheus"]["prometheusSpec"]
+            .get("topologySpreadConstraints")
+            .is_none()
+    );
+}
+
+/// `PROFILE` spread by zone over four nodes in three zones, declared out of order.
+fn zoned_profile() -> String {
+    PROFILE
+        .replace(
+            "cluster: { name: c }\n",
+            "cluster:\n  name: c\n  nodes:\n    - { name: n1, labels: { topology.kubernetes.io/zone: eu-1c } }\n    - { name: n2, labels: { topology.kubernetes.io/zone: eu-1a } }\n    - { name: n3, labels: { topology.kubernetes.io/zone: eu-1b } }\n    - { name: n4, labels: { topology.kubernetes.io/zone: eu-1a } }\n",
+        )
+        .replace("  roles:\n", "  placement:\n    spread: zone\n  roles:\n")
+}
+
+/// With `spread: zone` over three declared zones the ingesters run zone-aware,
+/// one StatefulSet per zone pinned to it, with the rollout-operator that rolls them.
+#[test]
+fn a_zone_spread_makes_the_ingesters_zone_aware_with_the_rollout_operator() {
+    let files = common::compile_text(&zoned_profile()).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
+    let zone_aware = &values["ingester"]["zoneAwareReplication"];
+    assert_eq!(zone_aware["enabled"], true);
+    for (zone, name) in [("zoneA", "eu-1a"), ("zoneB", "eu-1b"), ("zoneC", "eu-1c")] {
+        assert_eq!(
+            zone_aware[zone]["nodeSelector"]["topology.kubernetes.io/zone"], name,
+            "{zone}"
+        );
+    }
+    assert_eq!(values["rollout_operator"]["enabled"], true);
+
+    // Spread by hostname: no zones, no rollout-operator.
+    let files = common::compile_text(PROFILE).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
     assert_eq!(values["ingester"]["zoneAwareReplication"]["enabled"], false);
+    assert!(
+        values["ingester"]["zoneAwareReplication"]
+            .get("zoneA")
+            .is_none()
+    );
+    assert_eq!(values["rollout_operator"]["enabled"], false);
 }

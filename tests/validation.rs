@@ -677,3 +677,133 @@ fn zero_replicas_and_a_remote_write_url_without_scheme_are_located() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_zone_spread_of_loki_needs_three_declared_zones() {
+    let extra = format!("{LOKI_DISTRIBUTED}  placement:\n    spread: zone\n");
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:22:5:",
+            "`spread: zone` cannot spread loki's 6 ingester pods over zones",
+            "no node in `cluster.nodes` has the label `topology.kubernetes.io/zone`",
+            "at least three values",
+        ],
+    );
+    let two_zones = format!("{BASE}{extra}")
+        .replace(
+            "    - name: node-1\n",
+            "    - name: node-1\n      labels: { topology.kubernetes.io/zone: a }\n",
+        )
+        .replace(
+            "labels: { hardware: heavy }",
+            "labels: { hardware: heavy, topology.kubernetes.io/zone: b }",
+        );
+    let found = common::compile_text(&two_zones).unwrap_err();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("`cluster.nodes` has only the zones `a` and `b`"),
+        "{found:#?}"
+    );
+    let three_zones = two_zones.replace(
+        "acknowledge:",
+        "    - name: node-3\n      labels: { topology.kubernetes.io/zone: c }\nacknowledge:",
+    );
+    assert_eq!(common::compile_text(&three_zones).err(), None);
+}
+
+#[test]
+fn a_zone_spread_of_prometheus_needs_two_zones_when_nodes_are_declared() {
+    let extra = format!("{PROMETHEUS_HA}  placement:\n    spread: zone\n");
+    assert_one(
+        &extra,
+        &[
+            "`spread: zone` cannot spread prometheus's 2 Prometheus replicas over zones",
+            "at least two values",
+        ],
+    );
+    let two_zones = format!("{BASE}{extra}")
+        .replace(
+            "    - name: node-1\n",
+            "    - name: node-1\n      labels: { topology.kubernetes.io/zone: a }\n",
+        )
+        .replace(
+            "labels: { hardware: heavy }",
+            "labels: { hardware: heavy, topology.kubernetes.io/zone: b }",
+        );
+    assert_eq!(common::compile_text(&two_zones).err(), None);
+}
+
+#[test]
+fn an_object_store_smaller_than_retention_times_ingest_shows_the_arithmetic() {
+    let extra = LOKI_DISTRIBUTED
+        .replace(
+            "  mode: distributed\n",
+            "  mode: distributed\n  ingestPerDay: 100Gi\n",
+        )
+        .replace(
+            "      credentialsSecret: loki-minio\n",
+            "      credentialsSecret: loki-minio\n      capacity: 400Gi\n",
+        );
+    // 7 days × 100Gi = 700Gi raw; ÷ 1.5 = 466.7Gi.
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:22:7:",
+            "capacity (400Gi) is smaller than 7 days × 100Gi/day = 700.0Gi raw, ÷ 1.5 compression = 466.7Gi",
+            "Snappy",
+        ],
+    );
+    assert_eq!(
+        problems(&extra.replace("capacity: 400Gi", "capacity: 467Gi")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_thanos_secret_reference_must_name_a_secret_key() {
+    let extra = PROMETHEUS_HA.replace(
+        "    remoteWrite: { url: \"https://mimir.example.com/api/v1/push\" }\n",
+        "    thanos:\n      objectStoreSecret: { name: Thanos_Objstore, key: \"objstore/yml\" }\n",
+    );
+    let found = problems(&extra);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with("p.yaml:19:28:")
+            && found[0].contains("`Thanos_Objstore` cannot be the name"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].contains("`objstore/yml` cannot be the key"),
+        "{found:#?}"
+    );
+    let fixed = extra
+        .replace("Thanos_Objstore", "thanos-objstore")
+        .replace("objstore/yml", "objstore.yml");
+    assert_eq!(problems(&fixed), Vec::<String>::new());
+}
+
+#[test]
+fn unspread_replicas_in_production_must_be_acknowledged() {
+    let extra = format!(
+        "environment: production\n{}  placement:\n    spread: none\n    resources: {{ limits: {{ memory: 1Gi }} }}\n",
+        PROMETHEUS_HA
+    );
+    assert_one(
+        &extra,
+        &[
+            "2 Prometheus replicas may all run on one node in production",
+            "acknowledge: [unspreadReplicas]",
+        ],
+    );
+    let acknowledged = format!("{BASE}{extra}").replace(
+        "acknowledge: [missingResourceLimits]",
+        "acknowledge: [missingResourceLimits, unspreadReplicas]",
+    );
+    assert_eq!(common::compile_text(&acknowledged).err(), None);
+    // Outside production the same profile is accepted.
+    assert_eq!(
+        problems(&extra.replace("environment: production\n", "environment: development\n")),
+        Vec::<String>::new()
+    );
+}

@@ -27,10 +27,15 @@ summary. The checks (README, "How the output is verified"):
   object-size            no ConfigMap or Secret exceeds 1 MiB
   pdb-selects            every PodDisruptionBudget selects the pods of a workload with more than
                          zero replicas in its namespace (one selecting nothing protects nothing)
-  replicas-guarded       every Deployment and StatefulSet of a Helm release with more than one
-                         replica has its pods selected by a PodDisruptionBudget and spread (topology
-                         spread constraints or pod anti-affinity), so a drain or one node's loss
-                         never takes all of them
+  replicated-guards      every Deployment or StatefulSet with more than one replica (counting the
+                         StatefulSets the Prometheus Operator makes for Prometheus and Alertmanager)
+                         has a PodDisruptionBudget selecting its pods and a topology spread
+                         constraint or pod anti-affinity term, by hostname or zone, whose selector
+                         matches its own pods
+
+Pods the Prometheus Operator will run are modelled from the Prometheus and Alertmanager
+objects, with the labels the operator gives them (the ones kube-prometheus-stack's own
+PodDisruptionBudgets and anti-affinity select).
 """
 
 import base64
@@ -550,13 +555,50 @@ def pod_labels(w):
     return ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
 
 
+def operator_workloads(r):
+    """The StatefulSets the Prometheus Operator makes for rendered Prometheus and Alertmanager
+    objects: replicas, the pod labels the operator sets, and the scheduling fields it copies."""
+    out = []
+    for cr in r.of_kind("Prometheus", "Alertmanager"):
+        spec = cr.get("spec") or {}
+        kind = cr["kind"].lower()
+        labels = {
+            "app.kubernetes.io/name": kind,
+            "app.kubernetes.io/instance": name(cr),
+            "app.kubernetes.io/managed-by": "prometheus-operator",
+            kind: name(cr),
+        }
+        if kind == "prometheus":
+            labels.update({"operator.prometheus.io/name": name(cr), "operator.prometheus.io/shard": "0"})
+        labels.update(((spec.get("podMetadata") or {}).get("labels")) or {})
+        out.append({
+            "kind": "StatefulSet",
+            "_file": cr["_file"],
+            "_operator": True,
+            "metadata": {"name": f"{kind}-{name(cr)}", "namespace": namespace(cr)},
+            "spec": {
+                "replicas": spec.get("replicas", 1),
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {k: spec[k] for k in ("affinity", "topologySpreadConstraints") if k in spec},
+                },
+            },
+        })
+    return out
+
+
+def running_workloads(r):
+    """Workloads with pods: rendered ones with replicas, and the operator's."""
+    return [
+        w for w in r.of_kind(*POD_KINDS) + operator_workloads(r)
+        if w["kind"] in ("DaemonSet", "Pod", "Job", "CronJob") or (w.get("spec") or {}).get("replicas", 1) != 0
+    ]
+
+
 def pdb_selects(r):
     problems = []
     pdbs = r.of_kind("PodDisruptionBudget")
-    workloads = [
-        w for w in r.of_kind(*POD_KINDS)
-        if w["kind"] in ("DaemonSet", "Pod", "Job", "CronJob") or (w.get("spec") or {}).get("replicas", 1) != 0
-    ]
+    workloads = running_workloads(r)
     for pdb in pdbs:
         selector = (pdb.get("spec") or {}).get("selector")
         matched = [
@@ -572,25 +614,43 @@ def pdb_selects(r):
     return problems, f"{len(pdbs)} PodDisruptionBudget(s) select running pods"
 
 
-def replicas_guarded(r):
+# --- replicated-guards ----------------------------------------------------------------------
+
+SPREAD_KEYS = ("kubernetes.io/hostname", "topology.kubernetes.io/zone")
+
+
+def spreads(spec, labels):
+    """How the pod spec keeps its own pods apart (a description), or None."""
+    for c in spec.get("topologySpreadConstraints") or []:
+        if c.get("topologyKey") in SPREAD_KEYS and selects(c.get("labelSelector"), labels):
+            return f"spread by {c['topologyKey']}"
+    anti = (spec.get("affinity") or {}).get("podAntiAffinity") or {}
+    terms = list(anti.get("requiredDuringSchedulingIgnoredDuringExecution") or [])
+    terms += [t.get("podAffinityTerm") or {} for t in anti.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
+    for t in terms:
+        if t.get("topologyKey") in SPREAD_KEYS and selects(t.get("labelSelector"), labels):
+            return f"anti-affinity by {t['topologyKey']}"
+    return None
+
+
+def replicated_guards(r):
     problems, checked = [], 0
     pdbs = r.of_kind("PodDisruptionBudget")
-    # The releases' workloads: the stores' roles. o11yc's own objects (the
-    # cloudflared Deployment) are not covered yet.
-    for w in [o for o in r.releases if o["kind"] in ("Deployment", "StatefulSet")]:
-        if ((w.get("spec") or {}).get("replicas", 1) or 0) < 2:
+    for w in running_workloads(r):
+        if w["kind"] not in ("Deployment", "StatefulSet") or (w.get("spec") or {}).get("replicas", 1) < 2:
             continue
         checked += 1
         labels = pod_labels(w)
-        where = f"{w['_file']}: {w['kind']} {namespace(w)}/{name(w)} ({w['spec']['replicas']} replicas)"
-        if not any(
-            namespace(p) == namespace(w) and selects((p.get("spec") or {}).get("selector"), labels) for p in pdbs
-        ):
-            problems.append(f"{where} has no PodDisruptionBudget selecting its pods")
-        spec = ((w["spec"].get("template") or {}).get("spec")) or {}
-        if not spec.get("topologySpreadConstraints") and not (spec.get("affinity") or {}).get("podAntiAffinity"):
-            problems.append(f"{where} has neither topologySpreadConstraints nor podAntiAffinity")
-    return problems, f"{checked} replicated workload(s) with a PodDisruptionBudget and spread"
+        what = f"{w['_file']}: {w['kind']} {namespace(w)}/{name(w)} ({w['spec']['replicas']} replicas"
+        what += ", made by the Prometheus Operator)" if w.get("_operator") else ")"
+        if not any(namespace(p) == namespace(w) and selects((p.get("spec") or {}).get("selector"), labels) for p in pdbs):
+            problems.append(f"{what} has no PodDisruptionBudget selecting its pods: a drain may evict every replica at once")
+        if spreads(pod_spec(w), labels) is None:
+            problems.append(
+                f"{what} has no topology spread constraint or pod anti-affinity by hostname or zone that "
+                "selects its own pods: every replica may land on one node"
+            )
+    return problems, f"{checked} replicated workload(s) have a PodDisruptionBudget and a spread"
 
 
 CHECKS = {
@@ -604,7 +664,7 @@ CHECKS = {
     "env-duplicates": env_duplicates,
     "object-size": object_size,
     "pdb-selects": pdb_selects,
-    "replicas-guarded": replicas_guarded,
+    "replicated-guards": replicated_guards,
 }
 
 

@@ -210,22 +210,24 @@ kustomization_dirs() {
 CHARTS=$SHARED/charts
 
 # The CRDs of ../shared/conformance/crds plus those kube-prometheus-stack installs
-# (Prometheus, Alertmanager, ...), which its releases render objects of; linked, not copied.
+# (Prometheus, Alertmanager, ...) and those of the rollout-operator Loki's chart installs
+# for zone-aware ingesters, which releases may render objects of; linked, not copied.
 setup_render_crds() {
   RENDER_CRDS=$WORK/render-crds
   RENDER_CRD_KINDS=$WORK/render-crd-kinds.txt
   rm -rf "$RENDER_CRDS" && mkdir -p "$RENDER_CRDS"
   local f
-  for f in "$PWD/$CRDS"/*.yaml "$PWD/$CHARTS"/kube-prometheus-stack-*/charts/crds/crds/*.yaml; do
+  for f in "$PWD/$CRDS"/*.yaml "$PWD/$CHARTS"/kube-prometheus-stack-*/charts/crds/crds/*.yaml \
+    "$PWD/$CHARTS"/loki-*/charts/rollout-operator/charts/crds/crds/*.yaml; do
     [ -e "$RENDER_CRDS/$(basename "$f")" ] || ln -s "$f" "$RENDER_CRDS/$(basename "$f")"
   done
   check setup "$RENDER_CRDS" sh -c "'$CRD_VALIDATE' --crds '$RENDER_CRDS' --list > '$RENDER_CRD_KINDS' \
-    && echo \"\$(wc -l < '$RENDER_CRD_KINDS') served CRD versions (../shared CRDs and kube-prometheus-stack's)\""
+    && echo \"\$(wc -l < '$RENDER_CRD_KINDS') served CRD versions (../shared CRDs, kube-prometheus-stack's, the rollout-operator's)\""
 }
 
-# The merged profile (`extends` followed) behind generated/NAME, as YAML on stdout.
+# The merged profile (`extends` followed) of a profile file, as YAML on stdout.
 merged_profile() {
-  "$PY" - "profiles/$1.yaml" <<'PY'
+  "$PY" - "$1" <<'PY'
 import os, sys, yaml
 def load(path):
     with open(path) as f:
@@ -247,15 +249,16 @@ yaml.safe_dump(load(sys.argv[1]), sys.stdout, sort_keys=False)
 PY
 }
 
-# prepare_render_dir PROFILE OUT: OUT/{releases.tsv, values/, releases/, kustomize/,
-# generated -> generated/PROFILE, profile.yaml}; kustomize output of each kustomization.
+# prepare_render_dir PROFILE OUT [GENERATED PROFILE_FILE]: OUT/{releases.tsv, values/,
+# releases/, kustomize/, generated -> GENERATED, profile.yaml}; kustomize output of each
+# kustomization. GENERATED defaults to generated/PROFILE, PROFILE_FILE to profiles/PROFILE.yaml.
 prepare_render_dir() {
-  local profile=$1 out=$2 dir
+  local profile=$1 out=$2 generated=${3:-generated/$1} file=${4:-profiles/$1.yaml} dir
   rm -rf "$out" && mkdir -p "$out/releases" "$out/kustomize" || return
-  ln -s "$PWD/generated/$profile" "$out/generated"
-  merged_profile "$profile" >"$out/profile.yaml" || return
-  "$PY" "$TOOLS/releases.py" "generated/$profile" "$out/values" >"$out/releases.tsv" || return
-  for dir in $(kustomization_dirs "generated/$profile"); do
+  ln -s "$PWD/$generated" "$out/generated"
+  merged_profile "$file" >"$out/profile.yaml" || return
+  "$PY" "$TOOLS/releases.py" "$generated" "$out/values" >"$out/releases.tsv" || return
+  for dir in $(kustomization_dirs "$generated"); do
     kubectl kustomize "$dir" >"$out/kustomize/${dir//\//__}.yaml" || return
   done
 }

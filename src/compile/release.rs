@@ -42,7 +42,7 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
             chart: "loki",
             source: &charts.loki,
             namespace: stack.namespace_of(loki),
-            values: values::loki::values(loki),
+            values: values::loki::values(loki, &stack.profile.cluster.nodes),
         });
     }
     if let Some(tempo) = stack.tempo() {

@@ -64,6 +64,20 @@ impl Role {
         }
     }
 
+    /// The chart's name for the role: its `app.kubernetes.io/component`
+    /// label and the suffix of its workload and Service names.
+    pub fn component(self) -> &'static str {
+        match self {
+            Role::Ingester => "ingester",
+            Role::Distributor => "distributor",
+            Role::IndexGateway => "index-gateway",
+            Role::Querier => "querier",
+            Role::QueryFrontend => "query-frontend",
+            Role::QueryScheduler => "query-scheduler",
+            Role::Compactor => "compactor",
+        }
+    }
+
     /// The profile's override for this role.
     pub fn overrides(self, roles: &LokiRoles) -> Option<&RoleSize> {
         match self {

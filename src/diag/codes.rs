@@ -59,9 +59,9 @@ codes! {
     PRODUCTION = "O11Y0108", "unsafe in production",
         "With `environment: production`, settings that trade safety for convenience are errors\nunless the risk is listed under `acknowledge`.";
     PLACEMENT = "O11Y0109", "placement against the declared nodes",
-        "A node selector, toleration or local volume does not match any node declared under\n`cluster.nodes`, so the pod could never be scheduled.";
-    CAPACITY = "O11Y0110", "volume too small for its retention",
-        "The volume cannot hold what the retention period keeps at the declared ingest rate.\nGrow the volume or shorten the retention.";
+        "A node selector, toleration, local volume or `spread: zone` does not match the nodes\ndeclared under `cluster.nodes`, so the pod could never be scheduled.";
+    CAPACITY = "O11Y0110", "storage too small for its retention",
+        "The volume, or the object store's declared `capacity`, cannot hold what the retention\nperiod keeps at the declared ingest rate. Grow it or shorten the retention.";
     ALERTS = "O11Y0111", "alert rules",
         "An alert group or rule is unknown or malformed, or its PromQL does not parse (the\nparser's reason is on the `note` line).";
     MONITORS = "O11Y0112", "monitor not selected",
@@ -73,9 +73,7 @@ codes! {
     TEMPLATE = "O11Y0115", "text a chart would evaluate as a template",
         "Some charts pass values through Helm's `tpl`, so `{{ ... }}` in a profile value would\nbe evaluated at deploy time. Remove the braces or escape them.";
     SIZING = "O11Y0116", "scale and sizing",
-        "The chosen mode or replica count cannot carry the declared load or cannot work as\nconfigured: SingleBinary Loki beyond its ingest range, distributed Loki without object\nstorage or with too few ingesters, distributed Tempo without Kafka or object storage or
-with Kafka consumers that do not match the partitions (or too few partitions for the
-ingest), several Prometheus replicas on one volume.";
+        "The chosen mode or replica count cannot carry the declared load or cannot work as\nconfigured: SingleBinary Loki beyond its ingest range, distributed Loki without object\nstorage or with too few ingesters, distributed Tempo without Kafka or object storage or\nwith Kafka consumers that do not match the partitions (or too few partitions for the\ningest), several Prometheus replicas on one volume, a Thanos object-store Secret\nreference that names no Secret key.";
     ALLOY_CUSTOM = "O11Y0201", "error in `alloy.custom`",
         "The Alloy snippet under `custom` does not parse, or fails the Alloy checker together\nwith the pipeline o11yc generates (unknown component or attribute, dangling reference,\nwrong receiver type, duplicate label, reference cycle, stability level). The caret points\ninto the snippet when it is written as a literal block scalar (`custom: |`).";
     TOO_MANY = "O11Y0900", "more problems than shown",

@@ -37,7 +37,9 @@ pub use delivery::{
     NotificationProvider, SourceKind, is_exact_version, is_version_constraint,
 };
 pub use monitors::{Monitor, MonitorKind};
-pub use placement::{Node, Placement, ResourceName, Resources, Taint, TaintEffect, Toleration};
+pub use placement::{
+    Node, Placement, ResourceName, Resources, Spread, Taint, TaintEffect, Toleration,
+};
 pub use profile::{Cluster, Environment, NamespaceSettings, Profile, Risk};
 pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};
 pub use units::{Duration, Quantity};

@@ -56,6 +56,27 @@ pub struct Placement {
     /// CPU and memory requests and limits.
     #[serde(default)]
     pub resources: Option<Resources>,
+    /// How the replicas of a workload with more than one are spread over
+    /// the cluster: `hostname` (default), `zone` or `none`.
+    #[serde(default)]
+    pub spread: Spread,
+}
+
+/// How the pods of a replicated workload are spread, as topology spread
+/// constraints o11yc writes (they replace the charts' own anti-affinity).
+#[derive(Clone, Copy, Debug, Default, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum Spread {
+    /// At most one pod more on any node than on another (`kubernetes.io/hostname`);
+    /// pods stay pending rather than pile up on one node.
+    #[default]
+    Hostname,
+    /// At most one pod more in any zone than in another
+    /// (`topology.kubernetes.io/zone`), and spread over nodes within a zone
+    /// where possible.
+    Zone,
+    /// No constraint: the scheduler may put every replica on one node.
+    None,
 }
 
 /// A toleration. With `value` the operator is `Equal`, without it `Exists`.

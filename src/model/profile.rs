@@ -80,6 +80,8 @@ pub enum Risk {
     InsecureSkipVerify,
     /// A deployed component without a memory limit.
     MissingResourceLimits,
+    /// A replicated workload with `spread: none`: every replica may run on one node.
+    UnspreadReplicas,
 }
 
 /// What a stack is for.

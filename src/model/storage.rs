@@ -79,6 +79,11 @@ pub struct ObjectStore {
     /// Key of the secret access key in the Secret.
     #[serde(default = "default_secret_access_key_key")]
     pub secret_access_key_key: String,
+    /// The bucket's quota, or the size of the volume behind the store (an
+    /// in-cluster MinIO). When given with `ingestPerDay`, o11yc checks that
+    /// what the retention period keeps fits.
+    #[serde(default)]
+    pub capacity: Option<Quantity>,
 }
 
 fn default_access_key_id_key() -> String {

@@ -18,6 +18,7 @@ mod retention;
 mod sections;
 mod settings;
 mod sizing;
+mod spread;
 mod templates;
 
 pub use locate::{Step, dotted, error_at, span_of};
@@ -47,6 +48,7 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     run(codes::RETENTION, &|o| retention::check(profile, root, o));
     run(codes::PRODUCTION, &|o| production::check(profile, root, o));
     run(codes::PLACEMENT, &|o| placement::check(profile, root, o));
+    run(codes::PLACEMENT, &|o| spread::check(profile, root, o));
     run(codes::CAPACITY, &|o| capacity::check(profile, root, o));
     run(codes::SIZING, &|o| sizing::check(profile, root, o));
     run(codes::ALERTS, &|o| alerts::check(profile, root, o));

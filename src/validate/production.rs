@@ -8,7 +8,8 @@ use crate::compile::tempo_sizing::{self, Role as TempoRole};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{
-    Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Storage, TempoMode,
+    Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Spread, Storage,
+    TempoMode,
 };
 
 /// The `acknowledge` entry for `risk`, for messages.
@@ -17,6 +18,7 @@ fn name(risk: Risk) -> &'static str {
         Risk::InsecureObjectStorage => "insecureObjectStorage",
         Risk::InsecureSkipVerify => "insecureSkipVerify",
         Risk::MissingResourceLimits => "missingResourceLimits",
+        Risk::UnspreadReplicas => "unspreadReplicas",
     }
 }
 
@@ -126,6 +128,26 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                     "Tempo's sizing guide gives no numbers for this role: set its `resources` (with `limits.memory`)"
                 },
             ));
+        }
+    }
+    if open(Risk::UnspreadReplicas) {
+        for r in super::spread::replicated(profile) {
+            if r.placement.spread == Spread::None {
+                out.push(risk_error(
+                    root,
+                    &[
+                        Step::Key(r.key),
+                        Step::Key("placement"),
+                        Step::Key("spread"),
+                    ],
+                    Risk::UnspreadReplicas,
+                    format!(
+                        "{}'s {} may all run on one node in production (`spread: none`)",
+                        r.key, r.example
+                    ),
+                    "use `spread: hostname` (the default) or `spread: zone`",
+                ));
+            }
         }
     }
     let mut alloys: Vec<(Vec<Step>, &Alloy)> = Vec::new();

@@ -10,7 +10,7 @@ use crate::compile::sizing::{
 use crate::compile::tempo_sizing::{MB_PER_PARTITION, Role as TempoRole, min_partitions};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{LokiMode, LongTermStorage, Profile, Storage, TempoMode};
+use crate::model::{LokiMode, LongTermStorage, Profile, Storage, TempoMode, ThanosSidecar};
 
 const SINGLE_BINARY_RULE: &str = "Loki's SingleBinary (monolithic) mode is for \"small read/write volumes of up to approximately 20GB per day\" (grafana.com/docs/loki/latest/get-started/deployment-modes)";
 const DISTRIBUTED_RULE: &str = "o11yc sizes Distributed mode from the \"less than 3 TB/day\" row of Loki's sizing guide (grafana.com/docs/loki/latest/setup/size), the largest row it carries";
@@ -64,6 +64,9 @@ fn prometheus(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>
             .help("use `storage: { claim: { size: ... } }`, or `replicas: 1`"),
         );
     }
+    if let Some(LongTermStorage::Thanos(t)) = &kps.long_term_storage {
+        thanos_secret(t, root, out);
+    }
     if let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage
         && !(w.url.starts_with("https://") || w.url.starts_with("http://"))
     {
@@ -80,6 +83,79 @@ fn prometheus(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>
             )
             .expected("a URL such as `https://mimir.example.com/api/v1/push`")
             .help("give the endpoint's full URL with its scheme"),
+        );
+    }
+}
+
+/// Whether `name` is a valid Secret name (a DNS subdomain).
+fn is_secret_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+        })
+}
+
+/// Whether `key` is a valid Secret data key.
+fn is_secret_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 253
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The sidecar reads its object store from a Secret key the chart cannot
+/// create for it; a reference that can name no Secret would leave every
+/// Prometheus pod failing to start.
+fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let base = [
+        Step::Key("prometheus"),
+        Step::Key("longTermStorage"),
+        Step::Key("thanos"),
+        Step::Key("objectStoreSecret"),
+    ];
+    let secret = &t.object_store_secret;
+    for (field, value, valid, expected) in [
+        (
+            "name",
+            &secret.name,
+            is_secret_name(&secret.name),
+            "a Secret name: lowercase letters, digits, `-` and `.`, e.g. `thanos-objstore`",
+        ),
+        (
+            "key",
+            &secret.key,
+            is_secret_key(&secret.key),
+            "a Secret key: letters, digits, `-`, `_` and `.`, e.g. `objstore.yml`",
+        ),
+    ] {
+        if valid {
+            continue;
+        }
+        let mut path = base.to_vec();
+        path.push(Step::Key(field));
+        out.push(
+            error_at(
+                root,
+                &path,
+                format!(
+                    "{} cannot be the {field} of the Thanos object-store Secret",
+                    if value.is_empty() {
+                        "an empty string".to_owned()
+                    } else {
+                        format!("`{value}`")
+                    }
+                ),
+            )
+            .expected(expected)
+            .note("the Thanos sidecar of every Prometheus pod reads its bucket configuration from this Secret key")
+            .help(format!("give the {field} of the Secret that holds the Thanos `objstore.yml`")),
         );
     }
 }

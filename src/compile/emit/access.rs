@@ -7,15 +7,18 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
     Container, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec, SecretKeySelector, SecurityContext,
 };
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::compile::crd::{
     BackendRef, CustomResource, HttpRouteMatch, HttpRouteRule, HttpRouteSpec, ParentRef, PathMatch,
 };
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
+use crate::compile::placement::spread_constraints;
 use crate::compile::stack::Stack;
-use crate::model::{Access, CloudflareTunnel, HttpRoute};
+use crate::model::{Access, CloudflareTunnel, HttpRoute, Spread};
 
 /// Emits `access/grafana-httproute.yaml` or `access/cloudflared.yaml`.
 pub fn emit(stack: &Stack, bundle: &mut Bundle) {
@@ -32,10 +35,12 @@ pub fn emit(stack: &Stack, bundle: &mut Bundle) {
             );
         }
         Access::CloudflareTunnel(tunnel) => {
-            bundle.resource(
-                "access/cloudflared.yaml",
-                vec![to_value(&cloudflared(tunnel, namespace))],
-            );
+            let spread = grafana.placement.spread;
+            let mut objects = vec![to_value(&cloudflared(tunnel, namespace, spread))];
+            if tunnel.replicas > 1 {
+                objects.push(to_value(&cloudflared_budget(namespace)));
+            }
+            bundle.resource("access/cloudflared.yaml", objects);
         }
         Access::PortForward | Access::NodePort(_) => {}
     }
@@ -73,11 +78,33 @@ fn http_route(route: &HttpRoute, namespace: &str, service: &str) -> CustomResour
     }
 }
 
-fn cloudflared(tunnel: &CloudflareTunnel, namespace: &str) -> Deployment {
-    let labels = BTreeMap::from([(
+fn cloudflared_labels() -> BTreeMap<String, String> {
+    BTreeMap::from([(
         "app.kubernetes.io/name".to_owned(),
         "cloudflared".to_owned(),
-    )]);
+    )])
+}
+
+/// Lets a drain evict one cloudflared replica at a time, so the tunnel keeps
+/// a connector.
+fn cloudflared_budget(namespace: &str) -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: object_meta("cloudflared", Some(namespace)),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(cloudflared_labels()),
+                match_expressions: None,
+            }),
+            ..PodDisruptionBudgetSpec::default()
+        }),
+        status: None,
+    }
+}
+
+fn cloudflared(tunnel: &CloudflareTunnel, namespace: &str, spread: Spread) -> Deployment {
+    let labels = cloudflared_labels();
+    let constraints = spread_constraints(spread, tunnel.replicas, &labels);
     Deployment {
         metadata: with_labels(object_meta("cloudflared", Some(namespace)), &labels),
         spec: Some(DeploymentSpec {
@@ -126,6 +153,7 @@ fn cloudflared(tunnel: &CloudflareTunnel, namespace: &str) -> Deployment {
                         }),
                         ..Container::default()
                     }],
+                    topology_spread_constraints: (!constraints.is_empty()).then_some(constraints),
                     ..PodSpec::default()
                 }),
             },

@@ -15,7 +15,7 @@ use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::{Release, dependencies};
 use crate::compile::rules::Dropped;
 use crate::compile::stack::Stack;
-use crate::model::{Access, AdminCredentials, DeliveryMode, Storage};
+use crate::model::{Access, AdminCredentials, DeliveryMode, LongTermStorage, Storage};
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
 
@@ -78,6 +78,19 @@ fn secrets(stack: &Stack) -> Vec<SecretRow> {
                 used_by: format!("{} object storage", c.key()),
             });
         }
+    }
+    if let Some(kps) = stack.prometheus()
+        && let Some(LongTermStorage::Thanos(thanos)) = &kps.long_term_storage
+    {
+        out.push(SecretRow {
+            name: thanos.object_store_secret.name.clone(),
+            namespace: stack.namespace_of(kps).to_owned(),
+            keys: format!(
+                "`{}` (a Thanos `objstore.yml`)",
+                thanos.object_store_secret.key
+            ),
+            used_by: "Prometheus long-term storage (Thanos sidecar)".to_owned(),
+        });
     }
     if let Some(grafana) = stack.grafana() {
         let namespace = stack.grafana_namespace(grafana).to_owned();

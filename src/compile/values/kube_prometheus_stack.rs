@@ -6,11 +6,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
-use crate::compile::stack::Stack;
+use crate::compile::placement::{PodPlacement, spread_constraints};
+use crate::compile::stack::{Stack, kps_fullname};
 use crate::compile::values::{Disabled, grafana};
-use crate::model::{LongTermStorage, PrometheusStack, Quantity, Storage};
-use k8s_openapi::api::core::v1::SecretKeySelector;
+use crate::model::{LongTermStorage, PrometheusStack, Quantity, Spread, Storage};
+use k8s_openapi::api::core::v1::{SecretKeySelector, TopologySpreadConstraint};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -49,17 +49,61 @@ struct Toggle {
 #[serde(rename_all = "camelCase")]
 struct Alertmanager {
     enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_disruption_budget: Option<DisruptionBudget>,
     alertmanager_spec: AlertmanagerSpec,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct AlertmanagerSpec {
     replicas: u32,
+    #[serde(flatten)]
+    spread: SpreadValues,
+}
+
+/// How the operator's pods are spread: o11yc's topology spread constraints
+/// in place of the chart's preferred anti-affinity (`podAntiAffinity: ""`
+/// turns that off), so one mechanism is in force and the render check can
+/// see it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SpreadValues {
+    pod_anti_affinity: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    topology_spread_constraints: Vec<TopologySpreadConstraint>,
+}
+
+impl SpreadValues {
+    fn new(spread: Spread, replicas: u32, labels: BTreeMap<String, String>) -> Self {
+        SpreadValues {
+            pod_anti_affinity: "",
+            topology_spread_constraints: spread_constraints(spread, replicas, &labels),
+        }
+    }
+}
+
+/// The chart's PodDisruptionBudget for Prometheus or Alertmanager, written
+/// for more than one replica: one pod may be evicted at a time.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DisruptionBudget {
+    enabled: bool,
+    min_available: u32,
+}
+
+fn disruption_budget(replicas: u32) -> Option<DisruptionBudget> {
+    (replicas > 1).then(|| DisruptionBudget {
+        enabled: true,
+        min_available: replicas - 1,
+    })
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Prometheus {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_disruption_budget: Option<DisruptionBudget>,
     prometheus_spec: PrometheusSpec,
 }
 
@@ -103,6 +147,8 @@ struct PrometheusSpec {
     thanos: Option<Thanos>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     remote_write: Vec<RemoteWrite>,
+    #[serde(flatten)]
+    spread: SpreadValues,
     #[serde(flatten)]
     placement: PodPlacement,
 }
@@ -152,6 +198,32 @@ fn storage_spec(size: &Quantity, storage_class: Option<&str>) -> StorageSpec {
     }
 }
 
+/// Labels the Prometheus Operator gives every Prometheus pod of the chart's
+/// Prometheus (`<fullname>-prometheus`); the chart's budget selects the same.
+pub fn prometheus_pod_labels(fullname: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), "prometheus".to_owned()),
+        (
+            "operator.prometheus.io/name".to_owned(),
+            format!("{fullname}-prometheus"),
+        ),
+    ])
+}
+
+/// Labels the operator gives every Alertmanager pod of the chart's Alertmanager.
+pub fn alertmanager_pod_labels(fullname: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "alertmanager".to_owned(),
+            format!("{fullname}-alertmanager"),
+        ),
+        (
+            "app.kubernetes.io/name".to_owned(),
+            "alertmanager".to_owned(),
+        ),
+    ])
+}
+
 /// Helm values for kube-prometheus-stack, including its Grafana section.
 pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
     let selector = || Selector {
@@ -172,8 +244,11 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
         Some(g) if stack.standalone_grafana().is_none() => grafana::values(stack, g),
         _ => to_value(&Disabled::new()),
     };
+    let fullname = kps_fullname(&kps.release_name);
+    let spread = kps.placement.spread;
     to_value(&StackValues {
         prometheus: Prometheus {
+            pod_disruption_budget: disruption_budget(kps.replicas),
             prometheus_spec: PrometheusSpec {
                 replicas: kps.replicas,
                 replica_external_label_name: "prometheus_replica",
@@ -203,13 +278,20 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
                     }
                     _ => Vec::new(),
                 },
+                spread: SpreadValues::new(spread, kps.replicas, prometheus_pod_labels(&fullname)),
                 placement: PodPlacement::from(&kps.placement),
             },
         },
         alertmanager: Alertmanager {
             enabled: kps.alertmanager.enabled,
+            pod_disruption_budget: disruption_budget(kps.alertmanager.replicas),
             alertmanager_spec: AlertmanagerSpec {
                 replicas: kps.alertmanager.replicas,
+                spread: SpreadValues::new(
+                    spread,
+                    kps.alertmanager.replicas,
+                    alertmanager_pod_labels(&fullname),
+                ),
             },
         },
         kube_state_metrics: Toggle {

@@ -1,14 +1,18 @@
 //! Values for the `loki` chart in SingleBinary or Distributed mode.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
+use crate::compile::placement::{self, PodPlacement, ZONE_KEY, spread_constraints};
 use crate::compile::sizing::{self, REPLICATION_FACTOR, Role};
+use crate::compile::stack::LOKI_RELEASE;
 use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
-use crate::model::{Loki, LokiMode, ObjectStore, ObjectStoreKind, Storage};
-use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
+use crate::model::{Loki, LokiMode, Node, ObjectStore, ObjectStoreKind, Spread, Storage};
+use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext, TopologySpreadConstraint};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 /// The date the schema below starts; fixed so regenerating never changes it.
 const SCHEMA_FROM: &str = "2024-04-01";
@@ -46,9 +50,21 @@ struct LokiSettings {
     #[serde(rename = "limits_config")]
     limits_config: LimitsConfig,
     compactor: Compactor,
+    ingester: IngesterConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     pod_security_context: Option<PodSecurityContext>,
 }
+
+/// Loki's `ingester` block (merged into the chart's, which keeps its WAL settings).
+#[derive(Serialize)]
+struct IngesterConfig {
+    /// Loki 3's default, written so that the compression the object-store
+    /// capacity check assumes (`validate/capacity.rs`) is the one deployed.
+    chunk_encoding: &'static str,
+}
+
+/// How chunks are compressed.
+pub const CHUNK_ENCODING: &str = "snappy";
 
 #[derive(Serialize)]
 struct CommonConfig {
@@ -229,6 +245,28 @@ struct DistributedValues {
     loki_canary: Disabled,
     test: Disabled,
     minio: Disabled,
+    /// The rollout-operator subchart, which zone-aware ingesters need: it
+    /// rolls the three zone StatefulSets one zone at a time.
+    #[serde(rename = "rollout_operator")]
+    rollout_operator: RolloutOperator,
+}
+
+/// The rollout-operator subchart.
+#[derive(Serialize)]
+struct RolloutOperator {
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhooks: Option<Webhooks>,
+}
+
+/// The operator's admission webhooks fail closed (`failurePolicy: Fail`) and
+/// by default see every pod of the namespace: with the operator down no pod
+/// there could be evicted, Prometheus and Grafana included when they share
+/// it. o11yc narrows them to Loki's pods.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Webhooks {
+    object_selector: LabelSelector,
 }
 
 /// Settings every Loki role's pods get.
@@ -247,6 +285,15 @@ struct RoleValues {
     /// With more than one replica the chart writes a PodDisruptionBudget.
     #[serde(skip_serializing_if = "Option::is_none")]
     max_unavailable: Option<u32>,
+    /// Empty for one replica (the compactor's chart section has no such key)
+    /// and for `spread: none`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    topology_spread_constraints: Vec<TopologySpreadConstraint>,
+    /// Always `null`, which removes the chart's default hard pod
+    /// anti-affinity by hostname: with it a role needs as many nodes as it
+    /// has replicas (10 queriers, 10 nodes). The spread constraints above
+    /// take its place.
+    affinity: (),
     #[serde(flatten)]
     placement: PodPlacement,
 }
@@ -256,8 +303,69 @@ struct RoleValues {
 struct Ingester {
     #[serde(flatten)]
     role: RoleValues,
-    /// Off: zone-aware ingesters need the rollout-operator, which o11yc does not deploy.
-    zone_aware_replication: Toggle,
+    zone_aware_replication: ZoneAware,
+}
+
+/// Zone-aware replication: the ingesters run as three StatefulSets, one per
+/// zone, and Loki writes each stream's three copies to three zones.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ZoneAware {
+    enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone_a: Option<Zone>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone_b: Option<Zone>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone_c: Option<Zone>,
+}
+
+/// One ingester zone, pinned to the nodes of one real zone.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Zone {
+    node_selector: BTreeMap<String, String>,
+}
+
+/// Zone-aware ingesters when the profile spreads Loki by zone over the
+/// declared nodes' zones (validation requires three); the first three zones,
+/// sorted, become the chart's zones A, B and C.
+fn zone_aware(loki: &Loki, nodes: &[Node]) -> ZoneAware {
+    let zones = placement::zones(nodes);
+    if loki.placement.spread != Spread::Zone || zones.len() < 3 {
+        return ZoneAware {
+            enabled: false,
+            zone_a: None,
+            zone_b: None,
+            zone_c: None,
+        };
+    }
+    let zone = |i: usize| {
+        Some(Zone {
+            node_selector: BTreeMap::from([(ZONE_KEY.to_owned(), zones[i].to_owned())]),
+        })
+    };
+    ZoneAware {
+        enabled: true,
+        zone_a: zone(0),
+        zone_b: zone(1),
+        zone_c: zone(2),
+    }
+}
+
+/// The labels the chart gives the pods of `role`.
+pub fn role_labels(role: Role) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (
+            "app.kubernetes.io/component".to_owned(),
+            role.component().to_owned(),
+        ),
+        (
+            "app.kubernetes.io/instance".to_owned(),
+            LOKI_RELEASE.to_owned(),
+        ),
+        ("app.kubernetes.io/name".to_owned(), "loki".to_owned()),
+    ])
 }
 
 fn role(loki: &Loki, role: Role) -> RoleValues {
@@ -267,6 +375,12 @@ fn role(loki: &Loki, role: Role) -> RoleValues {
     RoleValues {
         replicas,
         max_unavailable: (replicas > 1).then_some(1),
+        topology_spread_constraints: spread_constraints(
+            loki.placement.spread,
+            replicas,
+            &role_labels(role),
+        ),
+        affinity: (),
         placement,
     }
 }
@@ -286,7 +400,20 @@ fn schema_config(store: &'static str) -> SchemaConfig {
     }
 }
 
-fn distributed(loki: &Loki, s3: &ObjectStore) -> Value {
+fn distributed(loki: &Loki, s3: &ObjectStore, nodes: &[Node]) -> Value {
+    let zone_aware = zone_aware(loki, nodes);
+    let rollout_operator = RolloutOperator {
+        enabled: zone_aware.enabled,
+        webhooks: zone_aware.enabled.then(|| Webhooks {
+            object_selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([(
+                    "app.kubernetes.io/instance".to_owned(),
+                    LOKI_RELEASE.to_owned(),
+                )])),
+                match_expressions: None,
+            },
+        }),
+    };
     to_value(&DistributedValues {
         deployment_mode: "Distributed",
         global: Global {
@@ -305,11 +432,14 @@ fn distributed(loki: &Loki, s3: &ObjectStore) -> Value {
                 retention_enabled: true,
                 delete_request_store: "s3",
             },
+            ingester: IngesterConfig {
+                chunk_encoding: CHUNK_ENCODING,
+            },
             pod_security_context: None,
         },
         ingester: Ingester {
             role: role(loki, Role::Ingester),
-            zone_aware_replication: Toggle { enabled: false },
+            zone_aware_replication: zone_aware,
         },
         distributor: role(loki, Role::Distributor),
         index_gateway: role(loki, Role::IndexGateway),
@@ -329,15 +459,17 @@ fn distributed(loki: &Loki, s3: &ObjectStore) -> Value {
         loki_canary: Disabled::new(),
         test: Disabled::new(),
         minio: Disabled::new(),
+        rollout_operator,
     })
 }
 
-/// Helm values for Loki.
-pub fn values(loki: &Loki) -> Value {
+/// Helm values for Loki; `nodes` are the profile's declared nodes (their
+/// zones place zone-aware ingesters).
+pub fn values(loki: &Loki, nodes: &[Node]) -> Value {
     if loki.mode == LokiMode::Distributed
         && let Storage::ObjectStore(s3) = &loki.storage
     {
-        return distributed(loki, s3);
+        return distributed(loki, s3, nodes);
     }
     let store = object_store_name(&loki.storage);
     let (storage, persistence, extra_args, extra_env, security) = match &loki.storage {
@@ -384,6 +516,9 @@ pub fn values(loki: &Loki) -> Value {
             compactor: Compactor {
                 retention_enabled: true,
                 delete_request_store: store,
+            },
+            ingester: IngesterConfig {
+                chunk_encoding: CHUNK_ENCODING,
             },
             pod_security_context: security,
         },
