@@ -36,7 +36,7 @@
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::syntax::ast::{Block, Expr, ExprKind, File, Pos, Stmt};
 
 /// Where a label enters a stream.
@@ -92,8 +92,8 @@ impl LabelFinding {
             LabelFinding::OverBudget { stream, limit } => {
                 let names: Vec<&str> = stream.labels.keys().map(String::as_str).collect();
                 Diagnostic::error(
-                    stream.source_pos.line,
-                    stream.source_pos.col,
+                    Kind::LabelBudget,
+                    stream.source_pos,
                     format!(
                         "log streams from {} to {} can carry {} labels, more than Loki's \
                          max_label_names_per_series ({limit}) accepts: {}",
@@ -113,8 +113,8 @@ impl LabelFinding {
                 origin,
                 reason,
             } => Diagnostic::warning(
-                origin.pos.line,
-                origin.pos.col,
+                Kind::UnboundedLabel,
+                origin.pos,
                 format!(
                     "label \"{label}\" added by {} takes unbounded values ({reason}): \
                      every new value starts new streams",

@@ -33,7 +33,7 @@ pub mod suggest;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind as Problem};
 use crate::syntax::ast::*;
 use registry::{Body, ComponentSpec, ConfigBlockSpec, Stability, Ty, registry};
 
@@ -49,7 +49,7 @@ pub fn check_file_with(file: &File, options: Options) -> Vec<Diagnostic> {
     let customs = HashMap::new();
     let scope = Scope::new(&file.body, &customs, options, &mut diags);
     scope.check(&mut diags);
-    diags.sort_by_key(|d| (d.line, d.col));
+    diags.sort_by_key(Diagnostic::offset);
     diags
 }
 
@@ -161,13 +161,8 @@ struct Scope<'a> {
     options: Options,
 }
 
-fn pos_of(p: Pos) -> (usize, usize) {
-    (p.line, p.col)
-}
-
-fn error(p: Pos, msg: impl Into<String>) -> Diagnostic {
-    let (l, c) = pos_of(p);
-    Diagnostic::error(l, c, msg)
+fn error(kind: Problem, p: Pos, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(kind, p, msg)
 }
 
 fn describe_block(b: &Block) -> String {
@@ -180,6 +175,7 @@ fn describe_block(b: &Block) -> String {
 /// The error for something below the allowed stability level.
 fn stability_error(p: Pos, what: &str, level: Stability) -> Diagnostic {
     error(
+        Problem::Stability,
         p,
         format!(
             "{what} is {level}: Alloy refuses it unless run with --stability.level={level} (or lower)"
@@ -280,12 +276,13 @@ impl<'a> Scope<'a> {
                 let f: &Decl = &self.decls[first];
                 diags.push(
                     error(
+                        Problem::Duplicate,
                         b.span.start,
                         format!("duplicate component {}", describe_block(b)),
                     )
                     .with_help(format!(
-                        "first declared at {}; give each component a unique label",
-                        f.block.span.start
+                        "first declared at line {}; give each component a unique label",
+                        f.block.span.start.line
                     )),
                 );
                 continue;
@@ -316,11 +313,16 @@ impl<'a> Scope<'a> {
         let needs_label = LABELLED_CONFIG.contains(&name) || name.starts_with("import.");
         match (&b.label, needs_label) {
             (None, true) => diags.push(
-                error(b.span.start, format!("block \"{name}\" needs a label"))
-                    .with_help(format!("write `{name} \"name\" {{ ... }}`")),
+                error(
+                    Problem::Label,
+                    b.span.start,
+                    format!("block \"{name}\" needs a label"),
+                )
+                .with_help(format!("write `{name} \"name\" {{ ... }}`")),
             ),
             (Some(_), false) => diags.push(
                 error(
+                    Problem::Label,
                     b.label_pos,
                     format!("block \"{name}\" does not take a label"),
                 )
@@ -329,8 +331,12 @@ impl<'a> Scope<'a> {
             (None, false) => {
                 if let Some(first) = seen.insert(name.to_string(), b.span.start) {
                     diags.push(
-                        error(b.span.start, format!("block \"{name}\" is given twice"))
-                            .with_help(format!("first given at {first}; merge the two")),
+                        error(
+                            Problem::Duplicate,
+                            b.span.start,
+                            format!("block \"{name}\" is given twice"),
+                        )
+                        .with_help(format!("first given at line {}; merge the two", first.line)),
                     );
                 }
             }
@@ -348,8 +354,12 @@ impl<'a> Scope<'a> {
     /// The error for a top-level block without a label.
     fn unlabelled(&self, b: &Block, name: &str) -> Diagnostic {
         if registry::lookup(name).is_some() || self.customs.contains_key(name) {
-            error(b.span.start, format!("component \"{name}\" needs a label"))
-                .with_help(format!("write `{name} \"default\" {{ ... }}`"))
+            error(
+                Problem::Label,
+                b.span.start,
+                format!("component \"{name}\" needs a label"),
+            )
+            .with_help(format!("write `{name} \"default\" {{ ... }}`"))
         } else {
             unknown_component(b, name)
         }
@@ -359,7 +369,7 @@ impl<'a> Scope<'a> {
     fn availability(&self, b: &Block, spec: &ComponentSpec) -> Option<Diagnostic> {
         if spec.community {
             return (!self.options.community_components).then(|| {
-                error(
+                error(Problem::Stability,
                     b.span.start,
                     format!(
                         "{} is a community component: Alloy refuses it unless run with \
@@ -436,6 +446,7 @@ impl<'a> Scope<'a> {
                 if without_template.body.len() == b.body.len() {
                     diags.push(
                         error(
+                            Problem::Missing,
                             b.span.start,
                             "missing required block \"template\" in foreach",
                         )
@@ -489,6 +500,7 @@ impl<'a> Scope<'a> {
                 Some(_) => {}
                 None => {
                     let mut d = error(
+                        Problem::Unknown,
                         pos,
                         format!("unknown function \"{name}\": not in Alloy's standard library"),
                     );
@@ -550,6 +562,7 @@ impl<'a> Scope<'a> {
                     .map(|d| d.label.as_str())
                     .collect();
                 let mut d = error(
+                    Problem::Reference,
                     pos,
                     format!("\"{full}\" refers to {name} \"{label}\", which is not declared"),
                 );
@@ -577,6 +590,7 @@ impl<'a> Scope<'a> {
                     .filter(|(dist, c)| *dist <= (c.len() / 3).max(2))
                     .min_by_key(|(dist, _)| *dist);
                 let mut d = error(
+                    Problem::Reference,
                     pos,
                     format!("\"{full}\" does not refer to a declared component"),
                 );
@@ -615,6 +629,7 @@ impl<'a> Scope<'a> {
         match export {
             None => {
                 let mut e = error(
+                    Problem::Reference,
                     pos,
                     format!("\"{full}\" refers to a whole component; name one of its exports"),
                 );
@@ -625,6 +640,7 @@ impl<'a> Scope<'a> {
             }
             Some(x) if !exports.contains(&x) => {
                 let mut e = error(
+                    Problem::Reference,
                     pos,
                     format!("component {} \"{}\" has no export \"{x}\"", d.name, d.label),
                 );
@@ -662,16 +678,18 @@ impl<'a> Scope<'a> {
                     if let Some(first) = seen_attrs.insert(&a.name, a.span.start) {
                         diags.push(
                             error(
+                                Problem::Duplicate,
                                 a.span.start,
                                 format!("attribute \"{}\" is set twice in {what}", a.name),
                             )
-                            .with_help(format!("first set at {first}; keep one")),
+                            .with_help(format!("first set at line {}; keep one", first.line)),
                         );
                     }
                     match spec.attr(&a.name) {
                         Some(arg) => self.check_value(&a.value, arg.ty, &a.name, what, diags),
                         None => {
                             let mut d = error(
+                                Problem::Unknown,
                                 a.span.start,
                                 format!("unknown attribute \"{}\" in {what}", a.name),
                             );
@@ -706,28 +724,43 @@ impl<'a> Scope<'a> {
                             {
                                 diags.push(
                                     error(
+                                        Problem::Duplicate,
                                         b.span.start,
                                         format!("block \"{name}\" may appear only once in {what}"),
                                     )
-                                    .with_help(format!("first given at {first}; merge the two")),
+                                    .with_help(format!(
+                                        "first given at line {}; merge the two",
+                                        first.line
+                                    )),
                                 );
                             }
                             match (&b.label, sub.labelled) {
                                 (None, true) => diags.push(
-                                    error(b.span.start, format!("{inner} needs a label"))
-                                        .with_help(format!("write `{name} \"name\" {{ ... }}`")),
+                                    error(
+                                        Problem::Label,
+                                        b.span.start,
+                                        format!("{inner} needs a label"),
+                                    )
+                                    .with_help(format!("write `{name} \"name\" {{ ... }}`")),
                                 ),
                                 (Some(_), false) => diags.push(
-                                    error(b.label_pos, format!("{inner} does not take a label"))
-                                        .with_help(format!("write `{name} {{ ... }}`")),
+                                    error(
+                                        Problem::Label,
+                                        b.label_pos,
+                                        format!("{inner} does not take a label"),
+                                    )
+                                    .with_help(format!("write `{name} {{ ... }}`")),
                                 ),
                                 _ => {}
                             }
                             self.check_body(b, &sub.body, &inner, diags);
                         }
                         None => {
-                            let mut d =
-                                error(b.span.start, format!("unknown block \"{name}\" in {what}"));
+                            let mut d = error(
+                                Problem::Unknown,
+                                b.span.start,
+                                format!("unknown block \"{name}\" in {what}"),
+                            );
                             let names = spec.block_names();
                             if spec.attr(&name).is_some() {
                                 d = d.with_help(format!(
@@ -753,6 +786,7 @@ impl<'a> Scope<'a> {
             if !seen_attrs.contains_key(arg.name) {
                 diags.push(
                     error(
+                        Problem::Missing,
                         block.span.start,
                         format!("missing required attribute \"{}\" in {what}", arg.name),
                     )
@@ -772,6 +806,7 @@ impl<'a> Scope<'a> {
             if !present {
                 diags.push(
                     error(
+                        Problem::Missing,
                         block.span.start,
                         format!("missing required block \"{}\" in {what}", sub.name),
                     )
@@ -802,6 +837,7 @@ impl<'a> Scope<'a> {
                 Stmt::Attribute(a) => {
                     if !args.iter().any(|(n, _)| *n == a.name) {
                         let mut d = error(
+                            Problem::Unknown,
                             a.span.start,
                             format!("unknown argument \"{}\" in {what}", a.name),
                         );
@@ -822,6 +858,7 @@ impl<'a> Scope<'a> {
                 .any(|s| matches!(s, Stmt::Attribute(a) if a.name == name));
             if required && !present {
                 diags.push(error(
+                    Problem::Missing,
                     block.span.start,
                     format!("missing required argument \"{name}\" in {what}"),
                 ));
@@ -838,6 +875,7 @@ impl<'a> Scope<'a> {
                     }
                 }
                 _ if literal_kind(e).is_some() => diags.push(error(
+                    Problem::Type,
                     e.span.start,
                     format!(
                         "\"{arg}\" in {what} must be a {}, got {}",
@@ -866,6 +904,7 @@ impl<'a> Scope<'a> {
         };
         if let Some(k) = bad_literal.filter(|k| *k != "null") {
             diags.push(error(
+                Problem::Type,
                 e.span.start,
                 format!("\"{arg}\" in {what} must be a {}, got {k}", ty.describe()),
             ));
@@ -881,6 +920,7 @@ impl<'a> Scope<'a> {
             && !(ty == Ty::List && got == Ty::Targets)
         {
             diags.push(error(
+                Problem::Type,
                 e.span.start,
                 format!(
                     "\"{arg}\" in {what} must be a {}, but {name} is a {}",
@@ -901,6 +941,7 @@ impl<'a> Scope<'a> {
     ) {
         if let Some(k) = literal_kind(e) {
             diags.push(error(
+                Problem::Type,
                 e.span.start,
                 format!(
                     "\"{arg}\" in {what} expects {} values, got {k}",
@@ -917,6 +958,7 @@ impl<'a> Scope<'a> {
                 if !have.contains(need) {
                     diags.push(
                         error(
+                            Problem::Type,
                             e.span.start,
                             format!(
                                 "{name} accepts {} only, but it is listed in \"{arg}\" of {what}",
@@ -941,6 +983,7 @@ impl<'a> Scope<'a> {
                 other => format!("a {}", other.describe()),
             };
             let mut d = error(
+                Problem::Type,
                 e.span.start,
                 format!(
                     "{name} is {}, but \"{arg}\" of {what} expects {}",
@@ -1019,6 +1062,7 @@ impl<'a> Scope<'a> {
             let names: Vec<&str> = path.iter().map(|&i| self.decls[i].id.as_str()).collect();
             diags.push(
                 error(
+                    Problem::Cycle,
                     self.decls[first].block.span.start,
                     format!("reference cycle between components: {}", names.join(" -> ")),
                 )
@@ -1093,6 +1137,7 @@ fn expected_attrs(spec: &Body) -> String {
 fn unknown_component(b: &Block, name: &str) -> Diagnostic {
     let reg = registry();
     let mut d = error(
+        Problem::Unknown,
         b.span.start,
         format!(
             "unknown component \"{name}\": Alloy {} has no such component or block",

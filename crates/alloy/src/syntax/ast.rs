@@ -12,19 +12,18 @@
 //! [`crate::syntax::build`]) have unknown positions; they may carry
 //! `leading_comments` on statements instead.
 
-use std::fmt;
-
-/// A position in a source file. `line == 0` means unknown (built in code).
+/// A position in a source file: a byte offset and its line, 8 bytes (the tree of a large
+/// file holds millions). The column is computed on demand from the file's
+/// [`LineIndex`](crate::diag::LineIndex) (in characters, for diagnostics). `line == 0` means
+/// unknown (built in code). Offsets are `u32`: sources are limited to 4 GiB.
 ///
 /// Always compares equal, so positions never influence tree equality.
 #[derive(Debug, Clone, Copy, Default, Eq)]
 pub struct Pos {
     /// Byte offset from the start of the file.
-    pub offset: usize,
-    /// 1-based line (0 when unknown).
-    pub line: usize,
-    /// 1-based column in bytes (0 when unknown).
-    pub col: usize,
+    pub offset: u32,
+    /// 1-based line (0 when unknown); the printer's layout follows source lines.
+    pub line: u32,
 }
 
 impl Pos {
@@ -32,17 +31,16 @@ impl Pos {
     pub fn is_known(&self) -> bool {
         self.line > 0
     }
+
+    /// The byte offset as an index into the source.
+    pub fn index(&self) -> usize {
+        self.offset as usize
+    }
 }
 
 impl PartialEq for Pos {
     fn eq(&self, _other: &Self) -> bool {
         true
-    }
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
     }
 }
 
