@@ -93,6 +93,15 @@ fn measure(name: &str, make: impl FnOnce() -> Option<String>) {
     PEAK.store(CURRENT.load(Ordering::Relaxed), Ordering::Relaxed);
     let (errors, warnings) = match o11yc_alloy::parse(&src) {
         Ok(file) => {
+            // The tree alone, and the parse's own peak (spare capacity while it grows).
+            if std::env::var_os("O11YC_MEMORY_DETAIL").is_some() {
+                let base = before + src.capacity();
+                println!(
+                    "  parse peak {} tree {}",
+                    PEAK.load(Ordering::Relaxed) - base,
+                    CURRENT.load(Ordering::Relaxed) - base
+                );
+            }
             let diags = o11yc_alloy::check(&file);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             (errors, diags.len() - errors)

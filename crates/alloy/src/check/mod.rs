@@ -139,12 +139,26 @@ enum Kind<'a> {
     Imported,
 }
 
+/// A declared component. Compact: large pipelines declare tens of thousands.
 struct Decl<'a> {
     block: &'a Block,
+    /// `name.label`.
     id: String,
-    name: String,
-    label: String,
+    /// Length of the name within `id`.
+    name_len: u32,
     kind: Kind<'a>,
+}
+
+impl Decl<'_> {
+    /// The component name (`loki.write`).
+    fn name(&self) -> &str {
+        &self.id[..self.name_len as usize]
+    }
+
+    /// The label (`default`).
+    fn label(&self) -> &str {
+        self.id.get(self.name_len as usize + 1..).unwrap_or("")
+    }
 }
 
 struct Scope<'a> {
@@ -214,7 +228,7 @@ impl<'a> Scope<'a> {
         }
         let mut scope = Scope {
             body,
-            decls: Vec::new(),
+            decls: Vec::with_capacity(body.len()),
             by_id: HashMap::new(),
             customs,
             modules,
@@ -248,7 +262,7 @@ impl<'a> Scope<'a> {
                     continue;
                 }
             }
-            let Some(label) = b.label.clone() else {
+            let Some(label) = b.label.as_deref() else {
                 // An unlabelled `argument` is reported by `config_block`.
                 if name != "argument" {
                     diags.push(self.unlabelled(b, &name));
@@ -294,8 +308,7 @@ impl<'a> Scope<'a> {
             self.decls.push(Decl {
                 block: b,
                 id,
-                name,
-                label,
+                name_len: crate::diag::to_u32(name.len()),
                 kind,
             });
         }
@@ -548,7 +561,7 @@ impl<'a> Scope<'a> {
         let known_name = (1..parts.len()).rev().find_map(|k| {
             let name = parts[..k].join(".");
             let known = registry::lookup(&name).is_some()
-                || self.decls.iter().any(|d| d.name == name)
+                || self.decls.iter().any(|d| d.name() == name)
                 || (name == "argument");
             known.then_some((k, name))
         });
@@ -558,8 +571,8 @@ impl<'a> Scope<'a> {
                 let labels: Vec<&str> = self
                     .decls
                     .iter()
-                    .filter(|d| d.name == name)
-                    .map(|d| d.label.as_str())
+                    .filter(|d| d.name() == name)
+                    .map(|d| d.label())
                     .collect();
                 let mut d = error(
                     Problem::Reference,
@@ -634,7 +647,7 @@ impl<'a> Scope<'a> {
                     format!("\"{full}\" refers to a whole component; name one of its exports"),
                 );
                 if !exports.is_empty() {
-                    e = e.with_help(format!("exports of {}: {}", d.name, exports.join(", ")));
+                    e = e.with_help(format!("exports of {}: {}", d.name(), exports.join(", ")));
                 }
                 diags.push(e);
             }
@@ -642,12 +655,18 @@ impl<'a> Scope<'a> {
                 let mut e = error(
                     Problem::Reference,
                     pos,
-                    format!("component {} \"{}\" has no export \"{x}\"", d.name, d.label),
+                    format!(
+                        "component {} \"{}\" has no export \"{x}\"",
+                        d.name(),
+                        d.label()
+                    ),
                 );
                 e = match suggest::did_you_mean(x, exports.iter().copied()) {
                     Some(h) => e.with_help(h),
-                    None if exports.is_empty() => e.with_help(format!("{} has no exports", d.name)),
-                    None => e.with_help(format!("exports of {}: {}", d.name, exports.join(", "))),
+                    None if exports.is_empty() => {
+                        e.with_help(format!("{} has no exports", d.name()))
+                    }
+                    None => e.with_help(format!("exports of {}: {}", d.name(), exports.join(", "))),
                 };
                 diags.push(e);
             }
@@ -1027,6 +1046,7 @@ impl<'a> Scope<'a> {
                         out.push(j);
                     }
                 }
+                out.shrink_to_fit();
                 (i, out)
             })
             .collect()
@@ -1072,7 +1092,8 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// Tarjan's strongly connected components (iterative).
+/// Tarjan's strongly connected components (iterative), keeping only cycles: components of
+/// several declarations, or one that references itself.
 fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let n = edges.len();
     let mut index = vec![usize::MAX; n];
@@ -1117,7 +1138,11 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
                         break;
                     }
                 }
-                out.push(comp);
+                // Only cycles are wanted: skip single components that do not reference
+                // themselves (nearly all of them), so a large pipeline costs no list each.
+                if comp.len() > 1 || edges[v].contains(&v) {
+                    out.push(comp);
+                }
             }
         }
     }

@@ -201,6 +201,8 @@ impl Parser<'_> {
             self.next();
         }
         self.depth -= 1;
+        // Trees of large files are held whole: no spare capacity (see `benches/memory.rs`).
+        body.shrink_to_fit();
         body
     }
 
@@ -236,7 +238,11 @@ impl Parser<'_> {
                 let rcurly = self.pos();
                 self.expect(TokenKind::RCurly);
                 Some(Stmt::Block(Block {
-                    name: bn.parts,
+                    name: {
+                        let mut parts = bn.parts;
+                        parts.shrink_to_fit();
+                        parts
+                    },
                     label: bn.label,
                     body,
                     span: Span::new(bn.start, rcurly),
@@ -606,6 +612,7 @@ impl Parser<'_> {
             }
             self.next();
         }
+        items.shrink_to_fit();
         items
     }
 
@@ -621,6 +628,7 @@ impl Parser<'_> {
             }
             self.next();
         }
+        fields.shrink_to_fit();
         fields
     }
 
