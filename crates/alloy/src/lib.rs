@@ -19,8 +19,8 @@ pub mod syntax;
 
 pub use diag::{Diagnostic, Kind, LineIndex, Severity};
 pub use syntax::ast::{
-    Attribute, BinaryOp, Block, Comment, Expr, ExprKind, File, ObjectField, Pos, Span, Stmt,
-    UnaryOp,
+    Attribute, BinaryOp, Block, Comment, Expr, ExprKind, File, LeadingComments, ObjectField, Pos,
+    Span, Stmt, UnaryOp,
 };
 
 /// Parses Alloy source text. Returns every syntax error on failure.

@@ -70,7 +70,7 @@ fn query_scope(file: &File) -> Scope<'_> {
 pub fn graph(file: &File) -> Vec<(String, String)> {
     let scope = query_scope(file);
     let mut out = Vec::new();
-    for (from, tos) in scope.edges() {
+    for (from, tos) in scope.edges().into_iter().enumerate() {
         for to in tos {
             out.push((scope.decls[from].id.clone(), scope.decls[to].id.clone()));
         }
@@ -161,10 +161,43 @@ impl Decl<'_> {
     }
 }
 
+/// Declaration indices by id, keyed by the id's hash so that ids are stored once (in the
+/// declarations); an id whose hash another id took first is found by a scan.
+#[derive(Default)]
+struct IdIndex {
+    by_hash: HashMap<u64, u32>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        h.finish()
+    }
+
+    /// Records `index` for `id` (declared ids are unique; the first of a hash is kept).
+    fn insert(&mut self, id: &str, index: usize) {
+        self.by_hash
+            .entry(Self::hash(id))
+            .or_insert(crate::diag::to_u32(index));
+    }
+
+    /// The index of the declaration with `id`.
+    fn get(&self, decls: &[Decl], id: &str) -> Option<usize> {
+        let i = *self.by_hash.get(&Self::hash(id))? as usize;
+        if decls.get(i).is_some_and(|d| d.id == id) {
+            Some(i)
+        } else {
+            decls.iter().position(|d| d.id == id)
+        }
+    }
+}
+
 struct Scope<'a> {
     body: &'a [Stmt],
     decls: Vec<Decl<'a>>,
-    by_id: HashMap<String, usize>,
+    by_id: IdIndex,
     customs: HashMap<String, &'a Block>,
     /// Namespaces of `import.*` modules: blocks under them are accepted.
     modules: BTreeSet<String>,
@@ -229,7 +262,7 @@ impl<'a> Scope<'a> {
         let mut scope = Scope {
             body,
             decls: Vec::with_capacity(body.len()),
-            by_id: HashMap::new(),
+            by_id: IdIndex::default(),
             customs,
             modules,
             templates: Vec::new(),
@@ -286,7 +319,7 @@ impl<'a> Scope<'a> {
                 Kind::Imported
             };
             let id = format!("{name}.{label}");
-            if let Some(&first) = self.by_id.get(&id) {
+            if let Some(first) = self.by_id.get(&self.decls, &id) {
                 let f: &Decl = &self.decls[first];
                 diags.push(
                     error(
@@ -301,7 +334,7 @@ impl<'a> Scope<'a> {
                 );
                 continue;
             }
-            self.by_id.insert(id.clone(), self.decls.len());
+            self.by_id.insert(&id, self.decls.len());
             if let Some(first) = name.split('.').next() {
                 self.namespaces.insert(first.to_string());
             }
@@ -542,7 +575,7 @@ impl<'a> Scope<'a> {
     ) -> Option<usize> {
         for k in (1..parts.len()).rev() {
             let id = parts[..=k].join(".");
-            let Some(&i) = self.by_id.get(&id) else {
+            let Some(i) = self.by_id.get(&self.decls, &id) else {
                 continue;
             };
             let d = &self.decls[i];
@@ -1029,12 +1062,11 @@ impl<'a> Scope<'a> {
 
     // ----- cycles -----------------------------------------------------------
 
-    /// For each declaration, the declarations it references.
-    fn edges(&self) -> Vec<(usize, Vec<usize>)> {
+    /// For each declaration (by index), the declarations it references.
+    fn edges(&self) -> Vec<Vec<usize>> {
         self.decls
             .iter()
-            .enumerate()
-            .map(|(i, d)| {
+            .map(|d| {
                 let mut out = Vec::new();
                 let mut seen = HashSet::new();
                 let mut refs = Vec::new();
@@ -1047,13 +1079,13 @@ impl<'a> Scope<'a> {
                     }
                 }
                 out.shrink_to_fit();
-                (i, out)
+                out
             })
             .collect()
     }
 
     fn check_cycles(&self, diags: &mut Vec<Diagnostic>) {
-        let edges: Vec<Vec<usize>> = self.edges().into_iter().map(|(_, e)| e).collect();
+        let edges = self.edges();
         for comp in strongly_connected(&edges) {
             let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
             let members: HashSet<usize> = comp.iter().copied().collect();
@@ -1264,5 +1296,34 @@ fn collect_refs<'e>(e: &'e Expr, out: &mut Vec<(Vec<&'e str>, Pos)>) {
         }
         ExprKind::Paren(inner) => collect_refs(inner, out),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two ids sharing a hash: the one the index does not hold is still found.
+    #[test]
+    fn id_index_falls_back_to_a_scan_on_a_shared_hash() {
+        let file = crate::parse("a \"b\" {}\nc \"d\" {}\n").unwrap();
+        let Stmt::Block(block) = &file.body[0] else {
+            unreachable!()
+        };
+        let decl = |id: &str| Decl {
+            block,
+            id: id.to_string(),
+            name_len: 1,
+            kind: Kind::Imported,
+        };
+        let decls = [decl("a.b"), decl("c.d")];
+        let mut index = IdIndex::default();
+        index.insert("a.b", 0);
+        // Simulate a collision: `c.d`'s hash points at `a.b`.
+        index.by_hash.insert(IdIndex::hash("c.d"), 0);
+        assert_eq!(index.get(&decls, "a.b"), Some(0));
+        assert_eq!(index.get(&decls, "c.d"), Some(1));
+        assert_eq!(index.get(&decls, "e.f"), None);
+        assert_eq!((decls[1].name(), decls[1].label()), ("c", "d"));
     }
 }

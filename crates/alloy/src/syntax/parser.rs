@@ -229,7 +229,7 @@ impl Parser<'_> {
                     name: bn.parts.join("."),
                     value,
                     span,
-                    leading_comments: Vec::new(),
+                    leading_comments: LeadingComments::default(),
                 }))
             }
             TokenKind::LCurly => {
@@ -249,7 +249,7 @@ impl Parser<'_> {
                     label_pos: bn.label_pos,
                     lcurly,
                     rcurly,
-                    leading_comments: Vec::new(),
+                    leading_comments: LeadingComments::default(),
                 }))
             }
             other => {
