@@ -95,12 +95,13 @@ fn not_formatted(sources: &SourceMap, file: crate::diag::FileId, formatted: &str
 /// reports those not formatted (exit 1).
 pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
     let mut code = EXIT_OK;
-    let mut sources = SourceMap::new();
     for path in files {
         let text = match read(path) {
             Ok(t) => t,
             Err(c) => return c,
         };
+        // One map per file: nothing of a file is kept once it is reported.
+        let mut sources = SourceMap::new();
         let result = o11yc_alloy::format(&text);
         let file = sources.add(path.clone(), text);
         match result {
@@ -129,12 +130,13 @@ pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
 /// each file; exit 2 when any has an error.
 pub fn check(files: &[PathBuf], options: o11yc_alloy::check::Options) -> i32 {
     let mut code = EXIT_OK;
-    let mut sources = SourceMap::new();
     for path in files {
         let text = match read(path) {
             Ok(t) => t,
             Err(c) => return c,
         };
+        // One map per file: nothing of a file is kept once it is reported.
+        let mut sources = SourceMap::new();
         let file = sources.add(path.clone(), text);
         let diags = match o11yc_alloy::parse(sources.text(file)) {
             Ok(tree) => o11yc_alloy::check_with(&tree, options),

@@ -18,8 +18,8 @@ pub fn code(kind: Kind) -> &'static str {
         Kind::Type => codes::ALLOY_TYPE,
         Kind::Stability => codes::ALLOY_STABILITY,
         Kind::Format => codes::ALLOY_FORMAT,
-        Kind::LabelBudget => codes::ALLOY_LABEL_BUDGET,
-        Kind::UnboundedLabel => codes::ALLOY_UNBOUNDED_LABEL,
+        // Found only for profiles (Loki's limit is not in a bare Alloy file), as pipeline problems.
+        Kind::LabelBudget | Kind::UnboundedLabel => codes::PIPELINE,
     }
 }
 

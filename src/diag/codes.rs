@@ -98,10 +98,6 @@ codes! {
         "A comment sits where the `alloy fmt` layout cannot keep it (inside an expression, e.g.\nbetween an object key and its `=`). Move it to its own line or the end of a line; the file\nwas left unchanged.";
     ALLOY_UNFORMATTED = "O11Y0311", "Alloy file not formatted",
         "`o11yc alloy fmt --check` found a file that `alloy fmt` would change; the caret points at\nthe first line that differs. Run `o11yc alloy fmt FILE` to format it.";
-    ALLOY_LABEL_BUDGET = "O11Y0312", "too many Loki labels",
-        "A log stream would carry more label names than Loki's `max_label_names_per_series`, so\nLoki would reject it at ingestion. Drop labels or keep values as structured metadata.";
-    ALLOY_UNBOUNDED_LABEL = "O11Y0313", "Loki label with unbounded values",
-        "A label whose values never repeat (pod names, ids, paths) starts new streams without end.\nKeep such values in the line or as structured metadata.";
     TOO_MANY = "O11Y0900", "more problems than shown",
         "Only the first problems of a profile are shown. Fix them and run again.";
 }
