@@ -377,7 +377,8 @@ fn alloy_check_stability_level_and_community_flags() {
     let (code, _, err) = run(o11yc().args(["alloy", "check"]).arg(&enrich));
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("enrich.alloy:1:1: error: prometheus.enrich is experimental")
+        err.starts_with("error[O11Y0309]: prometheus.enrich is experimental")
+            && err.contains("enrich.alloy:1:1\n")
             && err.contains("--stability.level=experimental"),
         "{err}"
     );

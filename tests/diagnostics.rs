@@ -219,3 +219,38 @@ fn diagnostics_are_capped() {
     );
     assert_eq!(last.code, Some("O11Y0900"));
 }
+
+/// PromQL errors point at the character the parser stopped at, inside the `expr` string:
+/// a plain scalar, a quoted one and a literal block scalar; the parser's reason is the label.
+#[test]
+fn promql_errors_point_into_the_expression() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("tests/fixtures/invalid/promql_column.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let profile = ProfileRef {
+        name: "promql".into(),
+        path,
+    };
+    let mut sources = SourceMap::new();
+    let diags = compile_profile(&profile, &mut sources).err().unwrap();
+    let found: Vec<(u32, u32, &str, &str)> = diags
+        .iter()
+        .map(|d| {
+            let s = d.span.unwrap();
+            (
+                s.line,
+                s.col,
+                &text[s.start..s.end],
+                d.label.as_deref().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (16, 46, "&", "unexpected character: '&'"),
+            (19, 87, ")", "unexpected character inside brackets: ')'"),
+            (23, 15, "rte", "unknown function with name 'rte'"),
+        ]
+    );
+}

@@ -85,7 +85,8 @@ fn deep_expressions_are_located_errors_not_crashes() {
             let (code, _, err) = run(o11yc(dir.path()).args(["alloy", cmd, name]));
             assert_eq!(code, 2, "{name} {cmd}: {err}");
             assert!(
-                err.starts_with(&format!("{name}:1:")) && err.contains("more than 200 levels deep"),
+                err.contains(&format!("--> {name}:1:"))
+                    && err.contains("more than 200 levels deep"),
                 "{name} {cmd}: {err}"
             );
         }

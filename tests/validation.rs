@@ -223,7 +223,8 @@ fn a_custom_rule_with_broken_promql_is_located_and_named() {
     assert_one(
         &extra,
         &[
-            "p.yaml:19:11:",
+            // The `(` that is never closed, not the `expr` key.
+            "p.yaml:19:20:",
             "the expression of rule `AppDown` is not valid PromQL",
         ],
     );

@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use o11yc_alloy::{Diagnostic, Severity};
-
 use super::report;
 use super::{EXIT_DIFFERS, EXIT_ERROR, EXIT_OK};
+use crate::diag::{Diagnostic, SourceMap, codes};
 
 /// Reads a regular file (a FIFO or device would hang or never end; a
 /// symlink would be replaced by the formatted copy).
@@ -53,10 +52,43 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-fn print_diagnostics(path: &Path, diags: &[Diagnostic]) {
-    for d in diags {
-        eprintln!("{}", d.render(&path.display().to_string()));
+/// Reports the Alloy diagnostics of `file` like profile errors (rustc-style, or JSON with
+/// `--message-format json`); returns whether one is an error.
+fn report(
+    sources: &SourceMap,
+    file: crate::diag::FileId,
+    diags: &[o11yc_alloy::Diagnostic],
+) -> bool {
+    let diags: Vec<Diagnostic> = diags
+        .iter()
+        .map(|d| crate::diag::alloy::from_alloy(d, file, sources))
+        .collect();
+    report::diagnostics(&diags, sources);
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// The diagnostic of `fmt --check` for a file that is not formatted: at the start of the
+/// first line that formatting changes.
+fn not_formatted(sources: &SourceMap, file: crate::diag::FileId, formatted: &str) -> Diagnostic {
+    let text = sources.text(file);
+    let mut offset = 0;
+    for (a, b) in text
+        .split_inclusive('\n')
+        .zip(formatted.split_inclusive('\n'))
+    {
+        if a != b {
+            break;
+        }
+        offset += a.len();
     }
+    Diagnostic::error(format!("{} is not formatted", sources.path(file).display()))
+        .code(codes::ALLOY_UNFORMATTED)
+        .at(sources.span(file, offset, offset))
+        .label("first line that `alloy fmt` changes")
+        .help(format!(
+            "run `o11yc alloy fmt {}`",
+            sources.path(file).display()
+        ))
 }
 
 /// Formats files in place (each replaced atomically), or with `check` only
@@ -68,14 +100,18 @@ pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
             Ok(t) => t,
             Err(c) => return c,
         };
-        match o11yc_alloy::format(&text) {
+        // One map per file: nothing of a file is kept once it is reported.
+        let mut sources = SourceMap::new();
+        let result = o11yc_alloy::format(&text);
+        let file = sources.add(path.clone(), text);
+        match result {
             Err(diags) => {
-                print_diagnostics(path, &diags);
+                report(&sources, file, &diags);
                 code = EXIT_ERROR;
             }
-            Ok(formatted) if formatted == text => {}
-            Ok(_) if check => {
-                eprintln!("{} is not formatted", path.display());
+            Ok(formatted) if formatted == sources.text(file) => {}
+            Ok(formatted) if check => {
+                report::diagnostics(&[not_formatted(&sources, file, &formatted)], &sources);
                 code = code.max(EXIT_DIFFERS);
             }
             Ok(formatted) => {
@@ -90,7 +126,8 @@ pub fn fmt(files: &[PathBuf], check: bool) -> i32 {
     code
 }
 
-/// Parses and statically checks files with `options`; exit 2 when any has an error.
+/// Parses and statically checks files with `options`, reporting every error and warning of
+/// each file; exit 2 when any has an error.
 pub fn check(files: &[PathBuf], options: o11yc_alloy::check::Options) -> i32 {
     let mut code = EXIT_OK;
     for path in files {
@@ -98,12 +135,14 @@ pub fn check(files: &[PathBuf], options: o11yc_alloy::check::Options) -> i32 {
             Ok(t) => t,
             Err(c) => return c,
         };
-        let diags = match o11yc_alloy::parse(&text) {
-            Ok(file) => o11yc_alloy::check_with(&file, options),
+        // One map per file: nothing of a file is kept once it is reported.
+        let mut sources = SourceMap::new();
+        let file = sources.add(path.clone(), text);
+        let diags = match o11yc_alloy::parse(sources.text(file)) {
+            Ok(tree) => o11yc_alloy::check_with(&tree, options),
             Err(diags) => diags,
         };
-        print_diagnostics(path, &diags);
-        if diags.iter().any(|d| d.severity == Severity::Error) {
+        if report(&sources, file, &diags) {
             code = EXIT_ERROR;
         }
     }

@@ -76,6 +76,28 @@ codes! {
         "The chosen mode or replica count cannot carry the declared load or cannot work as\nconfigured: SingleBinary Loki beyond its ingest range, distributed Loki without object\nstorage or with too few ingesters, distributed Tempo without Kafka or object storage or\nwith Kafka consumers that do not match the partitions (or too few partitions for the\ningest), several Prometheus replicas on one volume, a Thanos object-store Secret\nreference that names no Secret key.";
     ALLOY_CUSTOM = "O11Y0201", "error in `alloy.custom`",
         "The Alloy snippet under `custom` does not parse, or fails the Alloy checker together\nwith the pipeline o11yc generates (unknown component or attribute, dangling reference,\nwrong receiver type, duplicate label, reference cycle, stability level). The caret points\ninto the snippet when it is written as a literal block scalar (`custom: |`).";
+    ALLOY_SYNTAX = "O11Y0301", "Alloy syntax error",
+        "`o11yc alloy check` or `fmt` could not parse the file: an unterminated string or comment,\na missing `,` in a list, `=` or `{` missing after a name. Like Alloy, at most one error is\nreported per line; fix it and run again to see the checker's findings.";
+    ALLOY_UNKNOWN = "O11Y0302", "unknown Alloy component, block, attribute or function",
+        "The name is not in the registry of Alloy v1.18.1 (generated from Alloy's own schema) at\nthis place. It is usually a typo: the `help` line suggests the closest name.";
+    ALLOY_MISSING = "O11Y0303", "missing required Alloy attribute or block",
+        "Alloy refuses to load a component without its required attributes and blocks (for\nexample `forward_to` of `prometheus.scrape`). Add the one the message names.";
+    ALLOY_LABEL = "O11Y0304", "Alloy block label",
+        "Components, `declare`, `import.*`, `foreach`, `argument` and `export` need a label\n(`loki.write \"default\" { ... }`); other blocks take one only where Alloy's schema says so.";
+    ALLOY_DUPLICATE = "O11Y0305", "given twice in Alloy",
+        "Two components share a name and label, an attribute is set twice, or a block that may\nappear once is repeated. The `help` line names the line of the first one.";
+    ALLOY_REFERENCE = "O11Y0306", "dangling Alloy reference",
+        "An expression refers to a component that is not declared, to a whole component instead\nof one of its exports, or to an export the component does not have.";
+    ALLOY_CYCLE = "O11Y0307", "Alloy reference cycle",
+        "Components reference each other in a cycle, which Alloy refuses to evaluate. Break the\ncycle the message lists.";
+    ALLOY_TYPE = "O11Y0308", "wrong Alloy value or receiver",
+        "A literal of the wrong kind (a string where a number is expected, ...), or a receiver of\nthe wrong signal: logs receivers go to logs inputs, metrics to metrics, and otelcol consumers\nonly to `output` lists of the signals they accept.";
+    ALLOY_STABILITY = "O11Y0309", "below the Alloy stability level",
+        "Alloy refuses components, blocks and functions below its `--stability.level`\n(generally-available by default), and community components without\n`--feature.community-components.enabled`. Raise the level (`--stability-level`, in a profile\n`alloy.stabilityLevel`) or use a generally-available component.";
+    ALLOY_FORMAT = "O11Y0310", "Alloy file cannot be formatted safely",
+        "A comment sits where the `alloy fmt` layout cannot keep it (inside an expression, e.g.\nbetween an object key and its `=`). Move it to its own line or the end of a line; the file\nwas left unchanged.";
+    ALLOY_UNFORMATTED = "O11Y0311", "Alloy file not formatted",
+        "`o11yc alloy fmt --check` found a file that `alloy fmt` would change; the caret points at\nthe first line that differs. Run `o11yc alloy fmt FILE` to format it.";
     TOO_MANY = "O11Y0900", "more problems than shown",
         "Only the first problems of a profile are shown. Fix them and run again.";
 }

@@ -110,6 +110,19 @@ impl Diagnostic {
         self
     }
 
+    /// [`embedded`](Self::embedded) at byte `offset` of `text` (the string value at its span).
+    #[must_use]
+    pub fn embedded_at(self, text: &str, offset: usize) -> Self {
+        let before = text.get(..offset).unwrap_or(text);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.matches('\n').count() + 1;
+        let col = before.len() - line_start + 1;
+        self.embedded(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        )
+    }
+
     /// Sets the stable code.
     #[must_use]
     pub fn code(mut self, code: &'static str) -> Self {

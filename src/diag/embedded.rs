@@ -12,7 +12,9 @@ pub fn locate_embedded(d: &mut Diagnostic, sources: &SourceMap) {
         return;
     };
     let text = sources.text(span.file);
-    match block_position(text, span.start, at.line, at.col) {
+    let found = block_position(text, span.start, at.line, at.col)
+        .or_else(|| inline_position(text, span.start, at.line, at.col));
+    match found {
         Some((start, end)) => d.span = Some(sources.span(span.file, start, end)),
         None => {
             d.notes.push(format!(
@@ -89,7 +91,9 @@ fn block_position(text: &str, start: usize, line: u32, col: u32) -> Option<(usiz
             let at = floor_char_boundary(inner, (col as usize).saturating_sub(1).min(inner.len()));
             let from = offset + indent.min(content.len()) + at;
             let token = inner[at..]
-                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ')' | ']' | '}'))
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, ',' | '(' | ')' | '[' | ']' | '{' | '}')
+                })
                 .unwrap_or(inner.len() - at);
             return Some((from, from + token.max(1).min(inner.len() - at)));
         }
@@ -99,6 +103,34 @@ fn block_position(text: &str, start: usize, line: u32, col: u32) -> Option<(usiz
         Some((last, end)) if line > last && col == 1 => Some((end, end)),
         _ => None,
     }
+}
+
+/// Byte range in `text` of the character at `line:col` (byte column) inside a one-line plain
+/// or quoted scalar starting at byte `start`: `None` for a block scalar, a position past the
+/// first line, or one after an escape (`\` or `''`), where the text and the file differ.
+fn inline_position(text: &str, start: usize, line: u32, col: u32) -> Option<(usize, usize)> {
+    if line != 1 || col == 0 {
+        return None;
+    }
+    let rest = text.get(start..)?;
+    let quote = match rest.chars().next()? {
+        '|' | '>' => return None,
+        q @ ('"' | '\'') => Some(q),
+        _ => None,
+    };
+    let skip = usize::from(quote.is_some());
+    let before = rest.get(skip..skip + col as usize - 1)?;
+    let escaped = match quote {
+        Some('"') => before.contains('\\'),
+        Some(_) => before.contains("''"),
+        None => false,
+    };
+    if before.contains('\n') || escaped {
+        return None;
+    }
+    let from = start + skip + before.len();
+    let ch = text[from..].chars().next().filter(|c| *c != '\n')?;
+    Some((from, from + ch.len_utf8()))
 }
 
 /// Indentation of the line holding byte `at`.
@@ -167,6 +199,36 @@ mod tests {
         let d = locate(yaml, 2, 6);
         assert_eq!(d.span.unwrap().line, 1);
         assert_eq!(d.notes, ["at line 2, column 6 of the text of this value"]);
+    }
+
+    #[test]
+    fn one_line_plain_and_quoted_scalars_map_to_the_file() {
+        let at = |yaml: &str, value: &str, col: u32| {
+            let mut map = SourceMap::new();
+            let f = map.add(PathBuf::from("p.yaml"), yaml.to_string());
+            let start = yaml.find(value).unwrap();
+            let mut d = Diagnostic::error("x")
+                .at(map.span(f, start, start + value.len()))
+                .embedded(1, col);
+            locate_embedded(&mut d, &map);
+            (d.span.map(|s| (s.line, s.col)), d.notes)
+        };
+        assert_eq!(at("expr: up & x\n", "up & x", 4), (Some((1, 10)), vec![]));
+        assert_eq!(
+            at("expr: \"up & x\"\n", "\"up & x\"", 4),
+            (Some((1, 11)), vec![])
+        );
+        assert_eq!(
+            at("expr: 'up & x'\n", "'up & x'", 4),
+            (Some((1, 11)), vec![])
+        );
+        // After an escape the text and the file differ: the note says where instead.
+        let (span, notes) = at("expr: \"a\\\"b & x\"\n", "\"a", 5);
+        assert_eq!((span, notes.len()), (Some((1, 7)), 1));
+        let (_, notes) = at("expr: >\n  up & x\n", ">", 4);
+        assert_eq!(notes.len(), 1);
+        // Past the line: not located, no panic.
+        assert_eq!(at("expr: up\n", "up", 9).1.len(), 1);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`SourceMap`], the dotted key path of the offending node and optional `expected` / `help` /
 //! note lines. [`render`] turns it into rustc-style text.
 
+pub mod alloy;
 pub mod codes;
 mod diagnostic;
 mod embedded;

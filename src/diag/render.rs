@@ -54,6 +54,47 @@ fn paint(style: Style, text: &str) -> String {
     }
 }
 
+/// Longest source line quoted whole (in characters); longer lines are cut around the caret.
+const MAX_LINE: usize = 160;
+
+/// The text of the line holding byte `start` (line `line`, 1-based), found from the offset
+/// so quoting costs the length of the line, not of the file. `None` for an unknown line.
+fn quoted_line(text: &str, start: usize, line: u32) -> Option<&str> {
+    if line == 0 || start > text.len() || !text.is_char_boundary(start) {
+        return None;
+    }
+    let begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if begin == text.len() {
+        // After the last line break: no line to quote.
+        return None;
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Some(&text[begin..end])
+}
+
+/// `line` as quoted: whole when short, else a window of [`MAX_LINE`] characters around
+/// character `col` with `...` where it was cut; and `col` within what is shown.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let count = line.chars().count();
+    if count <= MAX_LINE {
+        return (line.to_string(), col);
+    }
+    let from = col
+        .saturating_sub(MAX_LINE / 4)
+        .min(count.saturating_sub(MAX_LINE));
+    let to = (from + MAX_LINE).min(count);
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push_str("...");
+    }
+    shown.extend(line.chars().skip(from).take(to - from));
+    if to < count {
+        shown.push_str("...");
+    }
+    let col = col - from + if from > 0 { 3 } else { 0 };
+    (shown, col)
+}
+
 /// Renders a diagnostic as multi-line text (with a trailing newline).
 ///
 /// ```text
@@ -92,17 +133,17 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
             span.col
         );
         let text = sources.text(span.file);
-        let line_idx = (span.line as usize).checked_sub(1);
-        if let Some(line_text) = line_idx.and_then(|i| text.lines().nth(i)) {
+        if let Some(line_text) = quoted_line(text, span.start, span.line) {
             let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
             // Character index of the span start within the line, and caret count.
             let start_col = (span.col as usize).saturating_sub(1);
             let span_chars = text
                 .get(span.start..span.end)
                 .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count());
-            let avail = line_text.chars().count().saturating_sub(start_col);
+            let (shown, start_col) = window(line_text, start_col);
+            let avail = shown.chars().count().saturating_sub(start_col);
             let carets = span_chars.min(avail).max(1);
-            let prefix: String = line_text
+            let prefix: String = shown
                 .chars()
                 .take(start_col)
                 .map(|c| {
@@ -113,7 +154,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
                     }
                 })
                 .collect();
-            let shown = line_text.replace('\t', TAB);
+            let shown = shown.replace('\t', TAB);
             let _ = writeln!(out, "{bar}");
             let _ = writeln!(
                 out,
@@ -221,6 +262,27 @@ error: unknown key `storge` in `loki`
         let (map, d) = sample();
         assert!(!render(&d, &map, false).contains('\x1b'));
         assert!(render(&d, &map, true).contains('\x1b'));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let mut map = SourceMap::new();
+        let text = format!("x = {}y{}\n", "1+".repeat(300), "+2".repeat(300));
+        let at = text.find('y').unwrap();
+        let f = map.add(PathBuf::from("long.alloy"), text);
+        let out = render(
+            &Diagnostic::error("here").at(map.span(f, at, at + 1)),
+            &map,
+            false,
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[3].starts_with("1 | ...") && lines[3].ends_with("..."),
+            "{out}"
+        );
+        assert!(lines[3].len() < 200, "{out}");
+        let caret = lines[4].find('^').unwrap();
+        assert_eq!(&lines[3][caret..caret + 1], "y", "{out}");
     }
 
     #[test]

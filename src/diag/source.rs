@@ -79,10 +79,10 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Owns the text of every loaded file so diagnostics can quote it.
+/// Owns the text of every loaded file, with its line index, so diagnostics can quote it.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Vec<(PathBuf, String)>,
+    files: Vec<(PathBuf, String, LineIndex)>,
 }
 
 impl SourceMap {
@@ -94,7 +94,8 @@ impl SourceMap {
     /// Registers a file and returns its id.
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push((path, text));
+        let lines = LineIndex::new(&text);
+        self.files.push((path, text, lines));
         id
     }
 
@@ -102,19 +103,23 @@ impl SourceMap {
     pub fn path(&self, file: FileId) -> &Path {
         self.files
             .get(file.0 as usize)
-            .map_or(Path::new("<unknown>"), |(p, _)| p.as_path())
+            .map_or(Path::new("<unknown>"), |(p, _, _)| p.as_path())
     }
 
     /// Text of a file (empty for an id not from this map).
     pub fn text(&self, file: FileId) -> &str {
         self.files
             .get(file.0 as usize)
-            .map_or("", |(_, t)| t.as_str())
+            .map_or("", |(_, t, _)| t.as_str())
     }
 
-    /// Builds a [`Span`] from byte offsets into a registered file.
+    /// Builds a [`Span`] from byte offsets into a registered file (through the file's line
+    /// index, built once when it was added).
     pub fn span(&self, file: FileId, start: usize, end: usize) -> Span {
-        Span::from_offsets(file, self.text(file), start, end)
+        match self.files.get(file.0 as usize) {
+            Some((_, text, lines)) => lines.span(file, text, start, end),
+            None => Span::from_offsets(file, "", start, end),
+        }
     }
 
     /// Number of registered files.

@@ -11,6 +11,84 @@ pub fn check_promql(query: &str) -> Result<(), String> {
     promql_parser::parser::parse(query).map(|_| ())
 }
 
+/// Longest expression whose lexer error is located by re-lexing its prefixes (quadratic).
+const MAX_LOCATED: usize = 8192;
+
+/// Where in `query` the error `message` of [`check_promql`] lies, as a byte offset, and the
+/// reason to show there. promql-parser 0.11 (the newest release) reports no position, so it is
+/// recovered from what the parser does expose:
+/// - a lexer error (`unexpected character: '&'`, `unterminated quoted string "`) is at the
+///   end of the shortest prefix the lexer rejects with the same message;
+/// - a bracket never closed, or closed by the wrong one, is found by scanning the text
+///   (strings and comments skipped): the grammar's `invalid promql query` gives no reason;
+/// - a message naming something in quotes (`unknown function with name 'rte'`) is at that
+///   name when it occurs exactly once in the query.
+///
+/// `None` when none applies: the diagnostic then stays on the whole expression.
+pub fn promql_error_at(query: &str, message: &str) -> Option<(usize, String)> {
+    let lexer_error = |q: &str| promql_parser::parser::lexer(q).err();
+    if query.len() <= MAX_LOCATED && lexer_error(query).as_deref() == Some(message) {
+        let end = query
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .find(|&end| lexer_error(&query[..end]).as_deref() == Some(message))?;
+        let at = query[..end].char_indices().last().map_or(0, |(i, _)| i);
+        return Some((at, message.to_string()));
+    }
+    if let Some(found) = unbalanced(query) {
+        return Some(found);
+    }
+    let name = message.split('\'').nth(1).filter(|n| !n.is_empty())?;
+    let mut places = query.match_indices(name).filter(|&(i, _)| {
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
+        !query[..i].ends_with(word) && !query[i + name.len()..].starts_with(word)
+    });
+    match (places.next(), places.next()) {
+        (Some((i, _)), None) => Some((i, message.to_string())),
+        _ => None,
+    }
+}
+
+/// The first bracket closed by the wrong one or never closed (strings and `#` comments
+/// skipped), with what is wrong.
+fn unbalanced(query: &str) -> Option<(usize, String)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut chars = query.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\'' | '`' => {
+                // A string: skip to its end (escapes outside backticks).
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' && c != '`' {
+                        chars.next();
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '#' => while chars.next_if(|&(_, d)| d != '\n').is_some() {},
+            '(' | '[' | '{' => open.push((i, c)),
+            ')' | ']' | '}' => {
+                let want = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                match open.pop() {
+                    Some((_, o)) if o == want => {}
+                    Some((at, o)) => {
+                        return Some((at, format!("`{o}` is closed by `{c}`")));
+                    }
+                    None => return Some((i, format!("`{c}` closes nothing"))),
+                }
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+        .map(|(at, o)| (at, format!("`{o}` is never closed")))
+}
+
 /// A series selector of a PromQL expression: the metric name and the label
 /// matchers (`__name__` matchers are folded into `metric`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,5 +287,61 @@ mod tests {
         assert!(check_promql("sum(rate(up[5m])) by (job)").is_ok());
         assert!(check_promql("sum(rate(up[5m]) by (job)").is_err());
         assert!(check_promql("up ==").is_err());
+    }
+
+    /// Errors are located where promql-parser gives no position.
+    #[test]
+    fn promql_errors_are_located() {
+        fn at(q: &str) -> Option<(&str, String)> {
+            let e = check_promql(q).unwrap_err();
+            promql_error_at(q, &e).map(|(i, why)| (&q[i..], why))
+        }
+        // Lexer: the offending character.
+        let (rest, why) = at("up{job=\"a\"} & on() x").unwrap();
+        assert!(rest.starts_with("& on"), "{rest}");
+        assert!(why.contains("unexpected character"), "{why}");
+        assert_eq!(at("up{job=\"a}").unwrap().0, "\"a}");
+        // Brackets.
+        assert_eq!(
+            at("sum(rate(up[5m]) by (job)").unwrap(),
+            (
+                "(rate(up[5m]) by (job)",
+                "unclosed left parenthesis".to_string()
+            )
+        );
+        assert_eq!(
+            at("sum(rate(up[5m)))").unwrap(),
+            (
+                ")))",
+                "unexpected character inside brackets: ')'".to_string()
+            )
+        );
+        assert_eq!(
+            at("sum(up))").unwrap(),
+            (")", "unexpected right parenthesis ')'".to_string())
+        );
+        // The scan for brackets the lexer does not judge.
+        assert_eq!(
+            unbalanced("sum(rate(up[5m)))"),
+            Some((11, "`[` is closed by `)`".to_string()))
+        );
+        assert_eq!(
+            unbalanced("up)"),
+            Some((2, "`)` closes nothing".to_string()))
+        );
+        assert_eq!(
+            unbalanced("(up"),
+            Some((0, "`(` is never closed".to_string()))
+        );
+        // A named function, once in the query.
+        let (rest, why) = at("rte(up[5m])").unwrap();
+        assert!(
+            rest.starts_with("rte(") && why.contains("'rte'"),
+            "{rest} {why}"
+        );
+        // Nothing to go on: not located.
+        assert_eq!(at("up =="), None);
+        // Strings and comments do not count as brackets.
+        assert_eq!(unbalanced("up{a=\"(\"} # )\n"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! Alert settings: known built-in groups and alerts, well-formed custom rules
 //! whose PromQL parses, and Prometheus to run them.
 
-use super::locate::{Step, error_at};
+use super::locate::{Step, error_at, value_span};
 use super::names::is_dns_label;
 use crate::compile::Stack;
 use crate::compile::rules::builtin::{self, Group};
@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::model::Profile;
-use crate::query::check_promql;
+use crate::query::{check_promql, promql_error_at};
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 
@@ -134,10 +134,19 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 _ => {}
             }
             if let Err(e) = check_promql(&rule.expr) {
+                let d = error_at(root, &at("expr"), format!("the expression of rule `{}` is not valid PromQL", rule.name()))
+                    .help("check it in Prometheus' query editor (`promtool check rules` reports the same)");
+                // At the character inside the expression, when the parser's error can be located.
                 out.push(
-                    error_at(root, &at("expr"), format!("the expression of rule `{}` is not valid PromQL", rule.name()))
-                        .note(e)
-                        .help("check it in Prometheus' query editor (`promtool check rules` reports the same)"),
+                    match (
+                        promql_error_at(&rule.expr, &e),
+                        value_span(root, &at("expr")),
+                    ) {
+                        (Some((offset, why)), Some(span)) => {
+                            d.at(span).embedded_at(&rule.expr, offset).label(why)
+                        }
+                        _ => d.note(e),
+                    },
                 );
             } else if let Some(Err(e)) = collected.as_ref().map(|c| link_promql(&rule.expr, c)) {
                 out.push(

@@ -31,7 +31,7 @@ impl<'a> Keys<'a> {
     }
 
     fn in_custom(&self, origin: &Origin) -> bool {
-        origin.pos.line >= self.custom_from
+        origin.pos.line as usize >= self.custom_from
     }
 
     /// The key that adds an unbounded label.
@@ -98,14 +98,13 @@ pub(super) fn check(
                 keys.over_budget(&origins, &labels)
             }
         };
-        let mut located = error_at(
-            root,
-            &path,
+        let mut located = error_at(root, &path, {
+            let (line, col) = d.line_col(&o11yc_alloy::LineIndex::new(text), text);
             format!(
-                "Alloy: {} (line {}, column {} of the pipeline)",
-                d.message, d.line, d.col
-            ),
-        );
+                "Alloy: {} (line {line}, column {col} of the pipeline)",
+                d.message
+            )
+        });
         if !d.is_error() {
             located.severity = Severity::Warning;
         }

@@ -55,6 +55,19 @@ pub fn span_of(root: &Located<Node>, path: &[Step]) -> Option<Span> {
     span.or(Some(root.span))
 }
 
+/// The span of the value at `path`, when the whole path is present.
+pub fn value_span(root: &Located<Node>, path: &[Step]) -> Option<Span> {
+    let mut node = root;
+    for step in path {
+        node = match (step, &node.value) {
+            (Step::Key(k), Node::Map(map)) => &map.get(*k)?.value,
+            (Step::Index(i), Node::Seq(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(node.span)
+}
+
 /// An error located at the key at `path`.
 pub fn error_at(root: &Located<Node>, path: &[Step], message: impl Into<String>) -> Diagnostic {
     let mut d = Diagnostic::error(message).key_path(dotted(path));

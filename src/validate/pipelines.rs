@@ -226,8 +226,10 @@ fn check_alloy(
     if let Some(custom) = &alloy.custom
         && let Err(diags) = o11yc_alloy::parse(custom)
     {
+        let lines = o11yc_alloy::LineIndex::new(custom);
         for d in diags {
-            out.push(custom_error(root, &custom_path, &d, d.line, d.col));
+            let (line, col) = byte_line_col(&lines, &d);
+            out.push(custom_error(root, &custom_path, &d, line, col));
         }
         return;
     }
@@ -241,7 +243,13 @@ fn check_alloy(
         Ok(file) => file,
         Err(diags) => {
             for d in diags {
-                out.push(snippet_error(root, &custom_path, &d, "of the pipeline"));
+                out.push(snippet_error(
+                    root,
+                    &custom_path,
+                    &d,
+                    &text,
+                    "of the pipeline",
+                ));
             }
             return;
         }
@@ -264,15 +272,26 @@ fn check_alloy(
         None => None,
     };
     let lines_before = joined.as_ref().map_or(usize::MAX, |(_, l)| *l);
+    let checked_text = match (&checked, &joined) {
+        (Some(_), Some((joined, _))) => joined.as_str(),
+        _ => text.as_str(),
+    };
+    let lines = o11yc_alloy::LineIndex::new(checked_text);
     for d in o11yc_alloy::check_with(checked.as_ref().unwrap_or(&file), options) {
         if !d.is_error() {
             continue;
         }
-        if checked.is_some() && d.line > lines_before {
-            let line = d.line - lines_before;
-            out.push(custom_error(root, &custom_path, &d, line, d.col));
+        let (line, col) = byte_line_col(&lines, &d);
+        if checked.is_some() && line > lines_before {
+            out.push(custom_error(
+                root,
+                &custom_path,
+                &d,
+                line - lines_before,
+                col,
+            ));
         } else {
-            out.push(snippet_error(root, &custom_path, &d, "of the pipeline").note(
+            out.push(snippet_error(root, &custom_path, &d, checked_text, "of the pipeline").note(
                 "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
             ));
         }
@@ -446,21 +465,27 @@ fn custom_error(
     out
 }
 
+/// The 1-based line and byte column of where `d` starts ([`Embedded`](crate::diag::Embedded)
+/// positions count bytes).
+fn byte_line_col(lines: &o11yc_alloy::LineIndex, d: &o11yc_alloy::Diagnostic) -> (usize, usize) {
+    let (line, start) = lines.line_of(d.offset());
+    (line, d.offset().saturating_sub(start) + 1)
+}
+
 /// An Alloy diagnostic about the pipeline a custom snippet joins,
-/// located at the `custom` key, with the snippet's own line and column.
+/// located at the `custom` key, with its line and column in `source` (the pipeline text).
 fn snippet_error(
     root: &Located<Node>,
     path: &[Step],
     d: &o11yc_alloy::Diagnostic,
+    source: &str,
     text: &str,
 ) -> Diagnostic {
+    let (line, col) = d.line_col(&o11yc_alloy::LineIndex::new(source), source);
     let mut out = error_at(
         root,
         path,
-        format!(
-            "Alloy: {} (line {}, column {} {text})",
-            d.message, d.line, d.col
-        ),
+        format!("Alloy: {} (line {line}, column {col} {text})", d.message),
     );
     if let Some(help) = &d.help {
         out = out.help(help.clone());

@@ -18,10 +18,10 @@ pub mod diag;
 pub mod streams;
 pub mod syntax;
 
-pub use diag::{Diagnostic, Severity};
+pub use diag::{Diagnostic, Kind, LineIndex, Severity};
 pub use syntax::ast::{
-    Attribute, BinaryOp, Block, Comment, Expr, ExprKind, File, ObjectField, Pos, Span, Stmt,
-    UnaryOp,
+    Attribute, BinaryOp, Block, Comment, Expr, ExprKind, File, LeadingComments, ObjectField, Pos,
+    Span, Stmt, UnaryOp,
 };
 
 /// Parses Alloy source text. Returns every syntax error on failure.
@@ -51,11 +51,11 @@ pub fn format(src: &str) -> Result<String, Vec<Diagnostic>> {
         .or_else(|| twice.as_deref().and_then(|t| moved_comment(&once, t)));
     let pos = moved
         .and_then(|i| tree.comments.get(i))
-        .map_or(Pos::default(), |c| c.pos);
+        .map_or(Pos { offset: 0, line: 1 }, |c| c.pos);
     Err(vec![
         Diagnostic::error(
-            pos.line.max(1),
-            pos.col.max(1),
+            Kind::Format,
+            pos,
             "cannot format this file safely: this comment would move",
         )
         .with_help(
@@ -70,7 +70,7 @@ fn moved_comment(a: &str, b: &str) -> Option<usize> {
     use syntax::lexer::{LineIndex, TokenKind, lex};
     let places = |src: &str| -> Vec<usize> {
         let lexed = lex(src, &LineIndex::new(src));
-        let starts: Vec<usize> = lexed
+        let starts: Vec<u32> = lexed
             .tokens
             .iter()
             .filter(|t| !matches!(t.kind, TokenKind::Terminator | TokenKind::Eof))

@@ -30,7 +30,7 @@ fn assert_one_error(src: &str, line: usize, needle: &str) -> Diagnostic {
     let errs = errors(src);
     assert_eq!(errs.len(), 1, "expected exactly one error, got {errs:#?}");
     let e = errs.into_iter().next().unwrap();
-    assert_eq!(e.line, line, "wrong line for {e:?}");
+    assert_eq!(e.line() as usize, line, "wrong line for {e:?}");
     assert!(
         e.message.contains(needle),
         "message {:?} lacks {needle:?}",
@@ -214,7 +214,7 @@ loki.write "default" {
         5,
         "duplicate component loki.write \"default\"",
     );
-    assert!(e.help.unwrap().contains("2:1"));
+    assert!(e.help.unwrap().contains("first declared at line 2;"));
 }
 
 #[test]
@@ -349,10 +349,11 @@ remote.vaultt "creds" {
 
 #[test]
 fn render_has_location_and_help() {
-    let errs = errors("discovery.kubernetes \"pods\" {\n  role = \"pod\"\n  rolee = \"pod\"\n}\n");
+    let src = "discovery.kubernetes \"pods\" {\n  role = \"pod\"\n  rolee = \"pod\"\n}\n";
+    let errs = errors(src);
     let text = errs
         .iter()
-        .map(|e| e.render("pipeline.alloy"))
+        .map(|e| e.render("pipeline.alloy", src))
         .collect::<Vec<_>>()
         .join("\n");
     assert!(

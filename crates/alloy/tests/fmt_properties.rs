@@ -35,7 +35,7 @@ fn fmt_properties(src: &str) -> Result<Outcome, String> {
     let reparsed = parse(&once).map_err(|e| {
         format!(
             "formatted output does not parse: {}\n--- output ---\n{once:?}",
-            e[0].render("out")
+            e[0].render("out", &once)
         )
     })?;
     if !same_meaning(&tree, &reparsed) {
@@ -335,7 +335,7 @@ fn a_comment_the_layout_cannot_keep_is_refused_not_moved() {
     let src = "a = 1\nb = {k/* c */ = 1}\n";
     let errs = format(src).unwrap_err();
     assert_eq!(
-        errs[0].render("x.alloy"),
+        errs[0].render("x.alloy", src),
         "x.alloy:2:7: error: cannot format this file safely: this comment would move\n  \
          help: put comments on their own line or at the end of a line; the file was left unchanged"
     );

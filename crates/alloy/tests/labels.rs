@@ -161,7 +161,10 @@ fn more_labels_than_the_limit_is_an_error_at_the_source() {
     assert_eq!(over.len(), 1, "{over:#?}");
     let d = over[0].to_diagnostic();
     assert!(d.is_error());
-    assert_eq!((d.line, d.col), (25, 1));
+    assert_eq!(
+        d.line_col(&o11yc_alloy::LineIndex::new(&src), &src),
+        (25, 1)
+    );
     assert!(
         d.message.starts_with(
             "log streams from loki.source.kubernetes.pods to loki.write.default can carry 16 labels, \
@@ -177,7 +180,7 @@ fn more_labels_than_the_limit_is_an_error_at_the_source() {
     );
 }
 
-fn unbounded(src: &str) -> Vec<(String, &'static str, usize)> {
+fn unbounded(src: &str) -> Vec<(String, &'static str, u32)> {
     budget(&parse(src).unwrap(), 15)
         .into_iter()
         .filter_map(|f| match f {

@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 pub use crate::streams::Origin;
 use crate::streams::Signal;
 use crate::syntax::ast::{Block, ExprKind, File, Pos, Stmt};
@@ -65,8 +65,8 @@ impl LabelFinding {
             LabelFinding::OverBudget { stream, limit } => {
                 let names: Vec<&str> = stream.labels.keys().map(String::as_str).collect();
                 Diagnostic::error(
-                    stream.source_pos.line,
-                    stream.source_pos.col,
+                    Kind::LabelBudget,
+                    stream.source_pos,
                     format!(
                         "log streams from {} to {} can carry {} labels, more than Loki's \
                          max_label_names_per_series ({limit}) accepts: {}",
@@ -86,8 +86,8 @@ impl LabelFinding {
                 origin,
                 reason,
             } => Diagnostic::warning(
-                origin.pos.line,
-                origin.pos.col,
+                Kind::UnboundedLabel,
+                origin.pos,
                 format!(
                     "label \"{label}\" added by {} takes unbounded values ({reason}): \
                      every new value starts new streams",

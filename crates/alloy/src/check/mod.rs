@@ -33,7 +33,7 @@ pub mod suggest;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind as Problem};
 use crate::syntax::ast::*;
 use registry::{Body, ComponentSpec, ConfigBlockSpec, Stability, Ty, registry};
 
@@ -49,7 +49,7 @@ pub fn check_file_with(file: &File, options: Options) -> Vec<Diagnostic> {
     let customs = HashMap::new();
     let scope = Scope::new(&file.body, &customs, options, &mut diags);
     scope.check(&mut diags);
-    diags.sort_by_key(|d| (d.line, d.col));
+    diags.sort_by_key(Diagnostic::offset);
     diags
 }
 
@@ -70,7 +70,7 @@ fn query_scope(file: &File) -> Scope<'_> {
 pub fn graph(file: &File) -> Vec<(String, String)> {
     let scope = query_scope(file);
     let mut out = Vec::new();
-    for (from, tos) in scope.edges() {
+    for (from, tos) in scope.edges().into_iter().enumerate() {
         for to in tos {
             out.push((scope.decls[from].id.clone(), scope.decls[to].id.clone()));
         }
@@ -139,18 +139,65 @@ enum Kind<'a> {
     Imported,
 }
 
+/// A declared component. Compact: large pipelines declare tens of thousands.
 struct Decl<'a> {
     block: &'a Block,
+    /// `name.label`.
     id: String,
-    name: String,
-    label: String,
+    /// Length of the name within `id`.
+    name_len: u32,
     kind: Kind<'a>,
+}
+
+impl Decl<'_> {
+    /// The component name (`loki.write`).
+    fn name(&self) -> &str {
+        &self.id[..self.name_len as usize]
+    }
+
+    /// The label (`default`).
+    fn label(&self) -> &str {
+        self.id.get(self.name_len as usize + 1..).unwrap_or("")
+    }
+}
+
+/// Declaration indices by id, keyed by the id's hash so that ids are stored once (in the
+/// declarations); an id whose hash another id took first is found by a scan.
+#[derive(Default)]
+struct IdIndex {
+    by_hash: HashMap<u64, u32>,
+}
+
+impl IdIndex {
+    fn hash(id: &str) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        h.finish()
+    }
+
+    /// Records `index` for `id` (declared ids are unique; the first of a hash is kept).
+    fn insert(&mut self, id: &str, index: usize) {
+        self.by_hash
+            .entry(Self::hash(id))
+            .or_insert(crate::diag::to_u32(index));
+    }
+
+    /// The index of the declaration with `id`.
+    fn get(&self, decls: &[Decl], id: &str) -> Option<usize> {
+        let i = *self.by_hash.get(&Self::hash(id))? as usize;
+        if decls.get(i).is_some_and(|d| d.id == id) {
+            Some(i)
+        } else {
+            decls.iter().position(|d| d.id == id)
+        }
+    }
 }
 
 struct Scope<'a> {
     body: &'a [Stmt],
     decls: Vec<Decl<'a>>,
-    by_id: HashMap<String, usize>,
+    by_id: IdIndex,
     customs: HashMap<String, &'a Block>,
     /// Namespaces of `import.*` modules: blocks under them are accepted.
     modules: BTreeSet<String>,
@@ -161,13 +208,8 @@ struct Scope<'a> {
     options: Options,
 }
 
-fn pos_of(p: Pos) -> (usize, usize) {
-    (p.line, p.col)
-}
-
-fn error(p: Pos, msg: impl Into<String>) -> Diagnostic {
-    let (l, c) = pos_of(p);
-    Diagnostic::error(l, c, msg)
+fn error(kind: Problem, p: Pos, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(kind, p, msg)
 }
 
 fn describe_block(b: &Block) -> String {
@@ -180,6 +222,7 @@ fn describe_block(b: &Block) -> String {
 /// The error for something below the allowed stability level.
 fn stability_error(p: Pos, what: &str, level: Stability) -> Diagnostic {
     error(
+        Problem::Stability,
         p,
         format!(
             "{what} is {level}: Alloy refuses it unless run with --stability.level={level} (or lower)"
@@ -218,8 +261,8 @@ impl<'a> Scope<'a> {
         }
         let mut scope = Scope {
             body,
-            decls: Vec::new(),
-            by_id: HashMap::new(),
+            decls: Vec::with_capacity(body.len()),
+            by_id: IdIndex::default(),
             customs,
             modules,
             templates: Vec::new(),
@@ -252,7 +295,7 @@ impl<'a> Scope<'a> {
                     continue;
                 }
             }
-            let Some(label) = b.label.clone() else {
+            let Some(label) = b.label.as_deref() else {
                 // An unlabelled `argument` is reported by `config_block`.
                 if name != "argument" {
                     diags.push(self.unlabelled(b, &name));
@@ -276,29 +319,29 @@ impl<'a> Scope<'a> {
                 Kind::Imported
             };
             let id = format!("{name}.{label}");
-            if let Some(&first) = self.by_id.get(&id) {
+            if let Some(first) = self.by_id.get(&self.decls, &id) {
                 let f: &Decl = &self.decls[first];
                 diags.push(
                     error(
+                        Problem::Duplicate,
                         b.span.start,
                         format!("duplicate component {}", describe_block(b)),
                     )
                     .with_help(format!(
-                        "first declared at {}; give each component a unique label",
-                        f.block.span.start
+                        "first declared at line {}; give each component a unique label",
+                        f.block.span.start.line
                     )),
                 );
                 continue;
             }
-            self.by_id.insert(id.clone(), self.decls.len());
+            self.by_id.insert(&id, self.decls.len());
             if let Some(first) = name.split('.').next() {
                 self.namespaces.insert(first.to_string());
             }
             self.decls.push(Decl {
                 block: b,
                 id,
-                name,
-                label,
+                name_len: crate::diag::to_u32(name.len()),
                 kind,
             });
         }
@@ -316,11 +359,16 @@ impl<'a> Scope<'a> {
         let needs_label = LABELLED_CONFIG.contains(&name) || name.starts_with("import.");
         match (&b.label, needs_label) {
             (None, true) => diags.push(
-                error(b.span.start, format!("block \"{name}\" needs a label"))
-                    .with_help(format!("write `{name} \"name\" {{ ... }}`")),
+                error(
+                    Problem::Label,
+                    b.span.start,
+                    format!("block \"{name}\" needs a label"),
+                )
+                .with_help(format!("write `{name} \"name\" {{ ... }}`")),
             ),
             (Some(_), false) => diags.push(
                 error(
+                    Problem::Label,
                     b.label_pos,
                     format!("block \"{name}\" does not take a label"),
                 )
@@ -329,8 +377,12 @@ impl<'a> Scope<'a> {
             (None, false) => {
                 if let Some(first) = seen.insert(name.to_string(), b.span.start) {
                     diags.push(
-                        error(b.span.start, format!("block \"{name}\" is given twice"))
-                            .with_help(format!("first given at {first}; merge the two")),
+                        error(
+                            Problem::Duplicate,
+                            b.span.start,
+                            format!("block \"{name}\" is given twice"),
+                        )
+                        .with_help(format!("first given at line {}; merge the two", first.line)),
                     );
                 }
             }
@@ -348,8 +400,12 @@ impl<'a> Scope<'a> {
     /// The error for a top-level block without a label.
     fn unlabelled(&self, b: &Block, name: &str) -> Diagnostic {
         if registry::lookup(name).is_some() || self.customs.contains_key(name) {
-            error(b.span.start, format!("component \"{name}\" needs a label"))
-                .with_help(format!("write `{name} \"default\" {{ ... }}`"))
+            error(
+                Problem::Label,
+                b.span.start,
+                format!("component \"{name}\" needs a label"),
+            )
+            .with_help(format!("write `{name} \"default\" {{ ... }}`"))
         } else {
             unknown_component(b, name)
         }
@@ -359,7 +415,7 @@ impl<'a> Scope<'a> {
     fn availability(&self, b: &Block, spec: &ComponentSpec) -> Option<Diagnostic> {
         if spec.community {
             return (!self.options.community_components).then(|| {
-                error(
+                error(Problem::Stability,
                     b.span.start,
                     format!(
                         "{} is a community component: Alloy refuses it unless run with \
@@ -436,6 +492,7 @@ impl<'a> Scope<'a> {
                 if without_template.body.len() == b.body.len() {
                     diags.push(
                         error(
+                            Problem::Missing,
                             b.span.start,
                             "missing required block \"template\" in foreach",
                         )
@@ -489,6 +546,7 @@ impl<'a> Scope<'a> {
                 Some(_) => {}
                 None => {
                     let mut d = error(
+                        Problem::Unknown,
                         pos,
                         format!("unknown function \"{name}\": not in Alloy's standard library"),
                     );
@@ -517,7 +575,7 @@ impl<'a> Scope<'a> {
     ) -> Option<usize> {
         for k in (1..parts.len()).rev() {
             let id = parts[..=k].join(".");
-            let Some(&i) = self.by_id.get(&id) else {
+            let Some(i) = self.by_id.get(&self.decls, &id) else {
                 continue;
             };
             let d = &self.decls[i];
@@ -536,7 +594,7 @@ impl<'a> Scope<'a> {
         let known_name = (1..parts.len()).rev().find_map(|k| {
             let name = parts[..k].join(".");
             let known = registry::lookup(&name).is_some()
-                || self.decls.iter().any(|d| d.name == name)
+                || self.decls.iter().any(|d| d.name() == name)
                 || (name == "argument");
             known.then_some((k, name))
         });
@@ -546,10 +604,11 @@ impl<'a> Scope<'a> {
                 let labels: Vec<&str> = self
                     .decls
                     .iter()
-                    .filter(|d| d.name == name)
-                    .map(|d| d.label.as_str())
+                    .filter(|d| d.name() == name)
+                    .map(|d| d.label())
                     .collect();
                 let mut d = error(
+                    Problem::Reference,
                     pos,
                     format!("\"{full}\" refers to {name} \"{label}\", which is not declared"),
                 );
@@ -577,6 +636,7 @@ impl<'a> Scope<'a> {
                     .filter(|(dist, c)| *dist <= (c.len() / 3).max(2))
                     .min_by_key(|(dist, _)| *dist);
                 let mut d = error(
+                    Problem::Reference,
                     pos,
                     format!("\"{full}\" does not refer to a declared component"),
                 );
@@ -615,23 +675,31 @@ impl<'a> Scope<'a> {
         match export {
             None => {
                 let mut e = error(
+                    Problem::Reference,
                     pos,
                     format!("\"{full}\" refers to a whole component; name one of its exports"),
                 );
                 if !exports.is_empty() {
-                    e = e.with_help(format!("exports of {}: {}", d.name, exports.join(", ")));
+                    e = e.with_help(format!("exports of {}: {}", d.name(), exports.join(", ")));
                 }
                 diags.push(e);
             }
             Some(x) if !exports.contains(&x) => {
                 let mut e = error(
+                    Problem::Reference,
                     pos,
-                    format!("component {} \"{}\" has no export \"{x}\"", d.name, d.label),
+                    format!(
+                        "component {} \"{}\" has no export \"{x}\"",
+                        d.name(),
+                        d.label()
+                    ),
                 );
                 e = match suggest::did_you_mean(x, exports.iter().copied()) {
                     Some(h) => e.with_help(h),
-                    None if exports.is_empty() => e.with_help(format!("{} has no exports", d.name)),
-                    None => e.with_help(format!("exports of {}: {}", d.name, exports.join(", "))),
+                    None if exports.is_empty() => {
+                        e.with_help(format!("{} has no exports", d.name()))
+                    }
+                    None => e.with_help(format!("exports of {}: {}", d.name(), exports.join(", "))),
                 };
                 diags.push(e);
             }
@@ -662,16 +730,18 @@ impl<'a> Scope<'a> {
                     if let Some(first) = seen_attrs.insert(&a.name, a.span.start) {
                         diags.push(
                             error(
+                                Problem::Duplicate,
                                 a.span.start,
                                 format!("attribute \"{}\" is set twice in {what}", a.name),
                             )
-                            .with_help(format!("first set at {first}; keep one")),
+                            .with_help(format!("first set at line {}; keep one", first.line)),
                         );
                     }
                     match spec.attr(&a.name) {
                         Some(arg) => self.check_value(&a.value, arg.ty, &a.name, what, diags),
                         None => {
                             let mut d = error(
+                                Problem::Unknown,
                                 a.span.start,
                                 format!("unknown attribute \"{}\" in {what}", a.name),
                             );
@@ -706,28 +776,43 @@ impl<'a> Scope<'a> {
                             {
                                 diags.push(
                                     error(
+                                        Problem::Duplicate,
                                         b.span.start,
                                         format!("block \"{name}\" may appear only once in {what}"),
                                     )
-                                    .with_help(format!("first given at {first}; merge the two")),
+                                    .with_help(format!(
+                                        "first given at line {}; merge the two",
+                                        first.line
+                                    )),
                                 );
                             }
                             match (&b.label, sub.labelled) {
                                 (None, true) => diags.push(
-                                    error(b.span.start, format!("{inner} needs a label"))
-                                        .with_help(format!("write `{name} \"name\" {{ ... }}`")),
+                                    error(
+                                        Problem::Label,
+                                        b.span.start,
+                                        format!("{inner} needs a label"),
+                                    )
+                                    .with_help(format!("write `{name} \"name\" {{ ... }}`")),
                                 ),
                                 (Some(_), false) => diags.push(
-                                    error(b.label_pos, format!("{inner} does not take a label"))
-                                        .with_help(format!("write `{name} {{ ... }}`")),
+                                    error(
+                                        Problem::Label,
+                                        b.label_pos,
+                                        format!("{inner} does not take a label"),
+                                    )
+                                    .with_help(format!("write `{name} {{ ... }}`")),
                                 ),
                                 _ => {}
                             }
                             self.check_body(b, &sub.body, &inner, diags);
                         }
                         None => {
-                            let mut d =
-                                error(b.span.start, format!("unknown block \"{name}\" in {what}"));
+                            let mut d = error(
+                                Problem::Unknown,
+                                b.span.start,
+                                format!("unknown block \"{name}\" in {what}"),
+                            );
                             let names = spec.block_names();
                             if spec.attr(&name).is_some() {
                                 d = d.with_help(format!(
@@ -753,6 +838,7 @@ impl<'a> Scope<'a> {
             if !seen_attrs.contains_key(arg.name) {
                 diags.push(
                     error(
+                        Problem::Missing,
                         block.span.start,
                         format!("missing required attribute \"{}\" in {what}", arg.name),
                     )
@@ -772,6 +858,7 @@ impl<'a> Scope<'a> {
             if !present {
                 diags.push(
                     error(
+                        Problem::Missing,
                         block.span.start,
                         format!("missing required block \"{}\" in {what}", sub.name),
                     )
@@ -802,6 +889,7 @@ impl<'a> Scope<'a> {
                 Stmt::Attribute(a) => {
                     if !args.iter().any(|(n, _)| *n == a.name) {
                         let mut d = error(
+                            Problem::Unknown,
                             a.span.start,
                             format!("unknown argument \"{}\" in {what}", a.name),
                         );
@@ -822,6 +910,7 @@ impl<'a> Scope<'a> {
                 .any(|s| matches!(s, Stmt::Attribute(a) if a.name == name));
             if required && !present {
                 diags.push(error(
+                    Problem::Missing,
                     block.span.start,
                     format!("missing required argument \"{name}\" in {what}"),
                 ));
@@ -838,6 +927,7 @@ impl<'a> Scope<'a> {
                     }
                 }
                 _ if literal_kind(e).is_some() => diags.push(error(
+                    Problem::Type,
                     e.span.start,
                     format!(
                         "\"{arg}\" in {what} must be a {}, got {}",
@@ -866,6 +956,7 @@ impl<'a> Scope<'a> {
         };
         if let Some(k) = bad_literal.filter(|k| *k != "null") {
             diags.push(error(
+                Problem::Type,
                 e.span.start,
                 format!("\"{arg}\" in {what} must be a {}, got {k}", ty.describe()),
             ));
@@ -881,6 +972,7 @@ impl<'a> Scope<'a> {
             && !(ty == Ty::List && got == Ty::Targets)
         {
             diags.push(error(
+                Problem::Type,
                 e.span.start,
                 format!(
                     "\"{arg}\" in {what} must be a {}, but {name} is a {}",
@@ -901,6 +993,7 @@ impl<'a> Scope<'a> {
     ) {
         if let Some(k) = literal_kind(e) {
             diags.push(error(
+                Problem::Type,
                 e.span.start,
                 format!(
                     "\"{arg}\" in {what} expects {} values, got {k}",
@@ -917,6 +1010,7 @@ impl<'a> Scope<'a> {
                 if !have.contains(need) {
                     diags.push(
                         error(
+                            Problem::Type,
                             e.span.start,
                             format!(
                                 "{name} accepts {} only, but it is listed in \"{arg}\" of {what}",
@@ -941,6 +1035,7 @@ impl<'a> Scope<'a> {
                 other => format!("a {}", other.describe()),
             };
             let mut d = error(
+                Problem::Type,
                 e.span.start,
                 format!(
                     "{name} is {}, but \"{arg}\" of {what} expects {}",
@@ -967,12 +1062,11 @@ impl<'a> Scope<'a> {
 
     // ----- cycles -----------------------------------------------------------
 
-    /// For each declaration, the declarations it references.
-    fn edges(&self) -> Vec<(usize, Vec<usize>)> {
+    /// For each declaration (by index), the declarations it references.
+    fn edges(&self) -> Vec<Vec<usize>> {
         self.decls
             .iter()
-            .enumerate()
-            .map(|(i, d)| {
+            .map(|d| {
                 let mut out = Vec::new();
                 let mut seen = HashSet::new();
                 let mut refs = Vec::new();
@@ -984,13 +1078,14 @@ impl<'a> Scope<'a> {
                         out.push(j);
                     }
                 }
-                (i, out)
+                out.shrink_to_fit();
+                out
             })
             .collect()
     }
 
     fn check_cycles(&self, diags: &mut Vec<Diagnostic>) {
-        let edges: Vec<Vec<usize>> = self.edges().into_iter().map(|(_, e)| e).collect();
+        let edges = self.edges();
         for comp in strongly_connected(&edges) {
             let self_loop = comp.len() == 1 && edges[comp[0]].contains(&comp[0]);
             let members: HashSet<usize> = comp.iter().copied().collect();
@@ -1019,6 +1114,7 @@ impl<'a> Scope<'a> {
             let names: Vec<&str> = path.iter().map(|&i| self.decls[i].id.as_str()).collect();
             diags.push(
                 error(
+                    Problem::Cycle,
                     self.decls[first].block.span.start,
                     format!("reference cycle between components: {}", names.join(" -> ")),
                 )
@@ -1028,7 +1124,8 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// Tarjan's strongly connected components (iterative).
+/// Tarjan's strongly connected components (iterative), keeping only cycles: components of
+/// several declarations, or one that references itself.
 fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let n = edges.len();
     let mut index = vec![usize::MAX; n];
@@ -1073,7 +1170,11 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
                         break;
                     }
                 }
-                out.push(comp);
+                // Only cycles are wanted: skip single components that do not reference
+                // themselves (nearly all of them), so a large pipeline costs no list each.
+                if comp.len() > 1 || edges[v].contains(&v) {
+                    out.push(comp);
+                }
             }
         }
     }
@@ -1093,6 +1194,7 @@ fn expected_attrs(spec: &Body) -> String {
 fn unknown_component(b: &Block, name: &str) -> Diagnostic {
     let reg = registry();
     let mut d = error(
+        Problem::Unknown,
         b.span.start,
         format!(
             "unknown component \"{name}\": Alloy {} has no such component or block",
@@ -1194,5 +1296,34 @@ fn collect_refs<'e>(e: &'e Expr, out: &mut Vec<(Vec<&'e str>, Pos)>) {
         }
         ExprKind::Paren(inner) => collect_refs(inner, out),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two ids sharing a hash: the one the index does not hold is still found.
+    #[test]
+    fn id_index_falls_back_to_a_scan_on_a_shared_hash() {
+        let file = crate::parse("a \"b\" {}\nc \"d\" {}\n").unwrap();
+        let Stmt::Block(block) = &file.body[0] else {
+            unreachable!()
+        };
+        let decl = |id: &str| Decl {
+            block,
+            id: id.to_string(),
+            name_len: 1,
+            kind: Kind::Imported,
+        };
+        let decls = [decl("a.b"), decl("c.d")];
+        let mut index = IdIndex::default();
+        index.insert("a.b", 0);
+        // Simulate a collision: `c.d`'s hash points at `a.b`.
+        index.by_hash.insert(IdIndex::hash("c.d"), 0);
+        assert_eq!(index.get(&decls, "a.b"), Some(0));
+        assert_eq!(index.get(&decls, "c.d"), Some(1));
+        assert_eq!(index.get(&decls, "e.f"), None);
+        assert_eq!((decls[1].name(), decls[1].label()), ("c", "d"));
     }
 }

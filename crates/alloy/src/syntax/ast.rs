@@ -12,19 +12,18 @@
 //! [`crate::syntax::build`]) have unknown positions; they may carry
 //! `leading_comments` on statements instead.
 
-use std::fmt;
-
-/// A position in a source file. `line == 0` means unknown (built in code).
+/// A position in a source file: a byte offset and its line, 8 bytes (the tree of a large
+/// file holds millions). The column is computed on demand from the file's
+/// [`LineIndex`](crate::diag::LineIndex) (in characters, for diagnostics). `line == 0` means
+/// unknown (built in code). Offsets are `u32`: sources are limited to 4 GiB.
 ///
 /// Always compares equal, so positions never influence tree equality.
 #[derive(Debug, Clone, Copy, Default, Eq)]
 pub struct Pos {
     /// Byte offset from the start of the file.
-    pub offset: usize,
-    /// 1-based line (0 when unknown).
-    pub line: usize,
-    /// 1-based column in bytes (0 when unknown).
-    pub col: usize,
+    pub offset: u32,
+    /// 1-based line (0 when unknown); the printer's layout follows source lines.
+    pub line: u32,
 }
 
 impl Pos {
@@ -32,17 +31,16 @@ impl Pos {
     pub fn is_known(&self) -> bool {
         self.line > 0
     }
+
+    /// The byte offset as an index into the source.
+    pub fn index(&self) -> usize {
+        self.offset as usize
+    }
 }
 
 impl PartialEq for Pos {
     fn eq(&self, _other: &Self) -> bool {
         true
-    }
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
     }
 }
 
@@ -112,7 +110,40 @@ pub struct Attribute {
     pub span: Span,
     /// Comments to print above the attribute (builder use only; the parser
     /// keeps comments in [`File::comments`]).
-    pub leading_comments: Vec<String>,
+    pub leading_comments: LeadingComments,
+}
+
+/// Comments printed above a statement built in code. Parsed statements have none, so it costs
+/// one pointer then (a large file's tree holds hundreds of thousands of statements).
+// The box is the point: one pointer when empty, where a `Vec` takes three words.
+#[allow(clippy::box_collection)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeadingComments(Option<Box<Vec<String>>>);
+
+impl LeadingComments {
+    /// Whether there is no comment.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Appends a comment line.
+    pub fn push(&mut self, text: String) {
+        self.0.get_or_insert_with(Box::default).push(text);
+    }
+
+    /// The comment lines, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.as_deref().map_or(&[][..], Vec::as_slice).iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a LeadingComments {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 /// `a.b.c "label" { body }`.
@@ -134,7 +165,7 @@ pub struct Block {
     pub rcurly: Pos,
     /// Comments to print above the block (builder use only; the parser keeps
     /// comments in [`File::comments`]).
-    pub leading_comments: Vec<String>,
+    pub leading_comments: LeadingComments,
 }
 
 impl Block {

@@ -112,7 +112,7 @@ impl Attribute {
             name: name.into(),
             value: value.into(),
             span: Span::default(),
-            leading_comments: Vec::new(),
+            leading_comments: LeadingComments::default(),
         }
     }
 }
@@ -128,7 +128,7 @@ impl Block {
             label_pos: Pos::default(),
             lcurly: Pos::default(),
             rcurly: Pos::default(),
-            leading_comments: Vec::new(),
+            leading_comments: LeadingComments::default(),
         }
     }
 

@@ -65,7 +65,7 @@ impl Writer<'_> {
 
     fn comments_before(&mut self, offset: usize, level: usize) {
         while let Some(c) = self.comments.get(self.next_comment) {
-            if c.pos.is_known() && c.pos.offset >= offset {
+            if c.pos.is_known() && c.pos.index() >= offset {
                 break;
             }
             self.next_comment += 1;
@@ -83,7 +83,7 @@ impl Writer<'_> {
             }
             let span = stmt.span();
             if span.start.is_known() {
-                self.comments_before(span.start.offset, level);
+                self.comments_before(span.start.index(), level);
             }
             match stmt {
                 Stmt::Attribute(a) => {
@@ -113,7 +113,7 @@ impl Writer<'_> {
                     self.out.push_str(" {\n");
                     self.body(&b.body, level + 1);
                     if b.rcurly.is_known() {
-                        self.comments_before(b.rcurly.offset, level + 1);
+                        self.comments_before(b.rcurly.index(), level + 1);
                     }
                     self.indent(level);
                     self.out.push_str("}\n");

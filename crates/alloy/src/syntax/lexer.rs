@@ -6,7 +6,7 @@
 
 use super::ast::{BinaryOp, Comment};
 use super::quote;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 
 /// Kinds of tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,22 +83,29 @@ impl TokenKind {
     }
 }
 
-/// One token: kind, byte range and (for strings) the decoded value.
-#[derive(Debug, Clone)]
+/// One token: kind and byte range (12 bytes; string values are decoded by the parser from
+/// the source, see [`quote::unquote`]).
+#[derive(Debug, Clone, Copy)]
 pub struct Token {
     /// Kind of token.
     pub kind: TokenKind,
     /// Start byte offset.
-    pub start: usize,
+    pub start: u32,
     /// End byte offset (exclusive).
-    pub end: usize,
-    /// Decoded string value for strings and raw strings.
-    pub value: Option<String>,
+    pub end: u32,
+}
+
+impl Token {
+    /// The byte range as indices into the source.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 pub use crate::diag::LineIndex;
+use crate::diag::to_u32;
 
-/// Result of lexing a whole source.
+/// Result of lexing a whole source (see [`Lexer`] for lexing on demand).
 #[derive(Debug)]
 pub struct Lexed {
     /// Tokens, ending with [`TokenKind::Eof`].
@@ -109,40 +116,88 @@ pub struct Lexed {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Splits `src` into tokens.
+/// Splits `src` into tokens, all at once.
 pub fn lex(src: &str, lines: &LineIndex) -> Lexed {
-    let mut lx = Lexer {
-        src,
-        bytes: src.as_bytes(),
-        i: 0,
-        lines,
-        out: Lexed {
-            tokens: Vec::with_capacity(src.len() / 4),
-            comments: Vec::new(),
-            errors: Vec::new(),
-        },
-        insert_terminator: false,
-    };
-    lx.run();
-    lx.out
+    let mut lx = Lexer::new(src, lines);
+    let mut tokens = Vec::new();
+    loop {
+        let t = lx.next_token();
+        tokens.push(t);
+        if t.kind == TokenKind::Eof {
+            break;
+        }
+    }
+    Lexed {
+        tokens,
+        comments: lx.comments,
+        errors: lx.errors,
+    }
 }
 
-struct Lexer<'a> {
+/// Produces tokens one at a time, so a parse never holds the token list of a large file.
+/// Comments and lexical errors are collected on the side.
+pub struct Lexer<'a> {
     src: &'a str,
     bytes: &'a [u8],
     i: usize,
     lines: &'a LineIndex,
-    out: Lexed,
+    /// Tokens lexed but not yet taken (at most two: a terminator and a token).
+    pending: std::collections::VecDeque<Token>,
+    /// Comments in source order.
+    pub comments: Vec<Comment>,
+    /// Lexical errors.
+    pub errors: Vec<Diagnostic>,
     insert_terminator: bool,
+    done: bool,
 }
 
-impl Lexer<'_> {
-    fn error(&mut self, offset: usize, msg: impl Into<String>) {
-        let p = self.lines.pos(offset);
-        self.out.errors.push(Diagnostic::error(p.line, p.col, msg));
+impl<'a> Lexer<'a> {
+    /// A lexer at the start of `src`.
+    pub fn new(src: &'a str, lines: &'a LineIndex) -> Self {
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            i: 0,
+            lines,
+            pending: std::collections::VecDeque::with_capacity(4),
+            comments: Vec::new(),
+            errors: Vec::new(),
+            insert_terminator: false,
+            done: false,
+        }
     }
 
-    fn push(&mut self, kind: TokenKind, start: usize, value: Option<String>) {
+    /// The next token; [`TokenKind::Eof`] at the end, and again on every later call.
+    pub fn next_token(&mut self) -> Token {
+        while self.pending.is_empty() {
+            if self.i < self.bytes.len() {
+                self.step();
+            } else if !self.done {
+                let end = self.bytes.len();
+                self.terminator_at(end);
+                self.done = true;
+            } else {
+                let end = to_u32(self.bytes.len());
+                return Token {
+                    kind: TokenKind::Eof,
+                    start: end,
+                    end,
+                };
+            }
+        }
+        self.pending.pop_front().unwrap_or(Token {
+            kind: TokenKind::Eof,
+            start: to_u32(self.bytes.len()),
+            end: to_u32(self.bytes.len()),
+        })
+    }
+
+    fn error(&mut self, offset: usize, msg: impl Into<String>) {
+        let p = self.lines.pos(offset);
+        self.errors.push(Diagnostic::error(Kind::Syntax, p, msg));
+    }
+
+    fn push(&mut self, kind: TokenKind, start: usize) {
         self.insert_terminator = matches!(
             kind,
             TokenKind::Ident
@@ -156,77 +211,66 @@ impl Lexer<'_> {
                 | TokenKind::RBrack
                 | TokenKind::RCurly
         );
-        self.out.tokens.push(Token {
+        self.pending.push_back(Token {
             kind,
-            start,
-            end: self.i,
-            value,
+            start: to_u32(start),
+            end: to_u32(self.i),
         });
     }
 
     fn terminator_at(&mut self, offset: usize) {
         if self.insert_terminator {
             self.insert_terminator = false;
-            self.out.tokens.push(Token {
+            self.pending.push_back(Token {
                 kind: TokenKind::Terminator,
-                start: offset,
-                end: offset + 1,
-                value: None,
+                start: to_u32(offset),
+                end: to_u32(offset + 1),
             });
         }
     }
 
-    fn run(&mut self) {
-        while self.i < self.bytes.len() {
-            let start = self.i;
-            let b = self.bytes[self.i];
-            match b {
-                b'\n' => {
-                    self.terminator_at(start);
+    /// Lexes what starts at `self.i` (whitespace, a comment or one token).
+    fn step(&mut self) {
+        let start = self.i;
+        let b = self.bytes[self.i];
+        match b {
+            b'\n' => {
+                self.terminator_at(start);
+                self.i += 1;
+            }
+            b' ' | b'\t' | b'\r' => self.i += 1,
+            b'/' if self.peek(1) == Some(b'/') => {
+                while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
                     self.i += 1;
                 }
-                b' ' | b'\t' | b'\r' => self.i += 1,
-                b'/' if self.peek(1) == Some(b'/') => {
-                    while self.i < self.bytes.len() && self.bytes[self.i] != b'\n' {
-                        self.i += 1;
-                    }
-                    let text = self.src[start..self.i].trim_end_matches('\r').to_string();
-                    let pos = self.lines.pos(start);
-                    self.out.comments.push(Comment { text, pos });
-                }
-                b'/' if self.peek(1) == Some(b'*') => {
-                    let close = self.src[start + 2..].find("*/");
-                    let end = match close {
-                        Some(k) => start + 2 + k + 2,
-                        None => {
-                            self.error(start, "comment not terminated");
-                            self.bytes.len()
-                        }
-                    };
-                    self.i = end;
-                    let text = self.src[start..end].to_string();
-                    if text.contains('\n') {
-                        self.terminator_at(start);
-                    }
-                    let pos = self.lines.pos(start);
-                    self.out.comments.push(Comment { text, pos });
-                }
-                b'"' => self.string(),
-                b'`' => self.raw_string(),
-                b'0'..=b'9' => self.number(),
-                b'.' if self.peek(1).is_some_and(|c| c.is_ascii_digit()) => self.number(),
-                _ if b == b'_' || b.is_ascii_alphabetic() || b >= 0x80 => self.ident_or_illegal(),
-                _ => self.operator(),
+                let text = self.src[start..self.i].trim_end_matches('\r').to_string();
+                let pos = self.lines.pos(start);
+                self.comments.push(Comment { text, pos });
             }
+            b'/' if self.peek(1) == Some(b'*') => {
+                let close = self.src[start + 2..].find("*/");
+                let end = match close {
+                    Some(k) => start + 2 + k + 2,
+                    None => {
+                        self.error(start, "comment not terminated");
+                        self.bytes.len()
+                    }
+                };
+                self.i = end;
+                let text = self.src[start..end].to_string();
+                if text.contains('\n') {
+                    self.terminator_at(start);
+                }
+                let pos = self.lines.pos(start);
+                self.comments.push(Comment { text, pos });
+            }
+            b'"' => self.string(),
+            b'`' => self.raw_string(),
+            b'0'..=b'9' => self.number(),
+            b'.' if self.peek(1).is_some_and(|c| c.is_ascii_digit()) => self.number(),
+            _ if b == b'_' || b.is_ascii_alphabetic() || b >= 0x80 => self.ident_or_illegal(),
+            _ => self.operator(),
         }
-        let end = self.bytes.len();
-        self.terminator_at(end);
-        self.out.tokens.push(Token {
-            kind: TokenKind::Eof,
-            start: end,
-            end,
-            value: None,
-        });
     }
 
     fn peek(&self, n: usize) -> Option<u8> {
@@ -248,7 +292,7 @@ impl Lexer<'_> {
             let c = rest.chars().next().unwrap_or('\u{fffd}');
             self.i += c.len_utf8().max(1);
             self.error(start, format!("illegal character {c:?}"));
-            self.push(TokenKind::Illegal, start, None);
+            self.push(TokenKind::Illegal, start);
             return;
         }
         self.i += len;
@@ -257,7 +301,7 @@ impl Lexer<'_> {
             "null" => TokenKind::Null,
             _ => TokenKind::Ident,
         };
-        self.push(kind, start, None);
+        self.push(kind, start);
     }
 
     fn digits(&mut self) -> usize {
@@ -295,7 +339,7 @@ impl Lexer<'_> {
         } else {
             TokenKind::Number
         };
-        self.push(kind, start, None);
+        self.push(kind, start);
     }
 
     fn string(&mut self) {
@@ -320,14 +364,10 @@ impl Lexer<'_> {
             self.i += 1;
         }
         let raw = &self.src[start..self.i];
-        let value = match quote::unquote(raw) {
-            Ok(v) => v,
-            Err((k, msg)) => {
-                self.error(start + k, msg);
-                String::new()
-            }
-        };
-        self.push(TokenKind::String, start, Some(value));
+        if let Err((k, msg)) = quote::unquote(raw) {
+            self.error(start + k, msg);
+        }
+        self.push(TokenKind::String, start);
     }
 
     fn raw_string(&mut self) {
@@ -340,13 +380,7 @@ impl Lexer<'_> {
             }
         };
         self.i = end;
-        let inner_end = if end > start + 1 && self.bytes[end - 1] == b'`' {
-            end - 1
-        } else {
-            end
-        };
-        let value = self.src[start + 1..inner_end].replace('\r', "");
-        self.push(TokenKind::RawString, start, Some(value));
+        self.push(TokenKind::RawString, start);
     }
 
     fn operator(&mut self) {
@@ -384,6 +418,24 @@ impl Lexer<'_> {
             }
         };
         self.i += len;
-        self.push(kind, start, None);
+        self.push(kind, start);
+    }
+}
+
+/// The value of a string or raw string token from its source text: unquoted (invalid escapes,
+/// already reported by the lexer, give an empty string), or the raw text without its
+/// backticks and carriage returns.
+pub fn token_value(kind: TokenKind, text: &str) -> String {
+    match kind {
+        TokenKind::RawString => {
+            let inner = text.strip_prefix('`').unwrap_or(text);
+            let inner = if inner.ends_with('`') && text.len() > 1 {
+                &inner[..inner.len() - 1]
+            } else {
+                inner
+            };
+            inner.replace('\r', "")
+        }
+        _ => quote::unquote(text).unwrap_or_default(),
     }
 }

@@ -6,9 +6,9 @@
 //! every loop consumes at least one token.
 
 use super::ast::*;
-use super::lexer::{self, LineIndex, Token, TokenKind};
+use super::lexer::{Lexer, LineIndex, Token, TokenKind, token_value};
 use super::quote::is_identifier;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 
 /// Deepest nesting of expressions or blocks accepted before giving up.
 ///
@@ -31,24 +31,25 @@ pub fn parse_file(src: &str) -> Result<File, Vec<Diagnostic>> {
 /// all errors. The tree should be discarded when errors are present.
 pub fn parse_file_lossy(src: &str) -> (File, Vec<Diagnostic>) {
     let lines = LineIndex::new(src);
-    let lexed = lexer::lex(src, &lines);
+    let mut lexer = Lexer::new(src, &lines);
+    let cur = lexer.next_token();
     let mut p = Parser {
         src,
-        tokens: &lexed.tokens,
-        idx: 0,
+        lexer,
+        cur,
         lines: &lines,
         errors: Vec::new(),
         last_error_line: 0,
         depth: 0,
     };
     let body = p.parse_body(TokenKind::Eof);
-    let mut errors = lexed.errors;
+    let mut errors = p.lexer.errors;
     errors.extend(p.errors);
-    errors.sort_by_key(|d| (d.line, d.col));
-    errors.dedup_by(|a, b| a.line == b.line);
+    errors.sort_by_key(Diagnostic::offset);
+    errors.dedup_by(|a, b| a.line() == b.line());
     let file = File {
         body,
-        comments: lexed.comments,
+        comments: p.lexer.comments,
     };
     (file, errors)
 }
@@ -62,18 +63,18 @@ struct BlockName {
 
 struct Parser<'a> {
     src: &'a str,
-    tokens: &'a [Token],
-    idx: usize,
+    lexer: Lexer<'a>,
+    /// The current token.
+    cur: Token,
     lines: &'a LineIndex,
     errors: Vec<Diagnostic>,
-    last_error_line: usize,
+    last_error_line: u32,
     depth: usize,
 }
 
 impl Parser<'_> {
     fn tok(&self) -> &Token {
-        // The token list always ends with Eof, and `next` never moves past it.
-        &self.tokens[self.idx.min(self.tokens.len() - 1)]
+        &self.cur
     }
 
     fn kind(&self) -> TokenKind {
@@ -81,24 +82,29 @@ impl Parser<'_> {
     }
 
     fn next(&mut self) {
-        if self.idx + 1 < self.tokens.len() {
-            self.idx += 1;
+        if self.cur.kind != TokenKind::Eof {
+            self.cur = self.lexer.next_token();
         }
     }
 
     fn pos(&self) -> Pos {
-        self.lines.pos(self.tok().start)
+        self.lines.pos(self.tok().start as usize)
     }
 
     /// Position of the last character of the current token.
     fn end_pos(&self) -> Pos {
         let t = self.tok();
-        self.lines.pos(t.end.max(t.start + 1) - 1)
+        self.lines.pos(t.end.max(t.start + 1) as usize - 1)
     }
 
     fn text(&self) -> &str {
         let t = self.tok();
-        self.src.get(t.start..t.end).unwrap_or("")
+        self.src.get(t.range()).unwrap_or("")
+    }
+
+    /// The decoded value of the current string token.
+    fn value(&self) -> String {
+        token_value(self.kind(), self.text())
     }
 
     fn error_at(&mut self, pos: Pos, msg: impl Into<String>) {
@@ -106,7 +112,7 @@ impl Parser<'_> {
             return;
         }
         self.last_error_line = pos.line;
-        self.errors.push(Diagnostic::error(pos.line, pos.col, msg));
+        self.errors.push(Diagnostic::error(Kind::Syntax, pos, msg));
     }
 
     fn error(&mut self, msg: impl Into<String>) {
@@ -195,6 +201,8 @@ impl Parser<'_> {
             self.next();
         }
         self.depth -= 1;
+        // Trees of large files are held whole: no spare capacity (see `benches/memory.rs`).
+        body.shrink_to_fit();
         body
     }
 
@@ -221,7 +229,7 @@ impl Parser<'_> {
                     name: bn.parts.join("."),
                     value,
                     span,
-                    leading_comments: Vec::new(),
+                    leading_comments: LeadingComments::default(),
                 }))
             }
             TokenKind::LCurly => {
@@ -230,14 +238,18 @@ impl Parser<'_> {
                 let rcurly = self.pos();
                 self.expect(TokenKind::RCurly);
                 Some(Stmt::Block(Block {
-                    name: bn.parts,
+                    name: {
+                        let mut parts = bn.parts;
+                        parts.shrink_to_fit();
+                        parts
+                    },
                     label: bn.label,
                     body,
                     span: Span::new(bn.start, rcurly),
                     label_pos: bn.label_pos,
                     lcurly,
                     rcurly,
-                    leading_comments: Vec::new(),
+                    leading_comments: LeadingComments::default(),
                 }))
             }
             other => {
@@ -290,7 +302,7 @@ impl Parser<'_> {
                             "expected block label to be a double quoted string, but got {lit:?}"
                         ));
                     }
-                    let label = self.tok().value.clone().unwrap_or_default();
+                    let label = self.value();
                     if !label.is_empty() {
                         if !is_identifier(&label) {
                             self.error(format!(
@@ -533,10 +545,8 @@ impl Parser<'_> {
         let kind = match self.kind() {
             TokenKind::Ident => ExprKind::Ident(self.text().to_string()),
             TokenKind::Number | TokenKind::Float => ExprKind::Number(self.text().to_string()),
-            TokenKind::String => ExprKind::String(self.tok().value.clone().unwrap_or_default()),
-            TokenKind::RawString => {
-                ExprKind::RawString(self.tok().value.clone().unwrap_or_default())
-            }
+            TokenKind::String => ExprKind::String(self.value()),
+            TokenKind::RawString => ExprKind::RawString(self.value()),
             TokenKind::Bool => ExprKind::Bool(self.text() == "true"),
             TokenKind::Null => ExprKind::Null,
             TokenKind::LParen => {
@@ -602,6 +612,7 @@ impl Parser<'_> {
             }
             self.next();
         }
+        items.shrink_to_fit();
         items
     }
 
@@ -617,6 +628,7 @@ impl Parser<'_> {
             }
             self.next();
         }
+        fields.shrink_to_fit();
         fields
     }
 
@@ -624,7 +636,7 @@ impl Parser<'_> {
         let key_pos = self.pos();
         let (key, quoted) = match self.kind() {
             TokenKind::Ident => (self.text().to_string(), false),
-            TokenKind::String => (self.tok().value.clone().unwrap_or_default(), true),
+            TokenKind::String => (self.value(), true),
             other => {
                 self.error(format!(
                     "expected field name (string or identifier), got {}",

@@ -31,9 +31,8 @@ pub fn print_file(file: &File) -> String {
     p.walk_stmts(&file.body);
     p.flush(
         Pos {
-            offset: usize::MAX,
-            line: usize::MAX,
-            col: usize::MAX,
+            offset: u32::MAX,
+            line: u32::MAX,
         },
         Tok::Eof,
     );
@@ -78,10 +77,11 @@ struct P {
 
 impl From<Pos> for P {
     fn from(p: Pos) -> Self {
+        // The source column is never consulted; the output column is tracked separately.
         P {
-            offset: p.offset,
-            line: p.line,
-            col: p.col,
+            offset: p.offset as usize,
+            line: p.line as usize,
+            col: 1,
         }
     }
 }
@@ -103,7 +103,7 @@ fn different_lines(a: Pos, b: Pos) -> bool {
 }
 
 fn node_lines(span: Span) -> usize {
-    span.end.line.saturating_sub(span.start.line) + 1
+    span.end.line.saturating_sub(span.start.line) as usize + 1
 }
 
 impl<'a> Printer<'a> {
@@ -190,7 +190,8 @@ impl<'a> Printer<'a> {
         if self.output.is_empty() {
             return;
         }
-        if c.pos.line == self.last.line {
+        let line = c.pos.line as usize;
+        if line == self.last.line {
             let sep = if c.pos.line == next.line { b' ' } else { b'\t' };
             self.write_byte(sep, 1);
         } else {
@@ -207,7 +208,7 @@ impl<'a> Printer<'a> {
                 break;
             }
             self.write_whitespace(count);
-            let newlines = c.pos.line.saturating_sub(self.last.line);
+            let newlines = line.saturating_sub(self.last.line);
             if newlines > 0 {
                 self.write_byte(b'\x0c', newlines.min(2));
             }
@@ -218,11 +219,11 @@ impl<'a> Printer<'a> {
         if tok == Tok::Eof {
             return;
         }
-        let end_line = last.pos.line + last.text.bytes().filter(|&b| b == b'\n').count();
-        if last.text.starts_with("/*") && next.line == end_line {
+        let end_line = last.pos.line as usize + last.text.bytes().filter(|&b| b == b'\n').count();
+        if last.text.starts_with("/*") && next.line as usize == end_line {
             self.write_byte(b' ', 1);
         }
-        let newlines = next.line.saturating_sub(self.last.line);
+        let newlines = (next.line as usize).saturating_sub(self.last.line);
         let mut dropped_ff = false;
         for w in self.whitespace.iter_mut() {
             match *w {
@@ -542,7 +543,7 @@ impl<'a> Printer<'a> {
         // An escaped string is longer than its source; continue from the
         // source offset so comments after it keep their place.
         if e.span.end.is_known() {
-            self.pos.offset = e.span.end.offset + 1;
+            self.pos.offset = e.span.end.index() + 1;
             self.last.offset = self.pos.offset;
         }
     }
@@ -654,9 +655,8 @@ impl<'a> Printer<'a> {
 impl P {
     fn into_pos(self) -> Pos {
         Pos {
-            offset: self.offset,
-            line: self.line,
-            col: self.col,
+            offset: crate::diag::to_u32(self.offset),
+            line: crate::diag::to_u32(self.line),
         }
     }
 }
