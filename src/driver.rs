@@ -214,7 +214,7 @@ pub fn compile_profile_from(
     };
     let bundle = compile(&model, &provenance);
     let unlinked =
-        crate::verify::verify(&crate::compile::Stack::new(&model, &profile.name), &bundle);
+        crate::verify::verify(&crate::resolve::Stack::new(&model, &profile.name), &bundle);
     if !unlinked.is_empty() {
         return Err(unlinked
             .into_iter()

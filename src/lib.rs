@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod compile;
+pub mod components;
 pub mod diag;
 pub mod driver;
 pub mod git_index;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod render;
+pub mod resolve;
 pub mod review;
 pub mod schema;
 pub mod validate;

@@ -151,7 +151,7 @@ pub fn graph(sel: &Selection) -> i32 {
     };
     let mut first = true;
     for c in &compiled {
-        let stack = crate::compile::Stack::new(&c.model, &c.profile.name);
+        let stack = crate::resolve::Stack::new(&c.model, &c.profile.name);
         let alloy = crate::compile::emit::alloy::emit(&stack, &mut Default::default());
         if alloy.pipelines.is_empty() {
             say!("{}: no Alloy pipeline (alloy is off)", c.profile.name);

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::compile::dashboards::log_names::LogNames;
-use crate::compile::stack::Stack;
+use crate::resolve::stack::Stack;
 
 /// UID of the Prometheus datasource.
 pub const PROMETHEUS_UID: &str = "prometheus";

@@ -10,17 +10,14 @@ pub mod emit;
 pub mod meta;
 pub mod monitoring_crd;
 pub mod pipeline;
-pub mod placement;
 pub mod release;
 pub mod rules;
-pub mod sizing;
-pub mod stack;
 #[cfg(test)]
 pub mod testing;
 pub mod values;
 
+pub use crate::resolve::Stack;
 pub use document::{Bundle, Content, Document, Role};
-pub use stack::Stack;
 
 use crate::model::{DeliveryMode, Profile};
 

@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::compile::stack::{ALLOY_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
-use crate::compile::values;
+use crate::components::{grafana, loki, prometheus, tempo};
 use crate::model::Chart;
+use crate::resolve::stack::{ALLOY_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
 
 /// One Helm release.
 pub struct Release<'p> {
@@ -33,7 +33,7 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
             chart: "kube-prometheus-stack",
             source: &charts.kube_prometheus_stack,
             namespace: stack.namespace_of(kps),
-            values: values::kube_prometheus_stack::values(stack, kps),
+            values: prometheus::values::values(stack, kps),
         });
     }
     if let Some(loki) = stack.loki() {
@@ -42,7 +42,7 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
             chart: "loki",
             source: &charts.loki,
             namespace: stack.namespace_of(loki),
-            values: values::loki::values(loki),
+            values: loki::values::values(loki),
         });
     }
     if let Some(tempo) = stack.tempo() {
@@ -51,7 +51,7 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
             chart: "tempo",
             source: &charts.tempo,
             namespace: stack.namespace_of(tempo),
-            values: values::tempo::values(tempo),
+            values: tempo::values::values(tempo),
         });
     }
     if let Some(grafana) = stack.standalone_grafana() {
@@ -60,7 +60,7 @@ pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Relea
             chart: "grafana",
             source: &charts.grafana,
             namespace: stack.namespace_of(grafana),
-            values: values::grafana::values(stack, grafana),
+            values: grafana::values::values(stack, grafana),
         });
     }
     if let (Some(alloy), Some(values)) = (stack.alloy(), alloy_values) {

@@ -3,7 +3,6 @@
 
 use super::locate::{Step, error_at};
 use super::names::is_dns_label;
-use crate::compile::Stack;
 use crate::compile::rules::builtin::{self, Group};
 use crate::compile::rules::builtin_rules;
 use crate::diag::Diagnostic;
@@ -11,6 +10,7 @@ use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::model::Profile;
 use crate::query::check_promql;
+use crate::resolve::Stack;
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 

@@ -3,12 +3,12 @@
 //! (the query linker, `crate::verify`).
 
 use super::locate::{Step, error_at};
-use crate::compile::Stack;
 use crate::compile::dashboards::{CATALOG, build, missing, unlinked_panels};
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::model::Profile;
+use crate::resolve::Stack;
 use crate::verify::Collected;
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {

@@ -8,7 +8,7 @@ use o11yc_alloy::check::labels::{LabelFinding, Origin, budget};
 
 use super::locate::{Step, error_at};
 use crate::compile::pipeline::run_labels;
-use crate::compile::values::loki::max_label_names_per_series;
+use crate::components::loki::values::max_label_names_per_series;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{Located, Node};
 use crate::model::{Loki, Profile};

@@ -4,11 +4,11 @@
 
 use super::label_budget;
 use super::locate::{Step, error_at};
-use crate::compile::Stack;
 use crate::compile::pipeline::{self, Side, run_labels};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
+use crate::resolve::Stack;
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     if let Some(vcluster) = &profile.vcluster {

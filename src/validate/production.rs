@@ -3,10 +3,10 @@
 //! `acknowledge`.
 
 use super::locate::{Step, error_at};
-use crate::compile::sizing::Role;
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Storage};
+use crate::resolve::sizing::Role;
 
 /// The `acknowledge` entry for `risk`, for messages.
 fn name(risk: Risk) -> &'static str {

@@ -3,12 +3,12 @@
 //! Prometheus and Alertmanager replicas must be deployable.
 
 use super::locate::{Step, error_at};
-use crate::compile::sizing::{
-    DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
-};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{LokiMode, LongTermStorage, Profile, Storage};
+use crate::resolve::sizing::{
+    DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
+};
 
 const SINGLE_BINARY_RULE: &str = "Loki's SingleBinary (monolithic) mode is for \"small read/write volumes of up to approximately 20GB per day\" (grafana.com/docs/loki/latest/get-started/deployment-modes)";
 const DISTRIBUTED_RULE: &str = "o11yc sizes Distributed mode from the \"less than 3 TB/day\" row of Loki's sizing guide (grafana.com/docs/loki/latest/setup/size), the largest row it carries";

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::compile::pipeline::run_labels::RunLabels;
 use crate::compile::pipeline::{self, Side};
-use crate::compile::stack::Stack;
 use crate::model::Alloy;
+use crate::resolve::stack::Stack;
 
 use super::metrics::{MetricSource, TARGET_LABELS};
 use super::streams::{FromAst, Stream, StreamLabels};

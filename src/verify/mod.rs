@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::compile::document::{Bundle, Content};
-use crate::compile::stack::Stack;
+use crate::resolve::stack::Stack;
 
 pub use collected::Collected;
 use linker::{CustomValues, link_logql, link_metadata, link_promql};

@@ -5,8 +5,8 @@
 //! defaults to the names the profile's pipelines write, so every shipped query
 //! selects the streams that exist.
 
-use crate::compile::stack::Stack;
 use crate::model::Logs;
+use crate::resolve::stack::Stack;
 
 /// The source label and its value per kind of log, as the profile's Alloy writes them.
 #[derive(Clone, Debug, PartialEq, Eq)]

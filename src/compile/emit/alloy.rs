@@ -10,9 +10,9 @@ use serde_json::Value;
 use crate::compile::document::{Bundle, Content, Document, GeneratedConfigMap, Role};
 use crate::compile::emit::kustomization;
 use crate::compile::pipeline::{self, Side, graph};
-use crate::compile::stack::Stack;
-use crate::compile::values;
+use crate::components::alloy::values as alloy_values;
 use crate::model::Alloy;
+use crate::resolve::stack::Stack;
 
 /// One generated pipeline, for the README.
 pub struct PipelineSummary {
@@ -87,7 +87,7 @@ fn emit_one(
         bundle.generate_config_map(config_map(stack, alloy, path));
     }
     (
-        values::alloy::values(alloy, CONFIG_MAP, &pipeline.host),
+        alloy_values::values(alloy, CONFIG_MAP, &pipeline.host),
         text,
     )
 }
@@ -99,7 +99,7 @@ fn config_map(stack: &Stack, alloy: &Alloy, file: &str) -> GeneratedConfigMap {
     GeneratedConfigMap {
         name: CONFIG_MAP.to_owned(),
         namespace: stack.namespace_of(alloy).to_owned(),
-        key: values::alloy::CONFIG_KEY.to_owned(),
+        key: alloy_values::CONFIG_KEY.to_owned(),
         file: file.to_owned(),
     }
 }

@@ -11,8 +11,8 @@ use crate::compile::crd::CustomResource;
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{Endpoint, MONITORING_V1, PodMonitorSpec, ServiceMonitorSpec};
-use crate::compile::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
 use crate::model::{LokiMode, Monitor, MonitorKind};
+use crate::resolve::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
 
 /// A chart's metrics Service: release, port name, and whether the chart marks
 /// Services that must not be scraped (Loki's headless ones) with

@@ -16,8 +16,8 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KubeQuantity;
 
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::object_meta;
-use crate::compile::stack::{LOKI_RELEASE, Stack, TEMPO_RELEASE, kps_fullname};
 use crate::model::{HostPathVolume, Storage};
+use crate::resolve::stack::{LOKI_RELEASE, Stack, TEMPO_RELEASE, kps_fullname};
 
 /// The node label a local volume is pinned with.
 pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use o11yc_alloy::{Block, Expr, ExprKind, File, Stmt};
 
 use super::Side;
-use crate::compile::stack::Stack;
+use crate::resolve::stack::Stack;
 
 /// The values a label can have on a path.
 #[derive(Clone, Debug, PartialEq, Eq)]

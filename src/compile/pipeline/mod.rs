@@ -17,8 +17,8 @@ mod traces;
 
 use o11yc_alloy::{Block, Expr, File};
 
-use crate::compile::stack::Stack;
 use crate::model::{Alloy, AlloyController};
+use crate::resolve::stack::Stack;
 use run_labels::RunLabels;
 
 pub use logs::{SYNCED_POD_LABEL, WEBHOOK_EVENT};

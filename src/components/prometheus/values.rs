@@ -6,10 +6,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
-use crate::compile::stack::Stack;
-use crate::compile::values::{Disabled, grafana};
+use crate::compile::values::Disabled;
+use crate::components::grafana::values as grafana;
 use crate::model::{LongTermStorage, PrometheusStack, Quantity, Storage};
+use crate::resolve::placement::PodPlacement;
+use crate::resolve::stack::Stack;
 use k8s_openapi::api::core::v1::SecretKeySelector;
 
 #[derive(Serialize)]

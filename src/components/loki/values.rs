@@ -4,10 +4,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
-use crate::compile::sizing::{self, REPLICATION_FACTOR, Role};
 use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
 use crate::model::{Loki, LokiMode, ObjectStore, ObjectStoreKind, Storage};
+use crate::resolve::placement::PodPlacement;
+use crate::resolve::sizing::{self, REPLICATION_FACTOR, Role};
 use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext};
 
 /// The date the schema below starts; fixed so regenerating never changes it.

@@ -1,0 +1,3 @@
+//! The `alloy` component.
+
+pub mod values;

@@ -1,0 +1,3 @@
+//! The `grafana` component.
+
+pub mod values;

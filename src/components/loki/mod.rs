@@ -1,0 +1,3 @@
+//! The `loki` component.
+
+pub mod values;

@@ -1,0 +1,3 @@
+//! The `prometheus` component.
+
+pub mod values;

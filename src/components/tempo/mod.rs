@@ -1,0 +1,3 @@
+//! The `tempo` component.
+
+pub mod values;

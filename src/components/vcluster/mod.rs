@@ -1,0 +1,3 @@
+//! The `vcluster` component.
+
+pub mod values;
