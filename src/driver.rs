@@ -9,6 +9,7 @@ use crate::load::{
 };
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
+use crate::resolve::Stack;
 use crate::validate::validate;
 
 /// A profile chosen for a command.
@@ -199,7 +200,8 @@ pub fn compile_profile_from(
         finish(diags, sources)
     })?;
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
-    let problems = finish(validate(&model, &root), sources);
+    let stack = Stack::new(&model, &profile.name);
+    let problems = finish(validate(&stack, &root), sources);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
@@ -212,9 +214,8 @@ pub fn compile_profile_from(
         name: profile.name.clone(),
         sources: files,
     };
-    let bundle = compile(&model, &provenance);
-    let unlinked =
-        crate::verify::verify(&crate::resolve::Stack::new(&model, &profile.name), &bundle);
+    let bundle = compile(&stack, &provenance);
+    let unlinked = crate::verify::verify(&stack, &bundle);
     if !unlinked.is_empty() {
         return Err(unlinked
             .into_iter()

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::components::COMPONENTS;
 use crate::model::{
     Alloy, Component, Grafana, GrafanaHost, Loki, LokiMode, Profile, PrometheusStack, Tempo,
 };
@@ -89,14 +90,11 @@ impl<'p> Stack<'p> {
         }
     }
 
-    /// Every namespace the stack's objects live in, sorted.
+    /// Every namespace the stack's objects live in (the profile's and each registered
+    /// component's), sorted.
     pub fn namespaces(&self) -> BTreeSet<&'p str> {
         let mut all = BTreeSet::from([self.profile.namespace.as_str()]);
-        all.extend(self.loki().map(|c| self.namespace_of(c)));
-        all.extend(self.tempo().map(|c| self.namespace_of(c)));
-        all.extend(self.prometheus().map(|c| self.namespace_of(c)));
-        all.extend(self.grafana().map(|c| self.grafana_namespace(c)));
-        all.extend(self.alloy().map(|c| self.namespace_of(c)));
+        all.extend(COMPONENTS.iter().filter_map(|c| c.namespace(self)));
         all
     }
 

@@ -8,13 +8,13 @@ use crate::compile::rules::builtin_rules;
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
-use crate::model::Profile;
 use crate::query::check_promql;
 use crate::resolve::Stack;
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 
-pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let profile = stack.profile;
     let alerts = &profile.alerts;
     let prometheus = profile.prometheus.as_ref().is_some_and(|p| p.enabled);
     if !prometheus && !alerts.custom.is_empty() {
@@ -25,9 +25,8 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
         );
     }
     let all = builtin::all();
-    let stack = Stack::new(profile, "");
-    let dropped = builtin_rules(&stack).1;
-    let collected = prometheus.then(|| Collected::of(&stack));
+    let dropped = builtin_rules(stack).1;
+    let collected = prometheus.then(|| Collected::of(stack));
     for (name, group) in &alerts.groups {
         let path = [Step::Key("alerts"), Step::Key("groups"), Step::Key(name)];
         let Some(known) = Group::ALL.into_iter().find(|g| g.name() == name) else {

@@ -10,25 +10,19 @@ use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
 use crate::resolve::Stack;
 
-pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let profile = stack.profile;
     if let Some(vcluster) = &profile.vcluster {
         check_label_patterns(vcluster, root, out);
         check_audit_policy(profile, vcluster, root, out);
     }
     if let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) {
-        check_alloy(
-            profile,
-            alloy,
-            &[Step::Key("alloy")],
-            Side::Stack,
-            root,
-            out,
-        );
+        check_alloy(stack, alloy, &[Step::Key("alloy")], Side::Stack, root, out);
     }
     let in_vcluster = profile.vcluster.as_ref().and_then(|v| v.alloy.as_ref());
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
         check_alloy(
-            profile,
+            stack,
             alloy,
             &[Step::Key("vcluster"), Step::Key("alloy")],
             Side::VCluster,
@@ -117,14 +111,14 @@ fn check_label_patterns(
 }
 
 fn check_alloy(
-    profile: &Profile,
+    stack: &Stack,
     alloy: &Alloy,
     base: &[Step],
     side: Side,
     root: &Located<Node>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let stack = Stack::new(profile, "");
+    let profile = stack.profile;
     let logs = &alloy.logs;
     if logs.any_enabled() && stack.loki().is_none() {
         out.push(
@@ -235,7 +229,7 @@ fn check_alloy(
     if out.iter().any(Diagnostic::is_error) {
         return;
     }
-    let pipeline = pipeline::build(stack, alloy, side);
+    let pipeline = pipeline::build(*stack, alloy, side);
     let text = pipeline.text(alloy.custom.as_deref());
     let file = match o11yc_alloy::parse(&text) {
         Ok(file) => file,
