@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::compile::pipeline::CompiledPipeline;
+
 /// What a generated file holds. Structured content stays structured until rendering.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
@@ -57,6 +59,7 @@ pub struct GeneratedConfigMap {
 pub struct Bundle {
     documents: BTreeMap<String, Document>,
     config_maps: Vec<GeneratedConfigMap>,
+    pipelines: Vec<CompiledPipeline>,
 }
 
 impl Bundle {
@@ -94,6 +97,16 @@ impl Bundle {
     /// Has the profile's `kustomization.yaml` generate a ConfigMap from a file.
     pub fn generate_config_map(&mut self, config_map: GeneratedConfigMap) {
         self.config_maps.push(config_map);
+    }
+
+    /// Records an Alloy pipeline compile built, for the verify stage and the README.
+    pub fn add_pipeline(&mut self, pipeline: CompiledPipeline) {
+        self.pipelines.push(pipeline);
+    }
+
+    /// The Alloy pipelines compile built, in the order they were built.
+    pub fn pipelines(&self) -> &[CompiledPipeline] {
+        &self.pipelines
     }
 
     /// The ConfigMaps the profile's `kustomization.yaml` generates.

@@ -6,7 +6,6 @@ mod capacity;
 mod dashboards;
 mod delivery;
 mod host_paths;
-mod label_budget;
 mod locate;
 mod monitors;
 mod names;

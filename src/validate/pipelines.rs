@@ -2,13 +2,13 @@
 //! they read from, `custom` snippets must parse, and every generated pipeline
 //! must pass the Alloy checker.
 
-use super::label_budget;
 use super::locate::{Step, error_at};
 use crate::compile::pipeline::{self, Side, run_labels};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
 use crate::resolve::Stack;
+use crate::verify::label_budget;
 
 pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let profile = stack.profile;

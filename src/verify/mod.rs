@@ -10,6 +10,7 @@
 //! query that can never show data.
 
 pub mod collected;
+pub(crate) mod label_budget;
 pub mod linker;
 pub mod metrics;
 pub mod streams;

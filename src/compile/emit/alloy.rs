@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::compile::document::{Bundle, Content, Document, GeneratedConfigMap, Role};
 use crate::compile::emit::kustomization;
-use crate::compile::pipeline::{self, Side, graph};
+use crate::compile::pipeline::{self, CompiledPipeline, Side, graph};
 use crate::components::alloy::values as alloy_values;
 use crate::model::Alloy;
 use crate::resolve::stack::Stack;
@@ -79,10 +79,12 @@ fn emit_one(
         ),
     };
     let pipeline = pipeline::build(*stack, alloy, side);
-    let text = pipeline.text(alloy.custom.as_deref());
+    let compiled = pipeline.join(side, path, alloy.custom.as_deref());
+    let text = compiled.text();
     out.pipelines
-        .push(summary(path, title, &text, stack.namespace_of(alloy)));
+        .push(summary(&compiled, title, stack.namespace_of(alloy)));
     add_config(bundle, path, &text);
+    bundle.add_pipeline(compiled);
     if side == Side::Stack {
         bundle.generate_config_map(config_map(stack, alloy, path));
     }
@@ -112,12 +114,15 @@ fn add_config(bundle: &mut Bundle, path: &str, text: &str) {
     });
 }
 
-fn summary(path: &str, title: &'static str, text: &str, namespace: &str) -> PipelineSummary {
-    let mermaid = o11yc_alloy::parse(text)
-        .map(|file| graph::mermaid(&file))
+/// The README's summary of a pipeline, its graph drawn from the tree compile built.
+fn summary(pipeline: &CompiledPipeline, title: &'static str, namespace: &str) -> PipelineSummary {
+    let mermaid = pipeline
+        .tree
+        .as_ref()
+        .map(graph::mermaid)
         .unwrap_or_default();
     PipelineSummary {
-        path: path.to_owned(),
+        path: pipeline.path.to_owned(),
         title,
         mermaid,
         namespace: namespace.to_owned(),
