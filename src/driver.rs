@@ -201,11 +201,10 @@ pub fn compile_profile_from(
     })?;
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
     let stack = Stack::new(&model, &profile.name);
-    let problems = finish(validate(&stack, &root), sources);
+    let mut problems = validate(&stack, &root);
     if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
+        return Err(finish(problems, sources));
     }
-    let warnings = problems;
     let repo = repo_root(&profile.path);
     let files: Vec<String> = (first_file..sources.len())
         .map(|i| repo_relative(&repo, sources.path(crate::diag::FileId(i as u32))))
@@ -215,6 +214,12 @@ pub fn compile_profile_from(
         sources: files,
     };
     let bundle = compile(&stack, &provenance);
+    problems.extend(crate::verify::pipelines::check(&stack, &bundle, &root));
+    let problems = finish(problems, sources);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    let warnings = problems;
     let unlinked = crate::verify::verify(&stack, &bundle);
     if !unlinked.is_empty() {
         return Err(unlinked

@@ -63,3 +63,58 @@ pub fn error_at(root: &Located<Node>, path: &[Step], message: impl Into<String>)
     }
     d
 }
+
+/// An Alloy diagnostic at `line:col` (byte column) of the `custom` snippet, located at
+/// that position in the profile when the snippet is a literal block scalar.
+pub fn custom_error(
+    root: &Located<Node>,
+    path: &[Step],
+    d: &o11yc_alloy::Diagnostic,
+    line: usize,
+    col: usize,
+) -> Diagnostic {
+    let mut out = error_at(root, path, format!("Alloy: {}", d.message))
+        .code(crate::diag::codes::ALLOY_CUSTOM);
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            Step::Key(k) => Some(*k),
+            Step::Index(_) => None,
+        })
+        .collect();
+    if keys.len() == path.len()
+        && let Some(value) = root.get_path(&keys)
+    {
+        out.span = Some(value.span);
+        out = out.embedded(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        );
+    }
+    if let Some(help) = &d.help {
+        out = out.help(help.clone());
+    }
+    out
+}
+
+/// An Alloy diagnostic about the pipeline a custom snippet joins,
+/// located at the `custom` key, with the snippet's own line and column.
+pub fn snippet_error(
+    root: &Located<Node>,
+    path: &[Step],
+    d: &o11yc_alloy::Diagnostic,
+    text: &str,
+) -> Diagnostic {
+    let mut out = error_at(
+        root,
+        path,
+        format!(
+            "Alloy: {} (line {}, column {} {text})",
+            d.message, d.line, d.col
+        ),
+    );
+    if let Some(help) = &d.help {
+        out = out.help(help.clone());
+    }
+    out
+}

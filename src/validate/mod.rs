@@ -19,7 +19,7 @@ mod settings;
 mod sizing;
 mod templates;
 
-pub use locate::{Step, dotted, error_at, span_of};
+pub use locate::{Step, custom_error, dotted, error_at, snippet_error, span_of};
 
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};

@@ -1,14 +1,13 @@
 //! Alloy settings: sources need the stores they write to and the node access
-//! they read from, `custom` snippets must parse, and every generated pipeline
-//! must pass the Alloy checker.
+//! they read from, and `custom` snippets must parse. The pipelines compile builds
+//! are checked by the verify stage (`verify::pipelines`).
 
-use super::locate::{Step, error_at};
-use crate::compile::pipeline::{self, Side, run_labels};
+use super::locate::{Step, custom_error, error_at};
+use crate::compile::pipeline::{Side, run_labels};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
 use crate::resolve::Stack;
-use crate::verify::label_budget;
 
 pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let profile = stack.profile;
@@ -223,56 +222,6 @@ fn check_alloy(
         for d in diags {
             out.push(custom_error(root, &custom_path, &d, d.line, d.col));
         }
-        return;
-    }
-    // Only a complete profile yields a meaningful pipeline to check.
-    if out.iter().any(Diagnostic::is_error) {
-        return;
-    }
-    let pipeline = pipeline::build(*stack, alloy, side);
-    let text = pipeline.text(alloy.custom.as_deref());
-    let file = match o11yc_alloy::parse(&text) {
-        Ok(file) => file,
-        Err(diags) => {
-            for d in diags {
-                out.push(snippet_error(root, &custom_path, &d, "of the pipeline"));
-            }
-            return;
-        }
-    };
-    let options = o11yc_alloy::check::Options {
-        stability: alloy.stability_level.to_alloy(),
-        community_components: false,
-    };
-    // The check runs on the generated text followed by the snippet exactly as written, so a
-    // problem inside the snippet is reported at its line and column in the profile.
-    let custom = alloy.custom.as_deref().filter(|c| !c.trim().is_empty());
-    let joined = custom.map(|custom| {
-        let generated = o11yc_alloy::print(&pipeline.file);
-        let prefix = format!("{generated}\n// alloy.custom\n");
-        let lines_before = prefix.matches('\n').count();
-        (format!("{prefix}{custom}"), lines_before)
-    });
-    let checked = match &joined {
-        Some((joined, _)) => o11yc_alloy::parse(joined).ok(),
-        None => None,
-    };
-    let lines_before = joined.as_ref().map_or(usize::MAX, |(_, l)| *l);
-    for d in o11yc_alloy::check_with(checked.as_ref().unwrap_or(&file), options) {
-        if !d.is_error() {
-            continue;
-        }
-        if checked.is_some() && d.line > lines_before {
-            let line = d.line - lines_before;
-            out.push(custom_error(root, &custom_path, &d, line, d.col));
-        } else {
-            out.push(snippet_error(root, &custom_path, &d, "of the pipeline").note(
-                "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
-            ));
-        }
-    }
-    if let Some(loki) = stack.loki() {
-        label_budget::check(profile, loki, base, &text, &file, root, out);
     }
 }
 
@@ -405,59 +354,4 @@ fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mu
             .expected("a DNS label: lower-case letters, digits and `-`, at most 63 characters"),
         );
     }
-}
-
-/// An Alloy diagnostic at `line:col` (byte column) of the `custom` snippet, located at
-/// that position in the profile when the snippet is a literal block scalar.
-fn custom_error(
-    root: &Located<Node>,
-    path: &[Step],
-    d: &o11yc_alloy::Diagnostic,
-    line: usize,
-    col: usize,
-) -> Diagnostic {
-    let mut out = error_at(root, path, format!("Alloy: {}", d.message))
-        .code(crate::diag::codes::ALLOY_CUSTOM);
-    let keys: Vec<&str> = path
-        .iter()
-        .filter_map(|s| match s {
-            Step::Key(k) => Some(*k),
-            Step::Index(_) => None,
-        })
-        .collect();
-    if keys.len() == path.len()
-        && let Some(value) = root.get_path(&keys)
-    {
-        out.span = Some(value.span);
-        out = out.embedded(
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(col).unwrap_or(u32::MAX),
-        );
-    }
-    if let Some(help) = &d.help {
-        out = out.help(help.clone());
-    }
-    out
-}
-
-/// An Alloy diagnostic about the pipeline a custom snippet joins,
-/// located at the `custom` key, with the snippet's own line and column.
-fn snippet_error(
-    root: &Located<Node>,
-    path: &[Step],
-    d: &o11yc_alloy::Diagnostic,
-    text: &str,
-) -> Diagnostic {
-    let mut out = error_at(
-        root,
-        path,
-        format!(
-            "Alloy: {} (line {}, column {} {text})",
-            d.message, d.line, d.col
-        ),
-    );
-    if let Some(help) = &d.help {
-        out = out.help(help.clone());
-    }
-    out
 }

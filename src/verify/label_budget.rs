@@ -6,15 +6,12 @@
 
 use o11yc_alloy::check::labels::{LabelFinding, Origin, budget};
 
-use crate::compile::pipeline::run_labels;
+use crate::compile::pipeline::{CUSTOM_MARKER, run_labels};
 use crate::components::loki::values::max_label_names_per_series;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{Located, Node};
 use crate::model::{Loki, Profile};
 use crate::validate::{Step, error_at};
-
-/// The comment line `Pipeline::text` puts before the `custom` snippet.
-const CUSTOM_MARKER: &str = "// Custom configuration from the profile (alloy.custom).";
 
 /// Where a pipeline's parts come from in the profile.
 struct Keys<'a> {

@@ -13,6 +13,7 @@ pub mod collected;
 pub(crate) mod label_budget;
 pub mod linker;
 pub mod metrics;
+pub mod pipelines;
 pub mod streams;
 
 use std::collections::BTreeSet;
