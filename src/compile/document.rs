@@ -142,3 +142,14 @@ impl Bundle {
 pub fn to_value<T: Serialize>(object: &T) -> Value {
     serde_json::to_value(object).expect("generated objects are plain data")
 }
+
+/// A value as the text of one YAML document, ending in a newline: the content of a
+/// file carried inside an object (a ConfigMap's data), and what the render stage
+/// writes for each YAML document.
+pub fn yaml_text(value: &Value) -> String {
+    let mut text = serde_saphyr::to_string(value).expect("structured values always serialize");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}

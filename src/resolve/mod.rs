@@ -2,8 +2,18 @@
 //! computed once: which components are on, their names, namespaces and addresses
 //! ([`Stack`]), their placement and their sizing.
 
+pub mod namespace_format;
 pub mod placement;
 pub mod sizing;
 pub mod stack;
 
 pub use stack::Stack;
+
+/// Which Alloy a pipeline is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The Alloy deployed with the stack, in the cluster the stack runs in.
+    Stack,
+    /// The Alloy installed inside each vCluster; it writes to the host stack.
+    VCluster,
+}

@@ -3,11 +3,11 @@
 //! are checked by the verify stage (`verify::pipelines`).
 
 use super::locate::{Step, custom_error, error_at};
-use crate::compile::pipeline::{Side, run_labels};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
 use crate::resolve::Stack;
+use crate::resolve::{Side, namespace_format};
 
 pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let profile = stack.profile;
@@ -70,7 +70,7 @@ fn check_label_patterns(
     root: &Located<Node>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let placeholders = run_labels::placeholders(&vcluster.namespace_format);
+    let placeholders = namespace_format::placeholders(&vcluster.namespace_format);
     for (name, pattern) in &vcluster.label_patterns {
         let path = [
             Step::Key("vcluster"),

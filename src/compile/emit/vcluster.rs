@@ -8,14 +8,13 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compile::document::{Bundle, Content, Document, Role, to_value};
+use crate::compile::document::{Bundle, Content, Document, Role, to_value, yaml_text as yaml};
 use crate::compile::emit::kustomization::kustomization;
 use crate::compile::meta::object_meta;
 use crate::components::vcluster::values::{
     AuditSinks, InnerAlloy, WEBHOOK_CONFIGMAP, WEBHOOK_KEY, webhook_kubeconfig,
 };
 use crate::model::AuditResources;
-use crate::render::yaml;
 use crate::resolve::stack::Stack;
 
 /// The file name vCluster reads the policy from inside the ConfigMap.

@@ -18,19 +18,11 @@ mod traces;
 use o11yc_alloy::{Block, Expr, File};
 
 use crate::model::{Alloy, AlloyController};
+pub use crate::resolve::Side;
 use crate::resolve::stack::Stack;
 use run_labels::RunLabels;
 
 pub use logs::{SYNCED_POD_LABEL, WEBHOOK_EVENT};
-
-/// Which Alloy a pipeline is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// The Alloy deployed with the stack, in the cluster the stack runs in.
-    Stack,
-    /// The Alloy installed inside each vCluster; it writes to the host stack.
-    VCluster,
-}
 
 /// Where a pipeline's Alloy pods need the node or extra ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
