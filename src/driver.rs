@@ -202,6 +202,7 @@ pub fn compile_profile_from(
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
     let stack = Stack::new(&model, &profile.name);
     let mut problems = validate(&stack, &root);
+    problems.extend(crate::verify::requests(&stack, &root));
     if problems.iter().any(Diagnostic::is_error) {
         return Err(finish(problems, sources));
     }

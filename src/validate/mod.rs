@@ -1,9 +1,7 @@
 //! Semantic validation: checks that the schema cannot express, each reported at
 //! the profile key that has to change.
 
-mod alerts;
 mod capacity;
-mod dashboards;
 mod delivery;
 mod host_paths;
 mod locate;
@@ -20,6 +18,7 @@ mod sizing;
 mod templates;
 
 pub use locate::{Step, custom_error, dotted, error_at, snippet_error, span_of};
+pub use names::is_dns_label;
 
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
@@ -50,9 +49,7 @@ pub fn validate(stack: &Stack, root: &Located<Node>) -> Vec<Diagnostic> {
     run(codes::PLACEMENT, &|o| placement::check(profile, root, o));
     run(codes::CAPACITY, &|o| capacity::check(profile, root, o));
     run(codes::SIZING, &|o| sizing::check(profile, root, o));
-    run(codes::ALERTS, &|o| alerts::check(stack, root, o));
     run(codes::MONITORS, &|o| monitors::check(profile, root, o));
-    run(codes::DASHBOARDS, &|o| dashboards::check(stack, root, o));
     run(codes::PIPELINE, &|o| pipelines::check(stack, root, o));
     run(codes::TEMPLATE, &|o| templates::check(root, o));
     out

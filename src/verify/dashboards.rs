@@ -2,12 +2,12 @@
 //! profile deploys and whose every panel queries data the profile collects
 //! (the query linker, `crate::verify`).
 
-use super::locate::{Step, error_at};
 use crate::compile::dashboards::{CATALOG, build, missing, unlinked_panels};
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::resolve::Stack;
+use crate::validate::{Step, error_at};
 use crate::verify::Collected;
 
 pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {

@@ -1,8 +1,6 @@
 //! Alert settings: known built-in groups and alerts, well-formed custom rules
 //! whose PromQL parses, and Prometheus to run them.
 
-use super::locate::{Step, error_at};
-use super::names::is_dns_label;
 use crate::compile::rules::builtin::{self, Group};
 use crate::compile::rules::builtin_rules;
 use crate::diag::Diagnostic;
@@ -10,6 +8,7 @@ use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
 use crate::query::check_promql;
 use crate::resolve::Stack;
+use crate::validate::{Step, error_at, is_dns_label};
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 
