@@ -1,4 +1,5 @@
-//! Runs the pipeline for a selection of profiles: load → validate → compile → verify → render.
+//! Runs the pipeline for a selection of profiles: load → resolve → validate → compile →
+//! verify → render.
 
 use std::path::{Path, PathBuf};
 

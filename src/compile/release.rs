@@ -23,7 +23,7 @@ pub struct Release<'p> {
 }
 
 /// The releases in install order: one per registered component that installs a chart
-/// ([`COMPONENTS`](crate::components::COMPONENTS) is in install order).
+/// ([`COMPONENTS`] is in install order).
 pub fn releases<'p>(stack: &Stack<'p>, built: &Built) -> Vec<Release<'p>> {
     COMPONENTS
         .iter()

@@ -5,7 +5,7 @@
 //! LogQL query a datasource link runs must name metrics, labels and streams the
 //! profile collects ([`collected`]). Compilation already leaves out built-in
 //! rules and panels whose data is not collected (and says so in the generated
-//! README), and validation refuses the ones a profile asks for explicitly, so a
+//! README), and [`requests`] refuses the ones a profile asks for explicitly, so a
 //! problem found here is a bug in o11yc; the build fails instead of shipping a
 //! query that can never show data.
 

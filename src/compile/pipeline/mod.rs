@@ -3,8 +3,8 @@
 //! One [`Pipeline`] per Alloy deployment: the stack's own Alloy, and for the
 //! vcluster profile the Alloy installed inside each vCluster. Sources are added
 //! in a fixed order and every component label is fixed, so the printed file is
-//! deterministic. The file is checked with `o11yc_alloy::check` during
-//! validation (see `validate::pipelines`).
+//! deterministic. Compile joins each with its `custom` snippet and parses it once
+//! ([`CompiledPipeline`]); the verify stage checks that tree (`verify::pipelines`).
 
 pub mod graph;
 pub mod labels;
