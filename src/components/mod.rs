@@ -2,8 +2,8 @@
 //!
 //! Each module holds what o11yc knows about one component: its chart values
 //! (`values.rs`) and its [`Deployable`] implementation, which the stages ask for the
-//! component's namespace, Helm release, local volume, scraped Service and Grafana
-//! datasource. The stages iterate [`COMPONENTS`] rather than naming components, so a
+//! component's profile section, namespace, Helm release, local volume, scraped Service
+//! and Grafana datasource. The stages iterate [`COMPONENTS`] rather than naming components, so a
 //! component added to the list gets every artifact it declares, and one left out of the
 //! list fails `tests::every_profile_section_is_registered`.
 //! `docs/adding-a-component.md` walks through adding one.
@@ -21,6 +21,7 @@ use crate::compile::datasources::{Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
+use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 
 /// What the stages ask of a deployable component. Every method answers for the
@@ -28,6 +29,12 @@ use crate::resolve::Stack;
 pub trait Deployable: Sync {
     /// The profile key of the component's section (`loki`, `prometheus`, ...).
     fn key(&self) -> &'static str;
+
+    /// The component's section of `profile`, enabled or not, for the checks and
+    /// emitters that walk every section (placement, storage, retention, secrets).
+    fn section<'p>(&self, _profile: &'p Profile) -> Option<&'p dyn Section> {
+        None
+    }
 
     /// The namespace the component's objects live in, when the stack deploys it.
     fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str>;

@@ -6,6 +6,7 @@ pub mod values;
 use super::{Built, Deployable};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::release::Release;
+use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::ALLOY_RELEASE;
 
@@ -15,6 +16,10 @@ pub struct Alloy;
 impl Deployable for Alloy {
     fn key(&self) -> &'static str {
         "alloy"
+    }
+
+    fn section<'p>(&self, profile: &'p Profile) -> Option<&'p dyn Section> {
+        profile.alloy.as_ref().map(|c| c as &dyn Section)
     }
 
     fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str> {

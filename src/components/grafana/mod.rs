@@ -4,6 +4,7 @@ pub mod values;
 
 use super::{Built, Deployable};
 use crate::compile::release::Release;
+use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::GRAFANA_RELEASE;
 
@@ -13,6 +14,10 @@ pub struct Grafana;
 impl Deployable for Grafana {
     fn key(&self) -> &'static str {
         "grafana"
+    }
+
+    fn section<'p>(&self, profile: &'p Profile) -> Option<&'p dyn Section> {
+        profile.grafana.as_ref().map(|c| c as &dyn Section)
     }
 
     fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str> {

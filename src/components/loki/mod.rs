@@ -7,6 +7,7 @@ use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
+use crate::model::{Component as Section, Profile};
 use crate::model::{LokiMode, Storage};
 use crate::resolve::Stack;
 use crate::resolve::stack::LOKI_RELEASE;
@@ -17,6 +18,10 @@ pub struct Loki;
 impl Deployable for Loki {
     fn key(&self) -> &'static str {
         "loki"
+    }
+
+    fn section<'p>(&self, profile: &'p Profile) -> Option<&'p dyn Section> {
+        profile.loki.as_ref().map(|c| c as &dyn Section)
     }
 
     fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str> {

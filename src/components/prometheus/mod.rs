@@ -8,6 +8,7 @@ use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
 use crate::model::Storage;
+use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::kps_fullname;
 
@@ -17,6 +18,10 @@ pub struct Prometheus;
 impl Deployable for Prometheus {
     fn key(&self) -> &'static str {
         "prometheus"
+    }
+
+    fn section<'p>(&self, profile: &'p Profile) -> Option<&'p dyn Section> {
+        profile.prometheus.as_ref().map(|c| c as &dyn Section)
     }
 
     fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str> {

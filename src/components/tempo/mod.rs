@@ -8,6 +8,7 @@ use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
 use crate::model::Storage;
+use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::TEMPO_RELEASE;
 
@@ -17,6 +18,10 @@ pub struct Tempo;
 impl Deployable for Tempo {
     fn key(&self) -> &'static str {
         "tempo"
+    }
+
+    fn section<'p>(&self, profile: &'p Profile) -> Option<&'p dyn Section> {
+        profile.tempo.as_ref().map(|c| c as &dyn Section)
     }
 
     fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str> {
