@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::compile::pipeline::CompiledPipeline;
 use crate::compile::{Provenance, compile};
 use crate::diag::{Diagnostic, SourceMap, Span, codes};
 use crate::load::{
@@ -173,6 +174,8 @@ pub struct Compiled {
     pub tree: RenderedTree,
     /// Warnings about the profile (sorted by location); the build still succeeds.
     pub warnings: Vec<Diagnostic>,
+    /// The Alloy pipelines compile built (the ones written, checked and drawn).
+    pub pipelines: Vec<CompiledPipeline>,
 }
 
 /// Loads, validates, compiles, verifies and renders one profile. Diagnostics refer to `sources`.
@@ -236,11 +239,13 @@ pub fn compile_profile_from(
             .collect());
     }
     let tree = render_bundle(&bundle, &provenance.sources);
+    let pipelines = bundle.into_pipelines();
     Ok(Compiled {
         profile: profile.clone(),
         model,
         tree,
         warnings,
+        pipelines,
     })
 }
 

@@ -109,6 +109,11 @@ impl Bundle {
         &self.pipelines
     }
 
+    /// The Alloy pipelines compile built, once the documents are rendered.
+    pub fn into_pipelines(self) -> Vec<CompiledPipeline> {
+        self.pipelines
+    }
+
     /// The ConfigMaps the profile's `kustomization.yaml` generates.
     pub fn config_maps(&self) -> &[GeneratedConfigMap] {
         &self.config_maps

@@ -17,3 +17,13 @@ pub enum Side {
     /// The Alloy installed inside each vCluster; it writes to the host stack.
     VCluster,
 }
+
+impl Side {
+    /// Which Alloy runs the pipeline, as the README and `o11yc graph` say it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Side::Stack => "the stack's Alloy",
+            Side::VCluster => "the Alloy inside each vCluster",
+        }
+    }
+}

@@ -72,11 +72,8 @@ fn emit_one(
     out: &mut AlloyOutput,
 ) -> (Value, String) {
     let (path, title) = match side {
-        Side::Stack => ("alloy/config.alloy", "the stack's Alloy"),
-        Side::VCluster => (
-            "vcluster/alloy/config.alloy",
-            "the Alloy inside each vCluster",
-        ),
+        Side::Stack => ("alloy/config.alloy", side.title()),
+        Side::VCluster => ("vcluster/alloy/config.alloy", side.title()),
     };
     let pipeline = pipeline::build(*stack, alloy, side);
     let compiled = pipeline.join(side, path, alloy.custom.as_deref());
