@@ -204,7 +204,11 @@ pub fn compile_profile_from(
         finish(diags, sources)
     })?;
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
-    let stack = Stack::new(&model, &profile.name);
+    // Resolve once: the stack, and what it collects (which builds the pipelines'
+    // generated part for the stream table); every later stage reads these.
+    let bare = Stack::new(&model, &profile.name);
+    let collected = crate::verify::Collected::of(&bare).into_owned();
+    let stack = bare.with_collected(&collected);
     let mut problems = validate(&stack, &root);
     problems.extend(crate::verify::requests(&stack, &root));
     if problems.iter().any(Diagnostic::is_error) {

@@ -9,6 +9,7 @@ use crate::components::COMPONENTS;
 use crate::model::{
     Alloy, Component, Grafana, GrafanaHost, Loki, LokiMode, Profile, PrometheusStack, Tempo,
 };
+use crate::verify::Collected;
 
 /// Loki's Helm release name. Chart object names, and so claim names, derive from it.
 pub const LOKI_RELEASE: &str = "loki";
@@ -28,6 +29,7 @@ pub struct Stack<'p> {
     /// The profile being compiled.
     pub profile: &'p Profile,
     name: &'p str,
+    collected: Option<&'p Collected>,
 }
 
 fn on<C: Component>(c: &Option<C>) -> Option<&C> {
@@ -37,7 +39,26 @@ fn on<C: Component>(c: &Option<C>) -> Option<&C> {
 impl<'p> Stack<'p> {
     /// Resolves `profile`, known to users as `name`.
     pub fn new(profile: &'p Profile, name: &'p str) -> Self {
-        Stack { profile, name }
+        Stack {
+            profile,
+            name,
+            collected: None,
+        }
+    }
+
+    /// The stack with what it collects resolved once (`collected` must be
+    /// `Collected::of` this stack), so the stages read it instead of rebuilding the
+    /// pipelines each time they ask.
+    pub fn with_collected(self, collected: &'p Collected) -> Self {
+        Stack {
+            collected: Some(collected),
+            ..self
+        }
+    }
+
+    /// What the stack collects, when resolved with [`Stack::with_collected`].
+    pub fn collected(&self) -> Option<&'p Collected> {
+        self.collected
     }
 
     /// The profile's name (its file name without `.yaml`).
