@@ -1,7 +1,9 @@
-//! Runs the pipeline for a selection of profiles: load → validate → compile → verify → render.
+//! Runs the pipeline for a selection of profiles: load → resolve → validate → compile →
+//! verify → render.
 
 use std::path::{Path, PathBuf};
 
+use crate::compile::pipeline::CompiledPipeline;
 use crate::compile::{Provenance, compile};
 use crate::diag::{Diagnostic, SourceMap, Span, codes};
 use crate::load::{
@@ -9,6 +11,7 @@ use crate::load::{
 };
 use crate::model::Profile;
 use crate::render::{RenderedTree, render_bundle};
+use crate::resolve::Stack;
 use crate::validate::validate;
 
 /// A profile chosen for a command.
@@ -171,6 +174,8 @@ pub struct Compiled {
     pub tree: RenderedTree,
     /// Warnings about the profile (sorted by location); the build still succeeds.
     pub warnings: Vec<Diagnostic>,
+    /// The Alloy pipelines compile built (the ones written, checked and drawn).
+    pub pipelines: Vec<CompiledPipeline>,
 }
 
 /// Loads, validates, compiles, verifies and renders one profile. Diagnostics refer to `sources`.
@@ -199,11 +204,16 @@ pub fn compile_profile_from(
         finish(diags, sources)
     })?;
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
-    let problems = finish(validate(&model, &root), sources);
+    // Resolve once: the stack, and what it collects (which builds the pipelines'
+    // generated part for the stream table); every later stage reads these.
+    let bare = Stack::new(&model, &profile.name);
+    let collected = crate::verify::Collected::of(&bare).into_owned();
+    let stack = bare.with_collected(&collected);
+    let mut problems = validate(&stack, &root);
+    problems.extend(crate::verify::requests(&stack, &root));
     if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
+        return Err(finish(problems, sources));
     }
-    let warnings = problems;
     let repo = repo_root(&profile.path);
     let files: Vec<String> = (first_file..sources.len())
         .map(|i| repo_relative(&repo, sources.path(crate::diag::FileId(i as u32))))
@@ -212,9 +222,14 @@ pub fn compile_profile_from(
         name: profile.name.clone(),
         sources: files,
     };
-    let bundle = compile(&model, &provenance);
-    let unlinked =
-        crate::verify::verify(&crate::compile::Stack::new(&model, &profile.name), &bundle);
+    let bundle = compile(&stack, &provenance);
+    problems.extend(crate::verify::pipelines::check(&stack, &bundle, &root));
+    let problems = finish(problems, sources);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    let warnings = problems;
+    let unlinked = crate::verify::verify(&stack, &bundle);
     if !unlinked.is_empty() {
         return Err(unlinked
             .into_iter()
@@ -228,11 +243,13 @@ pub fn compile_profile_from(
             .collect());
     }
     let tree = render_bundle(&bundle, &provenance.sources);
+    let pipelines = bundle.into_pipelines();
     Ok(Compiled {
         profile: profile.clone(),
         model,
         tree,
         warnings,
+        pipelines,
     })
 }
 

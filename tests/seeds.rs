@@ -222,7 +222,7 @@ fn the_readme_port_forward_names_the_grafana_service_port() {
         eprintln!("skip chart defaults: ../shared/conformance is not present");
         80
     };
-    assert_eq!(u64::from(o11yc::compile::stack::GRAFANA_SERVICE_PORT), port);
+    assert_eq!(u64::from(o11yc::resolve::stack::GRAFANA_SERVICE_PORT), port);
     let profiles = discover(&root.join("profiles")).unwrap();
     for profile in &profiles {
         let mut sources = SourceMap::new();

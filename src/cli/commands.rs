@@ -151,19 +151,22 @@ pub fn graph(sel: &Selection) -> i32 {
     };
     let mut first = true;
     for c in &compiled {
-        let stack = crate::compile::Stack::new(&c.model, &c.profile.name);
-        let alloy = crate::compile::emit::alloy::emit(&stack, &mut Default::default());
-        if alloy.pipelines.is_empty() {
+        if c.pipelines.is_empty() {
             say!("{}: no Alloy pipeline (alloy is off)", c.profile.name);
         }
-        for p in alloy.pipelines {
+        for p in &c.pipelines {
+            let mermaid = p
+                .tree
+                .as_ref()
+                .map(crate::compile::pipeline::graph::mermaid)
+                .unwrap_or_default();
             let text = format!(
                 "{}%% {}: {} ({})\n{}",
                 if first { "" } else { "\n" },
                 c.profile.name,
                 p.path,
-                p.title,
-                p.mermaid
+                p.side.title(),
+                mermaid
             );
             first = false;
             if let Err(code) = report::stdout(&text) {

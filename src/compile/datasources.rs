@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::compile::dashboards::log_names::LogNames;
-use crate::compile::stack::Stack;
+use crate::resolve::stack::Stack;
 
 /// UID of the Prometheus datasource.
 pub const PROMETHEUS_UID: &str = "prometheus";
@@ -118,102 +118,133 @@ struct Enabled {
     enabled: bool,
 }
 
-/// The datasources for the stores the stack deploys, Prometheus first (the default).
+/// What one store's datasource links to: the other stores, and whether log lines
+/// carry trace ids.
+pub struct Links {
+    prometheus: bool,
+    loki: bool,
+    tempo: bool,
+    /// Trace ids in log lines: the pipelines extract them (or o11yc cannot tell).
+    trace_ids: bool,
+}
+
+impl Links {
+    /// The links the resolved stack allows.
+    pub fn of(stack: &Stack) -> Self {
+        let collected = crate::verify::Collected::of(stack);
+        Links {
+            prometheus: stack.prometheus().is_some(),
+            loki: stack.loki().is_some(),
+            tempo: stack.tempo().is_some(),
+            trace_ids: collected.open_streams
+                || collected
+                    .streams
+                    .iter()
+                    .any(|s| s.metadata.contains(TRACE_ID_FIELD)),
+        }
+    }
+}
+
+/// The datasources of the registered components, in registry order; the first
+/// (Prometheus when deployed) is Grafana's default.
 pub fn datasources(stack: &Stack) -> Vec<Datasource> {
-    let tempo = stack.tempo().is_some();
-    let loki = stack.loki().is_some();
-    // Trace ids in log lines: the pipelines extract them (or o11yc cannot tell).
-    let collected = crate::verify::Collected::of(stack);
-    let trace_ids = collected.open_streams
-        || collected
-            .streams
-            .iter()
-            .any(|s| s.metadata.contains(TRACE_ID_FIELD));
-    let mut out = Vec::new();
-    if let Some(url) = stack.prometheus_query_url() {
-        out.push(Datasource {
-            name: "Prometheus",
-            kind: "prometheus",
-            uid: PROMETHEUS_UID,
-            access: "proxy",
-            url,
-            is_default: true,
-            editable: false,
-            json_data: JsonData {
-                http_method: Some("POST"),
-                exemplar_trace_id_destinations: if tempo {
-                    vec![ExemplarDestination {
-                        name: TRACE_ID_FIELD,
-                        datasource_uid: TEMPO_UID,
-                    }]
-                } else {
-                    Vec::new()
-                },
-                ..JsonData::default()
-            },
-        });
-    }
-    if let Some(url) = stack.loki_query_url() {
-        out.push(Datasource {
-            name: "Loki",
-            kind: "loki",
-            uid: LOKI_UID,
-            access: "proxy",
-            url,
-            is_default: out.is_empty(),
-            editable: false,
-            json_data: JsonData {
-                derived_fields: if tempo && trace_ids {
-                    vec![DerivedField {
-                        name: "TraceID",
-                        matcher_type: "label",
-                        matcher_regex: TRACE_ID_FIELD,
-                        datasource_uid: TEMPO_UID,
-                        // `$$`: provisioning files expand `${...}` from the environment.
-                        url: "$${__value.raw}",
-                        url_display_label: "View trace",
-                    }]
-                } else {
-                    Vec::new()
-                },
-                ..JsonData::default()
-            },
-        });
-    }
-    if let Some(url) = stack.tempo_query_url() {
-        let prometheus = stack.prometheus().is_some();
-        out.push(Datasource {
-            name: "Tempo",
-            kind: "tempo",
-            uid: TEMPO_UID,
-            access: "proxy",
-            url,
-            is_default: out.is_empty(),
-            editable: false,
-            json_data: JsonData {
-                traces_to_logs_v2: (loki && trace_ids).then_some(TracesToLogs {
-                    datasource_uid: LOKI_UID,
-                    span_start_time_shift: "-5m",
-                    span_end_time_shift: "5m",
-                    // `trace_id` is structured metadata, not text of the line:
-                    // a line filter on the trace id (`filterByTraceID`) would find nothing.
-                    filter_by_trace_id: false,
-                    filter_by_span_id: false,
-                    custom_query: true,
-                    query: trace_to_logs_query(&stack.profile.cluster.name, &LogNames::of(stack)),
-                }),
-                service_map: prometheus.then_some(UidRef {
-                    datasource_uid: PROMETHEUS_UID,
-                }),
-                loki_search: loki.then_some(UidRef {
-                    datasource_uid: LOKI_UID,
-                }),
-                node_graph: Some(Enabled { enabled: true }),
-                ..JsonData::default()
-            },
-        });
+    let links = Links::of(stack);
+    let mut out: Vec<Datasource> = crate::components::COMPONENTS
+        .iter()
+        .filter_map(|c| c.datasource(stack, &links))
+        .collect();
+    if let Some(first) = out.first_mut() {
+        first.is_default = true;
     }
     out
+}
+
+/// The Prometheus datasource, with exemplars linked to Tempo.
+pub fn prometheus(stack: &Stack, links: &Links) -> Option<Datasource> {
+    Some(Datasource {
+        name: "Prometheus",
+        kind: "prometheus",
+        uid: PROMETHEUS_UID,
+        access: "proxy",
+        url: stack.prometheus_query_url()?,
+        is_default: false,
+        editable: false,
+        json_data: JsonData {
+            http_method: Some("POST"),
+            exemplar_trace_id_destinations: if links.tempo {
+                vec![ExemplarDestination {
+                    name: TRACE_ID_FIELD,
+                    datasource_uid: TEMPO_UID,
+                }]
+            } else {
+                Vec::new()
+            },
+            ..JsonData::default()
+        },
+    })
+}
+
+/// The Loki datasource, with trace ids in log lines linked to Tempo.
+pub fn loki(stack: &Stack, links: &Links) -> Option<Datasource> {
+    Some(Datasource {
+        name: "Loki",
+        kind: "loki",
+        uid: LOKI_UID,
+        access: "proxy",
+        url: stack.loki_query_url()?,
+        is_default: false,
+        editable: false,
+        json_data: JsonData {
+            derived_fields: if links.tempo && links.trace_ids {
+                vec![DerivedField {
+                    name: "TraceID",
+                    matcher_type: "label",
+                    matcher_regex: TRACE_ID_FIELD,
+                    datasource_uid: TEMPO_UID,
+                    // `$$`: provisioning files expand `${...}` from the environment.
+                    url: "$${__value.raw}",
+                    url_display_label: "View trace",
+                }]
+            } else {
+                Vec::new()
+            },
+            ..JsonData::default()
+        },
+    })
+}
+
+/// The Tempo datasource, with spans linked to their logs, the service map and search.
+pub fn tempo(stack: &Stack, links: &Links) -> Option<Datasource> {
+    Some(Datasource {
+        name: "Tempo",
+        kind: "tempo",
+        uid: TEMPO_UID,
+        access: "proxy",
+        url: stack.tempo_query_url()?,
+        is_default: false,
+        editable: false,
+        json_data: JsonData {
+            traces_to_logs_v2: (links.loki && links.trace_ids).then(|| TracesToLogs {
+                datasource_uid: LOKI_UID,
+                span_start_time_shift: "-5m",
+                span_end_time_shift: "5m",
+                // `trace_id` is structured metadata, not text of the line:
+                // a line filter on the trace id (`filterByTraceID`) would find nothing.
+                filter_by_trace_id: false,
+                filter_by_span_id: false,
+                custom_query: true,
+                query: trace_to_logs_query(&stack.profile.cluster.name, &LogNames::of(stack)),
+            }),
+            service_map: links.prometheus.then_some(UidRef {
+                datasource_uid: PROMETHEUS_UID,
+            }),
+            loki_search: links.loki.then_some(UidRef {
+                datasource_uid: LOKI_UID,
+            }),
+            node_graph: Some(Enabled { enabled: true }),
+            ..JsonData::default()
+        },
+    })
 }
 
 #[cfg(test)]

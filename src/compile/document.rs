@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::compile::pipeline::CompiledPipeline;
+
 /// What a generated file holds. Structured content stays structured until rendering.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
@@ -57,6 +59,7 @@ pub struct GeneratedConfigMap {
 pub struct Bundle {
     documents: BTreeMap<String, Document>,
     config_maps: Vec<GeneratedConfigMap>,
+    pipelines: Vec<CompiledPipeline>,
 }
 
 impl Bundle {
@@ -96,6 +99,21 @@ impl Bundle {
         self.config_maps.push(config_map);
     }
 
+    /// Records an Alloy pipeline compile built, for the verify stage and the README.
+    pub fn add_pipeline(&mut self, pipeline: CompiledPipeline) {
+        self.pipelines.push(pipeline);
+    }
+
+    /// The Alloy pipelines compile built, in the order they were built.
+    pub fn pipelines(&self) -> &[CompiledPipeline] {
+        &self.pipelines
+    }
+
+    /// The Alloy pipelines compile built, once the documents are rendered.
+    pub fn into_pipelines(self) -> Vec<CompiledPipeline> {
+        self.pipelines
+    }
+
     /// The ConfigMaps the profile's `kustomization.yaml` generates.
     pub fn config_maps(&self) -> &[GeneratedConfigMap] {
         &self.config_maps
@@ -128,4 +146,15 @@ impl Bundle {
 /// keys), for which serialization cannot fail.
 pub fn to_value<T: Serialize>(object: &T) -> Value {
     serde_json::to_value(object).expect("generated objects are plain data")
+}
+
+/// A value as the text of one YAML document, ending in a newline: the content of a
+/// file carried inside an object (a ConfigMap's data), and what the render stage
+/// writes for each YAML document.
+pub fn yaml_text(value: &Value) -> String {
+    let mut text = serde_saphyr::to_string(value).expect("structured values always serialize");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }

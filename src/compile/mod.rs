@@ -10,20 +10,16 @@ pub mod emit;
 pub mod meta;
 pub mod monitoring_crd;
 pub mod pipeline;
-pub mod placement;
 pub mod release;
 pub mod rules;
-pub mod sizing;
-pub mod stack;
-pub mod tempo_sizing;
 #[cfg(test)]
 pub mod testing;
 pub mod values;
 
+pub use crate::resolve::Stack;
 pub use document::{Bundle, Content, Document, Role};
-pub use stack::Stack;
 
-use crate::model::{DeliveryMode, Profile};
+use crate::model::DeliveryMode;
 
 /// What the generated files say about where they came from.
 #[derive(Clone, Debug)]
@@ -34,28 +30,31 @@ pub struct Provenance {
     pub sources: Vec<String>,
 }
 
-/// Compiles a validated profile.
-pub fn compile(profile: &Profile, provenance: &Provenance) -> Bundle {
-    let stack = Stack::new(profile, &provenance.name);
+/// Compiles a validated profile, resolved as `stack`.
+pub fn compile(stack: &Stack, provenance: &Provenance) -> Bundle {
+    let profile = stack.profile;
     let mut bundle = Bundle::default();
-    emit::namespaces::emit(&stack, &mut bundle);
-    emit::storage::emit(&stack, &mut bundle);
-    emit::access::emit(&stack, &mut bundle);
-    let mut left_out = rules::emit(&stack, &mut bundle);
-    emit::monitors::emit(&stack, &mut bundle);
-    left_out.extend(dashboards::emit(&stack, &mut bundle));
-    let alloy = emit::alloy::emit(&stack, &mut bundle);
-    emit::vcluster::emit(&stack, alloy.vcluster.as_ref(), &mut bundle);
-    let releases = release::releases(&stack, alloy.values);
+    emit::namespaces::emit(stack, &mut bundle);
+    emit::storage::emit(stack, &mut bundle);
+    emit::access::emit(stack, &mut bundle);
+    let mut left_out = rules::emit(stack, &mut bundle);
+    emit::monitors::emit(stack, &mut bundle);
+    left_out.extend(dashboards::emit(stack, &mut bundle));
+    let alloy = emit::alloy::emit(stack, &mut bundle);
+    emit::vcluster::emit(stack, alloy.vcluster.as_ref(), &mut bundle);
+    let built = crate::components::Built {
+        alloy_values: alloy.values,
+    };
+    let releases = release::releases(stack, &built);
     match (profile.delivery.mode, &profile.delivery.flux) {
-        (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(&stack, flux, &releases, &mut bundle),
+        (DeliveryMode::Flux, Some(flux)) => emit::flux::emit(stack, flux, &releases, &mut bundle),
         // Validation requires `delivery.flux` with `mode: flux`.
         (DeliveryMode::Flux, None) => {}
         (DeliveryMode::Helmfile, _) => emit::helmfile::emit(&releases, &mut bundle),
     }
     emit::kustomization::emit(&mut bundle);
     emit::readme::emit(
-        &stack,
+        stack,
         provenance,
         &releases,
         &alloy.pipelines,

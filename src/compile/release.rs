@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::compile::stack::{ALLOY_RELEASE, GRAFANA_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
-use crate::compile::values;
-use crate::model::{Chart, Storage, TempoMode};
+use crate::components::{Built, COMPONENTS};
+use crate::model::Chart;
+use crate::resolve::Stack;
 
 /// One Helm release.
 pub struct Release<'p> {
@@ -22,65 +22,13 @@ pub struct Release<'p> {
     pub values: Value,
 }
 
-/// The releases in install order: the Prometheus stack first (it brings the
-/// monitoring CRDs the others may use), then the stores, Grafana and the collector.
-pub fn releases<'p>(stack: &Stack<'p>, alloy_values: Option<Value>) -> Vec<Release<'p>> {
-    let charts = &stack.profile.delivery.charts;
-    let mut out = Vec::new();
-    if let Some(kps) = stack.prometheus() {
-        out.push(Release {
-            name: kps.release_name.clone(),
-            chart: "kube-prometheus-stack",
-            source: &charts.kube_prometheus_stack,
-            namespace: stack.namespace_of(kps),
-            values: values::kube_prometheus_stack::values(stack, kps),
-        });
-    }
-    if let Some(loki) = stack.loki() {
-        out.push(Release {
-            name: LOKI_RELEASE.to_owned(),
-            chart: "loki",
-            source: &charts.loki,
-            namespace: stack.namespace_of(loki),
-            values: values::loki::values(loki, &stack.profile.cluster.nodes),
-        });
-    }
-    if let Some(tempo) = stack.tempo() {
-        let (chart, source, values) = match (tempo.mode, &tempo.storage, &tempo.kafka) {
-            (TempoMode::Distributed, Storage::ObjectStore(store), Some(kafka)) => (
-                "tempo-distributed",
-                &charts.tempo_distributed,
-                values::tempo_distributed::values(tempo, store, kafka),
-            ),
-            _ => ("tempo", &charts.tempo, values::tempo::values(tempo)),
-        };
-        out.push(Release {
-            name: TEMPO_RELEASE.to_owned(),
-            chart,
-            source,
-            namespace: stack.namespace_of(tempo),
-            values,
-        });
-    }
-    if let Some(grafana) = stack.standalone_grafana() {
-        out.push(Release {
-            name: GRAFANA_RELEASE.to_owned(),
-            chart: "grafana",
-            source: &charts.grafana,
-            namespace: stack.namespace_of(grafana),
-            values: values::grafana::values(stack, grafana),
-        });
-    }
-    if let (Some(alloy), Some(values)) = (stack.alloy(), alloy_values) {
-        out.push(Release {
-            name: ALLOY_RELEASE.to_owned(),
-            chart: "alloy",
-            source: &charts.alloy,
-            namespace: stack.namespace_of(alloy),
-            values,
-        });
-    }
-    out
+/// The releases in install order: one per registered component that installs a chart
+/// ([`COMPONENTS`] is in install order).
+pub fn releases<'p>(stack: &Stack<'p>, built: &Built) -> Vec<Release<'p>> {
+    COMPONENTS
+        .iter()
+        .filter_map(|c| c.release(stack, built))
+        .collect()
 }
 
 /// Which releases each release waits for, by name: the collector starts after the

@@ -78,15 +78,13 @@ component!(Grafana, "grafana");
 component!(Alloy, "alloy");
 
 impl Profile {
-    /// The components the profile has a section for, enabled or not, in a fixed order.
+    /// The components the profile has a section for, enabled or not, in the order of
+    /// [`COMPONENTS`](crate::components::COMPONENTS), the one list of components.
     pub fn components(&self) -> Vec<&dyn Component> {
-        let mut out: Vec<&dyn Component> = Vec::new();
-        out.extend(self.loki.as_ref().map(|c| c as &dyn Component));
-        out.extend(self.tempo.as_ref().map(|c| c as &dyn Component));
-        out.extend(self.prometheus.as_ref().map(|c| c as &dyn Component));
-        out.extend(self.grafana.as_ref().map(|c| c as &dyn Component));
-        out.extend(self.alloy.as_ref().map(|c| c as &dyn Component));
-        out
+        crate::components::COMPONENTS
+            .iter()
+            .filter_map(|c| c.section(self))
+            .collect()
     }
 
     /// The components that are deployed.

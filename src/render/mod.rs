@@ -52,11 +52,7 @@ pub fn render_document(document: &Document, sources: &[String]) -> String {
 
 /// One YAML document, ending in a newline.
 pub fn yaml(value: &serde_json::Value) -> String {
-    let mut text = serde_saphyr::to_string(value).expect("structured values always serialize");
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
+    crate::compile::document::yaml_text(value)
 }
 
 #[cfg(test)]

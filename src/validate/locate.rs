@@ -76,3 +76,67 @@ pub fn error_at(root: &Located<Node>, path: &[Step], message: impl Into<String>)
     }
     d
 }
+
+/// An Alloy diagnostic at `line:col` (byte column) of the `custom` snippet, located at
+/// that position in the profile when the snippet is a literal block scalar.
+pub fn custom_error(
+    root: &Located<Node>,
+    path: &[Step],
+    d: &o11yc_alloy::Diagnostic,
+    line: usize,
+    col: usize,
+) -> Diagnostic {
+    let mut out = error_at(root, path, format!("Alloy: {}", d.message))
+        .code(crate::diag::codes::ALLOY_CUSTOM);
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            Step::Key(k) => Some(*k),
+            Step::Index(_) => None,
+        })
+        .collect();
+    if keys.len() == path.len()
+        && let Some(value) = root.get_path(&keys)
+    {
+        out.span = Some(value.span);
+        out = out.embedded(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        );
+    }
+    if let Some(help) = &d.help {
+        out = out.help(help.clone());
+    }
+    out
+}
+
+/// The 1-based line and byte column of where `d` starts ([`Embedded`](crate::diag::Embedded)
+/// positions count bytes).
+pub fn byte_line_col(
+    lines: &o11yc_alloy::LineIndex,
+    d: &o11yc_alloy::Diagnostic,
+) -> (usize, usize) {
+    let (line, start) = lines.line_of(d.offset());
+    (line, d.offset().saturating_sub(start) + 1)
+}
+
+/// An Alloy diagnostic about the pipeline a custom snippet joins, located at the
+/// `custom` key, with its line and column in `source` (the text it was found in).
+pub fn snippet_error(
+    root: &Located<Node>,
+    path: &[Step],
+    d: &o11yc_alloy::Diagnostic,
+    source: &str,
+    text: &str,
+) -> Diagnostic {
+    let (line, col) = d.line_col(&o11yc_alloy::LineIndex::new(source), source);
+    let mut out = error_at(
+        root,
+        path,
+        format!("Alloy: {} (line {line}, column {col} {text})", d.message),
+    );
+    if let Some(help) = &d.help {
+        out = out.help(help.clone());
+    }
+    out
+}

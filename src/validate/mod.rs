@@ -1,12 +1,9 @@
 //! Semantic validation: checks that the schema cannot express, each reported at
 //! the profile key that has to change.
 
-mod alerts;
 mod capacity;
-mod dashboards;
 mod delivery;
 mod host_paths;
-mod label_budget;
 mod locate;
 mod monitors;
 mod names;
@@ -21,14 +18,19 @@ mod sizing;
 mod spread;
 mod templates;
 
-pub use locate::{Step, dotted, error_at, span_of};
+pub use locate::{
+    Step, byte_line_col, custom_error, dotted, error_at, snippet_error, span_of, value_span,
+};
+pub use names::is_dns_label;
 
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::Profile;
+use crate::resolve::Stack;
 
-/// Runs every semantic check; an empty result means the profile can be compiled.
-pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
+/// Runs every semantic check on the resolved `stack`, whose profile was read from
+/// `root`; an empty result means the profile can be compiled.
+pub fn validate(stack: &Stack, root: &Located<Node>) -> Vec<Diagnostic> {
+    let profile = stack.profile;
     use crate::diag::codes;
     let mut out = Vec::new();
     // Each check's diagnostics get its stable code unless they set a finer one.
@@ -51,10 +53,8 @@ pub fn validate(profile: &Profile, root: &Located<Node>) -> Vec<Diagnostic> {
     run(codes::PLACEMENT, &|o| spread::check(profile, root, o));
     run(codes::CAPACITY, &|o| capacity::check(profile, root, o));
     run(codes::SIZING, &|o| sizing::check(profile, root, o));
-    run(codes::ALERTS, &|o| alerts::check(profile, root, o));
     run(codes::MONITORS, &|o| monitors::check(profile, root, o));
-    run(codes::DASHBOARDS, &|o| dashboards::check(profile, root, o));
-    run(codes::PIPELINE, &|o| pipelines::check(profile, root, o));
+    run(codes::PIPELINE, &|o| pipelines::check(stack, root, o));
     run(codes::TEMPLATE, &|o| templates::check(root, o));
     out
 }

@@ -1,34 +1,27 @@
 //! Alloy settings: sources need the stores they write to and the node access
-//! they read from, `custom` snippets must parse, and every generated pipeline
-//! must pass the Alloy checker.
+//! they read from, and `custom` snippets must parse. The pipelines compile builds
+//! are checked by the verify stage (`verify::pipelines`).
 
-use super::label_budget;
-use super::locate::{Step, error_at};
-use crate::compile::Stack;
-use crate::compile::pipeline::{self, Side, run_labels};
+use super::locate::{Step, byte_line_col, custom_error, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
+use crate::resolve::Stack;
+use crate::resolve::{Side, namespace_format};
 
-pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let profile = stack.profile;
     if let Some(vcluster) = &profile.vcluster {
         check_label_patterns(vcluster, root, out);
         check_audit_policy(profile, vcluster, root, out);
     }
     if let Some(alloy) = profile.alloy.as_ref().filter(|a| a.enabled) {
-        check_alloy(
-            profile,
-            alloy,
-            &[Step::Key("alloy")],
-            Side::Stack,
-            root,
-            out,
-        );
+        check_alloy(stack, alloy, &[Step::Key("alloy")], Side::Stack, root, out);
     }
     let in_vcluster = profile.vcluster.as_ref().and_then(|v| v.alloy.as_ref());
     if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
         check_alloy(
-            profile,
+            stack,
             alloy,
             &[Step::Key("vcluster"), Step::Key("alloy")],
             Side::VCluster,
@@ -77,7 +70,7 @@ fn check_label_patterns(
     root: &Located<Node>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let placeholders = run_labels::placeholders(&vcluster.namespace_format);
+    let placeholders = namespace_format::placeholders(&vcluster.namespace_format);
     for (name, pattern) in &vcluster.label_patterns {
         let path = [
             Step::Key("vcluster"),
@@ -117,14 +110,14 @@ fn check_label_patterns(
 }
 
 fn check_alloy(
-    profile: &Profile,
+    stack: &Stack,
     alloy: &Alloy,
     base: &[Step],
     side: Side,
     root: &Located<Node>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let stack = Stack::new(profile, "");
+    let profile = stack.profile;
     let logs = &alloy.logs;
     if logs.any_enabled() && stack.loki().is_none() {
         out.push(
@@ -231,73 +224,6 @@ fn check_alloy(
             let (line, col) = byte_line_col(&lines, &d);
             out.push(custom_error(root, &custom_path, &d, line, col));
         }
-        return;
-    }
-    // Only a complete profile yields a meaningful pipeline to check.
-    if out.iter().any(Diagnostic::is_error) {
-        return;
-    }
-    let pipeline = pipeline::build(stack, alloy, side);
-    let text = pipeline.text(alloy.custom.as_deref());
-    let file = match o11yc_alloy::parse(&text) {
-        Ok(file) => file,
-        Err(diags) => {
-            for d in diags {
-                out.push(snippet_error(
-                    root,
-                    &custom_path,
-                    &d,
-                    &text,
-                    "of the pipeline",
-                ));
-            }
-            return;
-        }
-    };
-    let options = o11yc_alloy::check::Options {
-        stability: alloy.stability_level.to_alloy(),
-        community_components: false,
-    };
-    // The check runs on the generated text followed by the snippet exactly as written, so a
-    // problem inside the snippet is reported at its line and column in the profile.
-    let custom = alloy.custom.as_deref().filter(|c| !c.trim().is_empty());
-    let joined = custom.map(|custom| {
-        let generated = o11yc_alloy::print(&pipeline.file);
-        let prefix = format!("{generated}\n// alloy.custom\n");
-        let lines_before = prefix.matches('\n').count();
-        (format!("{prefix}{custom}"), lines_before)
-    });
-    let checked = match &joined {
-        Some((joined, _)) => o11yc_alloy::parse(joined).ok(),
-        None => None,
-    };
-    let lines_before = joined.as_ref().map_or(usize::MAX, |(_, l)| *l);
-    let checked_text = match (&checked, &joined) {
-        (Some(_), Some((joined, _))) => joined.as_str(),
-        _ => text.as_str(),
-    };
-    let lines = o11yc_alloy::LineIndex::new(checked_text);
-    for d in o11yc_alloy::check_with(checked.as_ref().unwrap_or(&file), options) {
-        if !d.is_error() {
-            continue;
-        }
-        let (line, col) = byte_line_col(&lines, &d);
-        if checked.is_some() && line > lines_before {
-            out.push(custom_error(
-                root,
-                &custom_path,
-                &d,
-                line - lines_before,
-                col,
-            ));
-        } else {
-            out.push(snippet_error(root, &custom_path, &d, checked_text, "of the pipeline").note(
-                "in the pipeline o11yc generates from this profile; `o11yc build` writes it for inspection",
-            ));
-        }
-    }
-    if let Some(loki) = stack.loki() {
-        label_budget::check(profile, loki, base, &text, &file, root, out);
     }
 }
 
@@ -430,65 +356,4 @@ fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mu
             .expected("a DNS label: lower-case letters, digits and `-`, at most 63 characters"),
         );
     }
-}
-
-/// An Alloy diagnostic at `line:col` (byte column) of the `custom` snippet, located at
-/// that position in the profile when the snippet is a literal block scalar.
-fn custom_error(
-    root: &Located<Node>,
-    path: &[Step],
-    d: &o11yc_alloy::Diagnostic,
-    line: usize,
-    col: usize,
-) -> Diagnostic {
-    let mut out = error_at(root, path, format!("Alloy: {}", d.message))
-        .code(crate::diag::codes::ALLOY_CUSTOM);
-    let keys: Vec<&str> = path
-        .iter()
-        .filter_map(|s| match s {
-            Step::Key(k) => Some(*k),
-            Step::Index(_) => None,
-        })
-        .collect();
-    if keys.len() == path.len()
-        && let Some(value) = root.get_path(&keys)
-    {
-        out.span = Some(value.span);
-        out = out.embedded(
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(col).unwrap_or(u32::MAX),
-        );
-    }
-    if let Some(help) = &d.help {
-        out = out.help(help.clone());
-    }
-    out
-}
-
-/// The 1-based line and byte column of where `d` starts ([`Embedded`](crate::diag::Embedded)
-/// positions count bytes).
-fn byte_line_col(lines: &o11yc_alloy::LineIndex, d: &o11yc_alloy::Diagnostic) -> (usize, usize) {
-    let (line, start) = lines.line_of(d.offset());
-    (line, d.offset().saturating_sub(start) + 1)
-}
-
-/// An Alloy diagnostic about the pipeline a custom snippet joins,
-/// located at the `custom` key, with its line and column in `source` (the pipeline text).
-fn snippet_error(
-    root: &Located<Node>,
-    path: &[Step],
-    d: &o11yc_alloy::Diagnostic,
-    source: &str,
-    text: &str,
-) -> Diagnostic {
-    let (line, col) = d.line_col(&o11yc_alloy::LineIndex::new(source), source);
-    let mut out = error_at(
-        root,
-        path,
-        format!("Alloy: {} (line {line}, column {col} {text})", d.message),
-    );
-    if let Some(help) = &d.help {
-        out = out.help(help.clone());
-    }
-    out
 }

@@ -2,11 +2,11 @@
 //! These checks run only when `cluster.nodes` is given.
 
 use super::locate::{Step, error_at};
-use crate::compile::placement::effect_name;
 use crate::diag::Diagnostic;
 use crate::diag::suggest::did_you_mean;
 use crate::load::{Located, Node as YamlNode};
 use crate::model::{AlloyController, Node, Placement, Profile, Storage, TaintEffect, Toleration};
+use crate::resolve::placement::effect_name;
 
 fn tolerates(tolerations: &[Toleration], taint: &crate::model::Taint) -> bool {
     tolerations.iter().any(|t| {

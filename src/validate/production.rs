@@ -3,14 +3,14 @@
 //! `acknowledge`.
 
 use super::locate::{Step, error_at};
-use crate::compile::sizing::Role;
-use crate::compile::tempo_sizing::{self, Role as TempoRole};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{
     Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Spread, Storage,
     TempoMode,
 };
+use crate::resolve::sizing::Role;
+use crate::resolve::tempo_sizing::{self, Role as TempoRole};
 
 /// The `acknowledge` entry for `risk`, for messages.
 fn name(risk: Risk) -> &'static str {

@@ -4,13 +4,13 @@
 //! needs Kafka, object storage and one Kafka consumer of each kind per partition.
 
 use super::locate::{Step, error_at};
-use crate::compile::sizing::{
-    DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
-};
-use crate::compile::tempo_sizing::{MB_PER_PARTITION, Role as TempoRole, min_partitions};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{LokiMode, LongTermStorage, Profile, Storage, TempoMode, ThanosSidecar};
+use crate::resolve::sizing::{
+    DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
+};
+use crate::resolve::tempo_sizing::{MB_PER_PARTITION, Role as TempoRole, min_partitions};
 
 const SINGLE_BINARY_RULE: &str = "Loki's SingleBinary (monolithic) mode is for \"small read/write volumes of up to approximately 20GB per day\" (grafana.com/docs/loki/latest/get-started/deployment-modes)";
 const DISTRIBUTED_RULE: &str = "o11yc sizes Distributed mode from the \"less than 3 TB/day\" row of Loki's sizing guide (grafana.com/docs/loki/latest/setup/size), the largest row it carries";

@@ -3,11 +3,11 @@
 //! them). The replicated workloads are listed here for the production check too.
 
 use super::locate::{Step, error_at};
-use crate::compile::placement::{ZONE_KEY, zones};
-use crate::compile::sizing::{self, Role};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Access, LokiMode, Placement, Profile, Spread};
+use crate::resolve::placement::{ZONE_KEY, zones};
+use crate::resolve::sizing::{self, Role};
 
 /// A component whose workloads include one with more than one replica: its
 /// profile key, the placement whose `spread` applies, and the replicated

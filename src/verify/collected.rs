@@ -1,12 +1,13 @@
 //! What a profile collects: the metric sources Prometheus gets series from and
 //! the log streams Alloy writes to Loki.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::compile::pipeline::run_labels::RunLabels;
 use crate::compile::pipeline::{self, Side};
-use crate::compile::stack::Stack;
 use crate::model::Alloy;
+use crate::resolve::stack::Stack;
 
 use super::metrics::{MetricSource, TARGET_LABELS};
 use super::streams::{FromAst, Stream, StreamLabels};
@@ -27,9 +28,14 @@ pub struct Collected {
 }
 
 impl Collected {
-    /// What `stack` collects, with the streams read by [`FromAst`].
-    pub fn of(stack: &Stack) -> Collected {
-        Collected::with(stack, &FromAst)
+    /// What `stack` collects, with the streams read by [`FromAst`]: the table the
+    /// driver resolved once for the profile ([`Stack::with_collected`]), else computed
+    /// now (which builds the profile's pipelines).
+    pub fn of<'p>(stack: &Stack<'p>) -> Cow<'p, Collected> {
+        match stack.collected() {
+            Some(collected) => Cow::Borrowed(collected),
+            None => Cow::Owned(Collected::with(stack, &FromAst)),
+        }
     }
 
     /// What `stack` collects, with streams from `analysis`.

@@ -5,13 +5,17 @@
 //! LogQL query a datasource link runs must name metrics, labels and streams the
 //! profile collects ([`collected`]). Compilation already leaves out built-in
 //! rules and panels whose data is not collected (and says so in the generated
-//! README), and validation refuses the ones a profile asks for explicitly, so a
+//! README), and [`requests`] refuses the ones a profile asks for explicitly, so a
 //! problem found here is a bug in o11yc; the build fails instead of shipping a
 //! query that can never show data.
 
+pub(crate) mod alerts;
 pub mod collected;
+pub(crate) mod dashboards;
+pub(crate) mod label_budget;
 pub mod linker;
 pub mod metrics;
+pub mod pipelines;
 pub mod streams;
 
 use std::collections::BTreeSet;
@@ -19,7 +23,9 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::compile::document::{Bundle, Content};
-use crate::compile::stack::Stack;
+use crate::diag::{Diagnostic, codes};
+use crate::load::{Located, Node};
+use crate::resolve::stack::Stack;
 
 pub use collected::Collected;
 use linker::{CustomValues, link_logql, link_metadata, link_promql};
@@ -283,6 +289,25 @@ pub fn dashboard_problems(
                 out.push(format!("{what}: {e}"));
             }
         }
+    }
+    out
+}
+
+/// The query-linker checks of what the profile asks for by name, located at its keys:
+/// built-in alert overrides and custom rules (`alerts`), and `dashboards.include`. They
+/// read the rule and dashboard selection, so they live here rather than in validate;
+/// the driver runs them with validation, before compiling, so their errors come in the
+/// same run as the other semantic errors.
+pub fn requests(stack: &Stack, root: &Located<Node>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    alerts::check(stack, root, &mut out);
+    for d in &mut out {
+        d.default_code(codes::ALERTS);
+    }
+    let first = out.len();
+    dashboards::check(stack, root, &mut out);
+    for d in &mut out[first..] {
+        d.default_code(codes::DASHBOARDS);
     }
     out
 }

@@ -8,7 +8,7 @@ fn bundle_of(text: &str) -> (crate::model::Profile, Bundle) {
         name: "p".to_owned(),
         sources: vec!["p.yaml".to_owned()],
     };
-    let bundle = compile(&p, &provenance);
+    let bundle = compile(&Stack::new(&p, "p"), &provenance);
     (p, bundle)
 }
 

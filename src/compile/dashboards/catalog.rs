@@ -7,7 +7,7 @@
 
 use super::log_names::LogNames;
 use super::model::{Builder, Dashboard, PanelKind, Source, Variable, q};
-use crate::compile::stack::ALLOY_RELEASE;
+use crate::resolve::stack::ALLOY_RELEASE;
 
 const P: Source = Source::Prometheus;
 const L: Source = Source::Loki;

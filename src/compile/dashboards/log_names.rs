@@ -5,8 +5,8 @@
 //! the datasources build their log queries from [`LogNames`], so every
 //! shipped query selects the streams that exist.
 
-use crate::compile::stack::Stack;
 use crate::model::Logs;
+use crate::resolve::stack::Stack;
 
 /// The source label and its value per kind of log, as the profile's Alloy writes them.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,9 +16,9 @@ use crate::compile::crd::{
 };
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
-use crate::compile::placement::spread_constraints;
-use crate::compile::stack::Stack;
 use crate::model::{Access, CloudflareTunnel, HttpRoute, Spread};
+use crate::resolve::placement::spread_constraints;
+use crate::resolve::stack::Stack;
 
 /// Emits `access/grafana-httproute.yaml` or `access/cloudflared.yaml`.
 pub fn emit(stack: &Stack, bundle: &mut Bundle) {

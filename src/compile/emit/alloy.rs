@@ -9,10 +9,10 @@ use serde_json::Value;
 
 use crate::compile::document::{Bundle, Content, Document, GeneratedConfigMap, Role};
 use crate::compile::emit::kustomization;
-use crate::compile::pipeline::{self, Side, graph};
-use crate::compile::stack::Stack;
-use crate::compile::values;
+use crate::compile::pipeline::{self, CompiledPipeline, Side, graph};
+use crate::components::alloy::values as alloy_values;
 use crate::model::Alloy;
+use crate::resolve::stack::Stack;
 
 /// One generated pipeline, for the README.
 pub struct PipelineSummary {
@@ -72,22 +72,21 @@ fn emit_one(
     out: &mut AlloyOutput,
 ) -> (Value, String) {
     let (path, title) = match side {
-        Side::Stack => ("alloy/config.alloy", "the stack's Alloy"),
-        Side::VCluster => (
-            "vcluster/alloy/config.alloy",
-            "the Alloy inside each vCluster",
-        ),
+        Side::Stack => ("alloy/config.alloy", side.title()),
+        Side::VCluster => ("vcluster/alloy/config.alloy", side.title()),
     };
     let pipeline = pipeline::build(*stack, alloy, side);
-    let text = pipeline.text(alloy.custom.as_deref());
+    let compiled = pipeline.join(side, path, alloy.custom.as_deref());
+    let text = compiled.text();
     out.pipelines
-        .push(summary(path, title, &text, stack.namespace_of(alloy)));
+        .push(summary(&compiled, title, stack.namespace_of(alloy)));
     add_config(bundle, path, &text);
+    bundle.add_pipeline(compiled);
     if side == Side::Stack {
         bundle.generate_config_map(config_map(stack, alloy, path));
     }
     (
-        values::alloy::values(alloy, CONFIG_MAP, &pipeline.host),
+        alloy_values::values(alloy, CONFIG_MAP, &pipeline.host),
         text,
     )
 }
@@ -99,7 +98,7 @@ fn config_map(stack: &Stack, alloy: &Alloy, file: &str) -> GeneratedConfigMap {
     GeneratedConfigMap {
         name: CONFIG_MAP.to_owned(),
         namespace: stack.namespace_of(alloy).to_owned(),
-        key: values::alloy::CONFIG_KEY.to_owned(),
+        key: alloy_values::CONFIG_KEY.to_owned(),
         file: file.to_owned(),
     }
 }
@@ -112,12 +111,15 @@ fn add_config(bundle: &mut Bundle, path: &str, text: &str) {
     });
 }
 
-fn summary(path: &str, title: &'static str, text: &str, namespace: &str) -> PipelineSummary {
-    let mermaid = o11yc_alloy::parse(text)
-        .map(|file| graph::mermaid(&file))
+/// The README's summary of a pipeline, its graph drawn from the tree compile built.
+fn summary(pipeline: &CompiledPipeline, title: &'static str, namespace: &str) -> PipelineSummary {
+    let mermaid = pipeline
+        .tree
+        .as_ref()
+        .map(graph::mermaid)
         .unwrap_or_default();
     PipelineSummary {
-        path: path.to_owned(),
+        path: pipeline.path.to_owned(),
         title,
         mermaid,
         namespace: namespace.to_owned(),

@@ -23,8 +23,8 @@ use crate::compile::emit::kustomization::{AFTER_CHARTS_DIR, kustomization};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{Endpoint, MONITORING_V1, PodMonitorSpec};
 use crate::compile::release::{Release, dependencies, monitoring_crd_provider, repository_names};
-use crate::compile::stack::Stack;
 use crate::model::{FluxNotifications, FluxSettings, SourceKind, is_exact_version};
+use crate::resolve::stack::Stack;
 
 const HELM_INTERVAL: &str = "1h";
 /// How long a release's Kustomization waits for its HelmRelease to become Ready:

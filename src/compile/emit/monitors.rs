@@ -11,59 +11,32 @@ use crate::compile::crd::CustomResource;
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{Endpoint, MONITORING_V1, PodMonitorSpec, ServiceMonitorSpec};
-use crate::compile::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
-use crate::model::{LokiMode, Monitor, MonitorKind, TempoMode};
+use crate::components::COMPONENTS;
+use crate::model::{Monitor, MonitorKind};
+use crate::resolve::Stack;
 
 /// A chart's metrics Service: release, port name, and whether the chart marks
 /// Services that must not be scraped (Loki's headless ones) with
 /// `prometheus.io/service-monitor: "false"`.
-struct ChartService {
-    release: &'static str,
-    namespace: String,
-    port: &'static str,
-    exclude_marked: bool,
+pub struct ChartService {
+    /// The release, which the chart's `app.kubernetes.io/{instance,name}` labels carry.
+    pub release: &'static str,
+    /// The release's namespace.
+    pub namespace: String,
+    /// The name of the Service port that serves `/metrics`.
+    pub port: &'static str,
+    /// Skip the Services the chart marks `prometheus.io/service-monitor: "false"`.
+    pub exclude_marked: bool,
     /// One job for all of the release's Services (Loki's roles in
     /// Distributed mode), so rules written for `job="<release>"` still match.
-    job_from_release: bool,
+    pub job_from_release: bool,
 }
 
 fn chart_services(stack: &Stack) -> Vec<ChartService> {
-    let mut out = Vec::new();
-    if let Some(alloy) = stack.alloy() {
-        out.push(ChartService {
-            release: ALLOY_RELEASE,
-            namespace: stack.namespace_of(alloy).to_owned(),
-            port: "http-metrics",
-            exclude_marked: false,
-            job_from_release: false,
-        });
-    }
-    if let Some(loki) = stack.loki() {
-        out.push(ChartService {
-            release: LOKI_RELEASE,
-            namespace: stack.namespace_of(loki).to_owned(),
-            port: "http-metrics",
-            exclude_marked: true,
-            job_from_release: loki.mode == LokiMode::Distributed,
-        });
-    }
-    if let Some(tempo) = stack.tempo() {
-        let distributed = tempo.mode == TempoMode::Distributed;
-        out.push(ChartService {
-            release: TEMPO_RELEASE,
-            namespace: stack.namespace_of(tempo).to_owned(),
-            // tempo-distributed names every role's metrics port `http-metrics`
-            // and marks its headless discovery Services like Loki's.
-            port: if distributed {
-                "http-metrics"
-            } else {
-                "tempo-prom-metrics"
-            },
-            exclude_marked: distributed,
-            job_from_release: distributed,
-        });
-    }
-    out
+    COMPONENTS
+        .iter()
+        .filter_map(|c| c.chart_service(stack))
+        .collect()
 }
 
 fn chart_monitor(service: &ChartService, labels: &BTreeMap<String, String>) -> Value {

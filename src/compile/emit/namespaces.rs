@@ -4,7 +4,7 @@ use k8s_openapi::api::core::v1::Namespace;
 
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
-use crate::compile::stack::Stack;
+use crate::resolve::stack::Stack;
 
 /// Emits `namespaces.yaml`.
 pub fn emit(stack: &Stack, bundle: &mut Bundle) {

@@ -14,8 +14,8 @@ use crate::compile::emit::kustomization::AFTER_CHARTS_DIR;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::{Release, dependencies};
 use crate::compile::rules::Dropped;
-use crate::compile::stack::Stack;
 use crate::model::{Access, AdminCredentials, DeliveryMode, LongTermStorage, Storage};
+use crate::resolve::stack::Stack;
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
 
@@ -256,13 +256,13 @@ pub fn emit(
         Some(GrafanaAccess {
             namespace: stack.grafana_namespace(g).to_owned(),
             service: stack.grafana_service()?,
-            port: crate::compile::stack::GRAFANA_SERVICE_PORT,
+            port: crate::resolve::stack::GRAFANA_SERVICE_PORT,
         })
     });
     let vcluster_values = bundle
         .documents()
         .any(|d| d.path == "vcluster/values.yaml")
-        .then_some(crate::compile::values::vcluster::CHART_VERSION);
+        .then_some(crate::components::vcluster::values::CHART_VERSION);
     // Built-in alerts and panels the query linker left out, for the reader.
     let left_out: Vec<Dropped> = left_out
         .iter()

@@ -16,8 +16,9 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as KubeQuantity;
 
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::object_meta;
-use crate::compile::stack::{LOKI_RELEASE, Stack, TEMPO_RELEASE, kps_fullname};
-use crate::model::{HostPathVolume, Storage};
+use crate::components::COMPONENTS;
+use crate::model::HostPathVolume;
+use crate::resolve::Stack;
 
 /// The node label a local volume is pinned with.
 pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
@@ -41,41 +42,12 @@ impl LocalVolume<'_> {
     }
 }
 
-/// Every hostPath volume the profile asks for.
+/// Every hostPath volume the profile asks for, one per registered component that has one.
 pub fn local_volumes<'p>(stack: &Stack<'p>) -> Vec<LocalVolume<'p>> {
-    let mut out = Vec::new();
-    if let Some(loki) = stack.loki()
-        && let Storage::HostPath(volume) = &loki.storage
-    {
-        out.push(LocalVolume {
-            component: "loki",
-            namespace: stack.namespace_of(loki),
-            claim: format!("storage-{LOKI_RELEASE}-0"),
-            volume,
-        });
-    }
-    if let Some(tempo) = stack.tempo()
-        && let Storage::HostPath(volume) = &tempo.storage
-    {
-        out.push(LocalVolume {
-            component: "tempo",
-            namespace: stack.namespace_of(tempo),
-            claim: format!("storage-{TEMPO_RELEASE}-0"),
-            volume,
-        });
-    }
-    if let Some(kps) = stack.prometheus()
-        && let Some(Storage::HostPath(volume)) = &kps.storage
-    {
-        let prometheus = format!("{}-prometheus", kps_fullname(&kps.release_name));
-        out.push(LocalVolume {
-            component: "prometheus",
-            namespace: stack.namespace_of(kps),
-            claim: format!("prometheus-{prometheus}-db-prometheus-{prometheus}-0"),
-            volume,
-        });
-    }
-    out
+    COMPONENTS
+        .iter()
+        .filter_map(|c| c.local_volume(stack))
+        .collect()
 }
 
 /// Emits `storage/<component>.yaml` (a PersistentVolume and its claim) per hostPath volume.

@@ -8,16 +8,14 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compile::document::{Bundle, Content, Document, Role, to_value};
+use crate::compile::document::{Bundle, Content, Document, Role, to_value, yaml_text as yaml};
 use crate::compile::emit::kustomization::kustomization;
 use crate::compile::meta::object_meta;
-use crate::compile::stack::Stack;
-use crate::compile::values;
-use crate::compile::values::vcluster::{
+use crate::components::vcluster::values::{
     AuditSinks, InnerAlloy, WEBHOOK_CONFIGMAP, WEBHOOK_KEY, webhook_kubeconfig,
 };
 use crate::model::AuditResources;
-use crate::render::yaml;
+use crate::resolve::stack::Stack;
 
 /// The file name vCluster reads the policy from inside the ConfigMap.
 pub const POLICY_KEY: &str = "audit-policy.yaml";
@@ -119,7 +117,7 @@ pub fn emit(stack: &Stack, inner_alloy: Option<&(Value, String)>, bundle: &mut B
         });
     bundle.support_yaml(
         "vcluster/values.yaml",
-        values::vcluster::values(vcluster, POLICY_KEY, &sinks, inner),
+        crate::components::vcluster::values::values(vcluster, POLICY_KEY, &sinks, inner),
     );
     let audit = &vcluster.audit_policy;
     let mut resources = Vec::new();

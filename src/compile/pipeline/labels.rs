@@ -14,7 +14,7 @@ pub use o11yc_alloy::streams::{
 };
 
 use super::Side;
-use crate::compile::stack::Stack;
+use crate::resolve::stack::Stack;
 
 /// Every stream of a profile's Alloy pipelines: the stack's and, with `vcluster.alloy`,
 /// the one inside each vCluster, `custom` snippets included (for query checks that

@@ -3,8 +3,8 @@
 //! One [`Pipeline`] per Alloy deployment: the stack's own Alloy, and for the
 //! vcluster profile the Alloy installed inside each vCluster. Sources are added
 //! in a fixed order and every component label is fixed, so the printed file is
-//! deterministic. The file is checked with `o11yc_alloy::check` during
-//! validation (see `validate::pipelines`).
+//! deterministic. Compile joins each with its `custom` snippet and parses it once
+//! ([`CompiledPipeline`]); the verify stage checks that tree (`verify::pipelines`).
 
 pub mod graph;
 pub mod labels;
@@ -17,20 +17,12 @@ mod traces;
 
 use o11yc_alloy::{Block, Expr, File};
 
-use crate::compile::stack::Stack;
 use crate::model::{Alloy, AlloyController};
+pub use crate::resolve::Side;
+use crate::resolve::stack::Stack;
 use run_labels::RunLabels;
 
 pub use logs::{SYNCED_POD_LABEL, WEBHOOK_EVENT};
-
-/// Which Alloy a pipeline is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// The Alloy deployed with the stack, in the cluster the stack runs in.
-    Stack,
-    /// The Alloy installed inside each vCluster; it writes to the host stack.
-    VCluster,
-}
 
 /// Where a pipeline's Alloy pods need the node or extra ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -187,19 +179,77 @@ fn build_parts(stack: Stack, alloy: &Alloy, side: Side, everything: bool) -> Pip
     }
 }
 
+/// The comment line put before the profile's `custom` snippet.
+pub const CUSTOM_MARKER: &str = "// Custom configuration from the profile (alloy.custom).";
+
+/// A pipeline as compilation built it, joined with the profile's `custom` snippet:
+/// the one syntax tree that the shipped file is printed from, that the verify stage
+/// checks and that the README draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledPipeline {
+    /// Which Alloy runs it.
+    pub side: Side,
+    /// Where the configuration file is, relative to the profile's output.
+    pub path: &'static str,
+    /// The generated pipeline followed by the `custom` snippet exactly as written, so
+    /// positions inside the snippet are its own lines and columns.
+    pub source: String,
+    /// `source` parsed, or the parser's diagnostics.
+    pub tree: Result<File, Vec<o11yc_alloy::Diagnostic>>,
+    /// How many lines of `source` come before the snippet (`None` without one): a
+    /// position on line `n` past them is on line `n - custom_after` of the snippet.
+    pub custom_after: Option<usize>,
+}
+
 impl Pipeline {
-    /// The configuration text: the generated pipeline followed by the profile's
-    /// `custom` snippet, formatted as `alloy fmt` would. Validation has parsed the
-    /// snippet; should it not parse, it is appended as written.
+    /// Joins the profile's `custom` snippet to the generated pipeline and parses the
+    /// result, once.
+    pub fn join(&self, side: Side, path: &'static str, custom: Option<&str>) -> CompiledPipeline {
+        let (source, custom_after) = self.source(custom);
+        CompiledPipeline {
+            side,
+            path,
+            tree: o11yc_alloy::parse(&source),
+            source,
+            custom_after,
+        }
+    }
+
+    /// The configuration text written out for this pipeline and `custom` snippet
+    /// (see [`CompiledPipeline::text`]).
     pub fn text(&self, custom: Option<&str>) -> String {
+        let (source, custom_after) = self.source(custom);
+        shipped(source, custom_after)
+    }
+
+    /// The printed pipeline followed by the snippet as written, and the number of
+    /// lines before the snippet.
+    fn source(&self, custom: Option<&str>) -> (String, Option<usize>) {
         let generated = o11yc_alloy::print(&self.file);
-        let Some(custom) = custom.filter(|c| !c.trim().is_empty()) else {
-            return generated;
-        };
-        let joined = format!(
-            "{generated}\n// Custom configuration from the profile (alloy.custom).\n{custom}"
-        );
-        o11yc_alloy::format(&joined).unwrap_or(joined)
+        match custom.filter(|c| !c.trim().is_empty()) {
+            None => (generated, None),
+            Some(custom) => {
+                let prefix = format!("{generated}\n{CUSTOM_MARKER}\n");
+                let lines = prefix.matches('\n').count();
+                (format!("{prefix}{custom}"), Some(lines))
+            }
+        }
+    }
+}
+
+impl CompiledPipeline {
+    /// The configuration text written out: the source formatted as `alloy fmt` would
+    /// (the generated part already is); a snippet that cannot be formatted safely is
+    /// kept as written.
+    pub fn text(&self) -> String {
+        shipped(self.source.clone(), self.custom_after)
+    }
+}
+
+fn shipped(source: String, custom_after: Option<usize>) -> String {
+    match custom_after {
+        None => source,
+        Some(_) => o11yc_alloy::format(&source).unwrap_or(source),
     }
 }
 

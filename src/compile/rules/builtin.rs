@@ -2,8 +2,8 @@
 //! severities. Expressions are built for one stack (namespaces, job names) by
 //! [`Builtin::expr`]; a unit test parses every one of them.
 
-use crate::compile::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
 use crate::model::{AlloyController, ResourceName};
+use crate::resolve::stack::{ALLOY_RELEASE, LOKI_RELEASE, Stack, TEMPO_RELEASE};
 
 /// A built-in group: the alerts about one part of the stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

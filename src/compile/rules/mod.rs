@@ -10,8 +10,8 @@ use crate::compile::crd::CustomResource;
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{MONITORING_V1, PrometheusRuleSpec, Rule, RuleGroup};
-use crate::compile::stack::Stack;
 use crate::model::{CustomGroup, Duration, PrometheusStack, ResourceName};
+use crate::resolve::stack::Stack;
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 

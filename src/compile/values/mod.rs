@@ -4,14 +4,6 @@
 //! `values.yaml`; `tests/chart_values.rs` checks every generated key against
 //! those defaults.
 
-pub mod alloy;
-pub mod grafana;
-pub mod kube_prometheus_stack;
-pub mod loki;
-pub mod tempo;
-pub mod tempo_distributed;
-pub mod vcluster;
-
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, PodSecurityContext, SecretKeySelector};
 use serde::Serialize;
 

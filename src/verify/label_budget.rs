@@ -6,15 +6,12 @@
 
 use o11yc_alloy::check::labels::{LabelFinding, Origin, budget};
 
-use super::locate::{Step, error_at};
-use crate::compile::pipeline::run_labels;
-use crate::compile::values::loki::max_label_names_per_series;
+use crate::compile::pipeline::{CUSTOM_MARKER, run_labels};
+use crate::components::loki::values::max_label_names_per_series;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{Located, Node};
 use crate::model::{Loki, Profile};
-
-/// The comment line `Pipeline::text` puts before the `custom` snippet.
-const CUSTOM_MARKER: &str = "// Custom configuration from the profile (alloy.custom).";
+use crate::validate::{Step, error_at};
 
 /// Where a pipeline's parts come from in the profile.
 struct Keys<'a> {
@@ -64,7 +61,7 @@ impl<'a> Keys<'a> {
 
 /// Checks the label budget of `file` (the pipeline text `text` parsed), built
 /// for the Alloy at `base`.
-pub(super) fn check(
+pub(crate) fn check(
     profile: &Profile,
     loki: &Loki,
     base: &[Step],

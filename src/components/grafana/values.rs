@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use crate::compile::datasources::{self, Datasource};
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
-use crate::compile::stack::Stack;
 use crate::model::{Access, AdminCredentials, Grafana, GrafanaHost};
+use crate::resolve::placement::PodPlacement;
+use crate::resolve::stack::Stack;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

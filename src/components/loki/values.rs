@@ -6,11 +6,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::{self, PodPlacement, ZONE_KEY, spread_constraints};
-use crate::compile::sizing::{self, REPLICATION_FACTOR, Role};
-use crate::compile::stack::LOKI_RELEASE;
 use crate::compile::values::{Disabled, Replicas, owner_security_context, secret_env};
 use crate::model::{Loki, LokiMode, Node, ObjectStore, ObjectStoreKind, Spread, Storage};
+use crate::resolve::placement::{self, PodPlacement, ZONE_KEY, spread_constraints};
+use crate::resolve::sizing::{self, REPLICATION_FACTOR, Role};
+use crate::resolve::stack::LOKI_RELEASE;
 use k8s_openapi::api::core::v1::{EnvVar, PodSecurityContext, TopologySpreadConstraint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 

@@ -2,22 +2,21 @@
 //! profile deploys and whose every panel queries data the profile collects
 //! (the query linker, `crate::verify`).
 
-use super::locate::{Step, error_at};
-use crate::compile::Stack;
 use crate::compile::dashboards::{CATALOG, build, missing, unlinked_panels};
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
-use crate::model::Profile;
+use crate::resolve::Stack;
+use crate::validate::{Step, error_at};
 use crate::verify::Collected;
 
-pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let profile = stack.profile;
     let Some(include) = &profile.dashboards.include else {
         return;
     };
-    let stack = Stack::new(profile, "");
     let uids = CATALOG.map(|e| e.uid);
-    let collected = Collected::of(&stack);
+    let collected = Collected::of(stack);
     for (i, uid) in include.iter().enumerate() {
         let path = [
             Step::Key("dashboards"),
@@ -42,7 +41,7 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 )
                 .help("add a `grafana` section, or remove `dashboards.include`"),
             );
-        } else if let Some(why) = missing(&stack, entry) {
+        } else if let Some(why) = missing(stack, entry) {
             out.push(
                 error_at(
                     root,
@@ -51,7 +50,7 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 )
                 .help("remove it from `dashboards.include`, or enable the component"),
             );
-        } else if let Some(dashboard) = build(&stack, uid) {
+        } else if let Some(dashboard) = build(stack, uid) {
             for (title, why) in unlinked_panels(&dashboard, &collected) {
                 out.push(
                     error_at(

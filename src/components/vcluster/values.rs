@@ -22,10 +22,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
+use crate::compile::document::yaml_text as yaml;
 use crate::compile::meta::object_meta;
 use crate::compile::pipeline::VCLUSTER_IDENTITY_CONFIGMAP;
 use crate::model::{Alloy, VCluster};
-use crate::render::yaml;
 
 /// The chart version these values are written for.
 pub const CHART_VERSION: &str = "0.36.1";

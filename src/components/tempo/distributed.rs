@@ -12,11 +12,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
-use crate::compile::stack::TEMPO_RELEASE;
-use crate::compile::tempo_sizing::{self, Role};
 use crate::compile::values::secret_env;
 use crate::model::{Kafka, ObjectStore, ObjectStoreKind, Tempo};
+use crate::resolve::placement::PodPlacement;
+use crate::resolve::stack::TEMPO_RELEASE;
+use crate::resolve::tempo_sizing::{self, Role};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

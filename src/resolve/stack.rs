@@ -5,10 +5,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::components::COMPONENTS;
 use crate::model::{
     Alloy, Component, Grafana, GrafanaHost, Loki, LokiMode, Profile, PrometheusStack, Tempo,
     TempoMode,
 };
+use crate::verify::Collected;
 
 /// Loki's Helm release name. Chart object names, and so claim names, derive from it.
 pub const LOKI_RELEASE: &str = "loki";
@@ -28,6 +30,7 @@ pub struct Stack<'p> {
     /// The profile being compiled.
     pub profile: &'p Profile,
     name: &'p str,
+    collected: Option<&'p Collected>,
 }
 
 fn on<C: Component>(c: &Option<C>) -> Option<&C> {
@@ -37,7 +40,26 @@ fn on<C: Component>(c: &Option<C>) -> Option<&C> {
 impl<'p> Stack<'p> {
     /// Resolves `profile`, known to users as `name`.
     pub fn new(profile: &'p Profile, name: &'p str) -> Self {
-        Stack { profile, name }
+        Stack {
+            profile,
+            name,
+            collected: None,
+        }
+    }
+
+    /// The stack with what it collects resolved once (`collected` must be
+    /// `Collected::of` this stack), so the stages read it instead of rebuilding the
+    /// pipelines each time they ask.
+    pub fn with_collected(self, collected: &'p Collected) -> Self {
+        Stack {
+            collected: Some(collected),
+            ..self
+        }
+    }
+
+    /// What the stack collects, when resolved with [`Stack::with_collected`].
+    pub fn collected(&self) -> Option<&'p Collected> {
+        self.collected
     }
 
     /// The profile's name (its file name without `.yaml`).
@@ -90,14 +112,11 @@ impl<'p> Stack<'p> {
         }
     }
 
-    /// Every namespace the stack's objects live in, sorted.
+    /// Every namespace the stack's objects live in (the profile's and each registered
+    /// component's), sorted.
     pub fn namespaces(&self) -> BTreeSet<&'p str> {
         let mut all = BTreeSet::from([self.profile.namespace.as_str()]);
-        all.extend(self.loki().map(|c| self.namespace_of(c)));
-        all.extend(self.tempo().map(|c| self.namespace_of(c)));
-        all.extend(self.prometheus().map(|c| self.namespace_of(c)));
-        all.extend(self.grafana().map(|c| self.grafana_namespace(c)));
-        all.extend(self.alloy().map(|c| self.namespace_of(c)));
+        all.extend(COMPONENTS.iter().filter_map(|c| c.namespace(self)));
         all
     }
 

@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use crate::compile::document::to_value;
 use crate::compile::pipeline::HostAccess;
-use crate::compile::placement::PodPlacement;
 use crate::model::{Alloy, AlloyController, Resources, StabilityLevel};
+use crate::resolve::placement::PodPlacement;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,20 +1,19 @@
 //! Alert settings: known built-in groups and alerts, well-formed custom rules
 //! whose PromQL parses, and Prometheus to run them.
 
-use super::locate::{Step, error_at, value_span};
-use super::names::is_dns_label;
-use crate::compile::Stack;
 use crate::compile::rules::builtin::{self, Group};
 use crate::compile::rules::builtin_rules;
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
-use crate::model::Profile;
 use crate::query::{check_promql, promql_error_at};
+use crate::resolve::Stack;
+use crate::validate::{Step, error_at, is_dns_label, value_span};
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 
-pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let profile = stack.profile;
     let alerts = &profile.alerts;
     let prometheus = profile.prometheus.as_ref().is_some_and(|p| p.enabled);
     if !prometheus && !alerts.custom.is_empty() {
@@ -25,9 +24,8 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
         );
     }
     let all = builtin::all();
-    let stack = Stack::new(profile, "");
-    let dropped = builtin_rules(&stack).1;
-    let collected = prometheus.then(|| Collected::of(&stack));
+    let dropped = builtin_rules(stack).1;
+    let collected = prometheus.then(|| Collected::of(stack));
     for (name, group) in &alerts.groups {
         let path = [Step::Key("alerts"), Step::Key("groups"), Step::Key(name)];
         let Some(known) = Group::ALL.into_iter().find(|g| g.name() == name) else {

@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::PodPlacement;
 use crate::compile::values::{owner_security_context, secret_env};
 use crate::model::{ObjectStoreKind, Quantity, Storage, Tempo};
+use crate::resolve::placement::PodPlacement;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

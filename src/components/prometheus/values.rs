@@ -6,10 +6,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
-use crate::compile::placement::{PodPlacement, spread_constraints};
-use crate::compile::stack::{Stack, kps_fullname};
-use crate::compile::values::{Disabled, grafana};
+use crate::compile::values::Disabled;
+use crate::components::grafana::values as grafana;
 use crate::model::{LongTermStorage, PrometheusStack, Quantity, Spread, Storage};
+use crate::resolve::placement::{PodPlacement, spread_constraints};
+use crate::resolve::stack::{Stack, kps_fullname};
 use k8s_openapi::api::core::v1::{SecretKeySelector, TopologySpreadConstraint};
 
 #[derive(Serialize)]

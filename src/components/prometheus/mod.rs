@@ -1,0 +1,59 @@
+//! kube-prometheus-stack: Prometheus, Alertmanager, the Prometheus Operator and its
+//! CRDs, and (when `grafana.host` says so) Grafana.
+
+pub mod values;
+
+use super::{Built, Deployable};
+use crate::compile::datasources::{self, Datasource, Links};
+use crate::compile::emit::storage::LocalVolume;
+use crate::compile::release::Release;
+use crate::model::Storage;
+use crate::model::{Component as Section, Profile};
+use crate::resolve::Stack;
+use crate::resolve::stack::kps_fullname;
+
+/// The `prometheus` component.
+pub struct Prometheus;
+
+impl Deployable for Prometheus {
+    fn key(&self) -> &'static str {
+        "prometheus"
+    }
+
+    fn section<'p>(&self, profile: &'p Profile) -> Option<&'p dyn Section> {
+        profile.prometheus.as_ref().map(|c| c as &dyn Section)
+    }
+
+    fn namespace<'p>(&self, stack: &Stack<'p>) -> Option<&'p str> {
+        stack.prometheus().map(|kps| stack.namespace_of(kps))
+    }
+
+    fn release<'p>(&self, stack: &Stack<'p>, _built: &Built) -> Option<Release<'p>> {
+        let kps = stack.prometheus()?;
+        Some(Release {
+            name: kps.release_name.clone(),
+            chart: "kube-prometheus-stack",
+            source: &stack.profile.delivery.charts.kube_prometheus_stack,
+            namespace: stack.namespace_of(kps),
+            values: values::values(stack, kps),
+        })
+    }
+
+    fn local_volume<'p>(&self, stack: &Stack<'p>) -> Option<LocalVolume<'p>> {
+        let kps = stack.prometheus()?;
+        let Some(Storage::HostPath(volume)) = &kps.storage else {
+            return None;
+        };
+        let prometheus = format!("{}-prometheus", kps_fullname(&kps.release_name));
+        Some(LocalVolume {
+            component: "prometheus",
+            namespace: stack.namespace_of(kps),
+            claim: format!("prometheus-{prometheus}-db-prometheus-{prometheus}-0"),
+            volume,
+        })
+    }
+
+    fn datasource(&self, stack: &Stack, links: &Links) -> Option<Datasource> {
+        datasources::prometheus(stack, links)
+    }
+}

@@ -1,0 +1,152 @@
+//! The registry is what the stages use: a component left out of [`COMPONENTS`] loses
+//! its artifacts, and these tests say which.
+
+use std::collections::BTreeSet;
+
+use super::COMPONENTS;
+use crate::compile::testing::profile;
+use crate::compile::{Provenance, compile};
+use crate::resolve::Stack;
+
+/// Every component switched on, each in its own namespace, Loki and Tempo on local disks.
+const EVERYTHING: &str = "
+cluster: { name: c }
+namespace: obs
+delivery: { mode: helmfile }
+prometheus: { retention: 10d, namespace: prom, remoteWriteReceiver: true }
+loki: { retention: 7d, namespace: logs, storage: { hostPath: { node: n1, path: /data/loki, size: 10Gi, storageClass: local } } }
+tempo: { retention: 7d, namespace: traces, storage: { hostPath: { node: n1, path: /data/tempo, size: 10Gi, storageClass: local } } }
+grafana: { host: standalone, namespace: ui, admin: { existingSecret: { name: g } }, access: { portForward } }
+alloy: { namespace: collect }
+vcluster: { namespaceFormat: 'test-{installer}-{run_id}-{run_attempt}' }
+";
+
+fn keys() -> Vec<&'static str> {
+    COMPONENTS.iter().map(|c| c.key()).collect()
+}
+
+/// The sections of the profile format that deploy something, read from its JSON Schema:
+/// the ones with `placement` (their pods are scheduled), and `vcluster`.
+fn deployable_sections() -> BTreeSet<String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(&crate::schema::schema_json()).expect("the schema is JSON");
+    let defs = &schema["$defs"];
+    let properties = schema["properties"].as_object().expect("top-level keys");
+    properties
+        .iter()
+        .filter(|(key, value)| {
+            let text = value.to_string();
+            let placed = text.split("#/$defs/").skip(1).any(|rest| {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                defs[name.as_str()]["properties"].get("placement").is_some()
+            });
+            placed || key.as_str() == "vcluster"
+        })
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// Every section of the profile format that deploys something has exactly one entry in
+/// the list, and the entry reads that section.
+#[test]
+fn every_profile_section_is_registered() {
+    let registered: BTreeSet<String> = keys().into_iter().map(str::to_owned).collect();
+    assert_eq!(
+        registered.len(),
+        COMPONENTS.len(),
+        "a component is listed twice"
+    );
+    assert_eq!(
+        registered,
+        deployable_sections(),
+        "a profile section has no entry in COMPONENTS, or an entry no profile section"
+    );
+    let p = profile(EVERYTHING);
+    for c in COMPONENTS {
+        if let Some(section) = c.section(&p) {
+            assert_eq!(section.key(), c.key());
+        }
+    }
+    let sections: Vec<&str> = p.components().iter().map(|c| c.key()).collect();
+    assert_eq!(
+        sections,
+        ["prometheus", "loki", "tempo", "grafana", "alloy"]
+    );
+}
+
+/// Each registered component contributes its namespace, release, volume, ServiceMonitor
+/// and datasource to the compiled output: this fails if a stage stops iterating the list.
+#[test]
+fn every_enabled_component_contributes_its_artifacts() {
+    let p = profile(EVERYTHING);
+    let stack = Stack::new(&p, "p");
+    let bundle = compile(
+        &stack,
+        &Provenance {
+            name: "p".to_owned(),
+            sources: vec!["profiles/p.yaml".to_owned()],
+        },
+    );
+    let paths: BTreeSet<&str> = bundle.documents().map(|d| d.path.as_str()).collect();
+    let namespaces = stack.namespaces();
+    for (key, namespace) in [
+        ("prometheus", "prom"),
+        ("loki", "logs"),
+        ("tempo", "traces"),
+        ("grafana", "ui"),
+        ("alloy", "collect"),
+    ] {
+        assert!(
+            namespaces.contains(namespace),
+            "{key}: no namespace {namespace}"
+        );
+    }
+    let built = super::Built {
+        alloy_values: Some(serde_json::json!({})),
+    };
+    let charts: Vec<&str> = crate::compile::release::releases(&stack, &built)
+        .iter()
+        .map(|r| r.chart)
+        .collect();
+    assert_eq!(
+        charts,
+        ["kube-prometheus-stack", "loki", "tempo", "grafana", "alloy"]
+    );
+    for path in [
+        "storage/loki.yaml",
+        "storage/tempo.yaml",
+        "monitoring/monitors/alloy.yaml",
+        "monitoring/monitors/loki.yaml",
+        "monitoring/monitors/tempo.yaml",
+        "vcluster/values.yaml",
+    ] {
+        assert!(paths.contains(path), "no {path} in {paths:?}");
+    }
+    let kinds: Vec<&str> = crate::compile::datasources::datasources(&stack)
+        .iter()
+        .map(|d| d.kind())
+        .collect();
+    assert_eq!(kinds, ["prometheus", "loki", "tempo"]);
+}
+
+/// Leaving a component out of the list drops its artifacts: the list is what the
+/// stages read (the mutation the registry guards against).
+#[test]
+fn a_component_missing_from_the_list_loses_its_artifacts() {
+    let p = profile(EVERYTHING);
+    let stack = Stack::new(&p, "p");
+    let all: Vec<_> = COMPONENTS
+        .iter()
+        .filter_map(|c| c.namespace(&stack))
+        .collect();
+    let without_tempo: Vec<_> = COMPONENTS
+        .iter()
+        .filter(|c| c.key() != "tempo")
+        .filter_map(|c| c.namespace(&stack))
+        .collect();
+    assert!(all.contains(&"traces") && !without_tempo.contains(&"traces"));
+    let releases = crate::compile::release::releases(&stack, &super::Built::default());
+    let names: Vec<&str> = releases.iter().map(|r| r.chart).collect();
+    // Alloy's release needs the values of the pipeline compile built.
+    assert_eq!(names, ["kube-prometheus-stack", "loki", "tempo", "grafana"]);
+}

@@ -1,0 +1,22 @@
+//! The vCluster side: the vCluster chart values, the audit policy and the Alloy
+//! installed inside each vCluster. It runs in the vClusters CI creates, not in the
+//! stack's namespaces, so it has no namespace or release of its own here; its files
+//! come from `compile::emit::vcluster`.
+
+pub mod values;
+
+use super::Deployable;
+use crate::resolve::Stack;
+
+/// The `vcluster` component.
+pub struct VCluster;
+
+impl Deployable for VCluster {
+    fn key(&self) -> &'static str {
+        "vcluster"
+    }
+
+    fn namespace<'p>(&self, _stack: &Stack<'p>) -> Option<&'p str> {
+        None
+    }
+}
