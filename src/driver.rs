@@ -386,7 +386,7 @@ fn finish(mut diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
             && d.key_path.is_none()
             && let Some(span) = d.span
         {
-            let keys = crate::diag::enclosing_keys(sources.text(span.file), span.start);
+            let keys = crate::diag::enclosing_keys(sources.text(span.file), span.start as usize);
             d.key_path = Some(keys.unwrap_or_else(|| "(top level)".to_string()));
             if d.help.is_none() {
                 d.help = Some(
@@ -397,11 +397,8 @@ fn finish(mut diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
             }
         }
     }
-    diags.sort_by_key(|d| {
-        d.span.map_or((u32::MAX, u32::MAX, u32::MAX), |s| {
-            (s.file.0, s.line, s.col)
-        })
-    });
+    // Offset order within a file is line-and-column order.
+    diags.sort_by_key(|d| d.span.map_or((u32::MAX, u32::MAX), |s| (s.file.0, s.start)));
     let already_capped = diags.iter().any(|d| d.code == Some(codes::TOO_MANY));
     if diags.len() > MAX_DIAGNOSTICS && !already_capped {
         let hidden = diags.len() - MAX_DIAGNOSTICS;

@@ -42,7 +42,7 @@ fn three_independent_mistakes_are_three_errors() {
     let diags = compile_profile(&profile, &mut sources).err().unwrap();
     let lines: Vec<(u32, u32)> = diags
         .iter()
-        .map(|d| d.span.map(|s| (s.line, s.col)).unwrap())
+        .map(|d| sources.line_col(d.span.unwrap()))
         .collect();
     assert_eq!(lines, [(7, 9), (10, 3), (15, 13)], "{diags:#?}");
 }
@@ -62,9 +62,9 @@ fn a_custom_snippet_error_points_into_the_block_scalar() {
     let diags = compile_profile(&profile, &mut sources).err().unwrap();
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let span = diags[0].span.unwrap();
-    assert_eq!((span.line, span.col), (22, 21));
+    assert_eq!(sources.line_col(span), (22, 21));
     assert_eq!(
-        &text[span.start..span.end],
+        &text[span.range()],
         "prometheus.remote_write.missing.receiver"
     );
 }
@@ -211,7 +211,7 @@ fn diagnostics_are_capped() {
     let diags = compile_profile(&profile, &mut sources).err().unwrap();
     assert_eq!(diags.len(), o11yc::driver::MAX_DIAGNOSTICS + 1);
     assert_eq!(diags[0].message, "unknown key `unknown0` in `loki`");
-    assert_eq!(diags[0].span.unwrap().line, 9);
+    assert_eq!(sources.line_col(diags[0].span.unwrap()).0, 9);
     let last = diags.last().unwrap();
     assert_eq!(
         last.message,
@@ -237,12 +237,8 @@ fn promql_errors_point_into_the_expression() {
         .iter()
         .map(|d| {
             let s = d.span.unwrap();
-            (
-                s.line,
-                s.col,
-                &text[s.start..s.end],
-                d.label.as_deref().unwrap(),
-            )
+            let (line, col) = sources.line_col(s);
+            (line, col, &text[s.range()], d.label.as_deref().unwrap())
         })
         .collect();
     assert_eq!(

@@ -54,12 +54,9 @@ fn pins(text: &str) -> Vec<(String, String, usize)> {
             panic!("{key}: version is not a string");
         };
         // A quoted scalar's span starts at the quote; Renovate's value starts after it.
-        let quoted = matches!(text.as_bytes()[version.span.start], b'"' | b'\'');
-        out.push((
-            key.clone(),
-            v.clone(),
-            version.span.start + usize::from(quoted),
-        ));
+        let start = version.span.start as usize;
+        let quoted = matches!(text.as_bytes()[start], b'"' | b'\'');
+        out.push((key.clone(), v.clone(), start + usize::from(quoted)));
     }
     out
 }

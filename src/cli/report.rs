@@ -52,10 +52,10 @@ pub fn json(d: &Diagnostic, sources: &SourceMap) -> String {
     let span = d.span;
     serde_json::json!({
         "file": span.map(|s| sources.path(s.file).to_string_lossy().replace('\\', "/")),
-        "line": span.map(|s| s.line),
-        "column": span.map(|s| s.col),
-        "end_line": span.map(|s| sources.span(s.file, s.end, s.end).line),
-        "end_column": span.map(|s| sources.span(s.file, s.end, s.end).col),
+        "line": span.map(|s| sources.line_col(s).0),
+        "column": span.map(|s| sources.line_col(s).1),
+        "end_line": span.map(|s| sources.end_line_col(s).0),
+        "end_column": span.map(|s| sources.end_line_col(s).1),
         "code": d.code,
         "severity": d.severity.as_str(),
         "message": d.message,

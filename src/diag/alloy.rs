@@ -31,11 +31,7 @@ pub fn from_alloy(d: &o11yc_alloy::Diagnostic, file: FileId, sources: &SourceMap
         o11yc_alloy::Severity::Error => Severity::Error,
         o11yc_alloy::Severity::Warning => Severity::Warning,
     };
-    let start = if d.span.start.is_known() {
-        d.offset()
-    } else {
-        0
-    };
+    let start = d.offset();
     let text = sources.text(file);
     let rest = text.get(start..).unwrap_or("");
     let word = rest
@@ -67,10 +63,15 @@ mod tests {
         let got = from_alloy(d, f, &map);
         assert_eq!(got.code, Some(codes::ALLOY_UNKNOWN));
         let s = got.span.unwrap();
-        assert_eq!((s.line, s.col, &src[s.start..s.end]), (2, 1, "loki.wrte"));
+        assert_eq!((map.line_col(s), &src[s.range()]), ((2, 1), "loki.wrte"));
         // A position past the end or unknown never panics.
         let mut far = d.clone();
-        far.span.start.offset = 999;
+        far.span = Some(o11yc_alloy::diag::Span::new(FileId(0), 999, 999));
         let _ = from_alloy(&far, f, &map);
+        far.span = None;
+        assert_eq!(
+            map.line_col(from_alloy(&far, f, &map).span.unwrap()),
+            (1, 1)
+        );
     }
 }

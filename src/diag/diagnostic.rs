@@ -187,13 +187,14 @@ impl Diagnostic {
     pub fn one_line(&self, sources: &SourceMap) -> String {
         let sev = self.severity.as_str();
         match self.span {
-            Some(s) => format!(
-                "{}:{}:{}: {sev}: {}",
-                sources.path(s.file).display(),
-                s.line,
-                s.col,
-                self.message
-            ),
+            Some(s) => {
+                let (line, col) = sources.line_col(s);
+                format!(
+                    "{}:{line}:{col}: {sev}: {}",
+                    sources.path(s.file).display(),
+                    self.message
+                )
+            }
             None => format!("{sev}: {}", self.message),
         }
     }

@@ -12,8 +12,9 @@ pub fn locate_embedded(d: &mut Diagnostic, sources: &SourceMap) {
         return;
     };
     let text = sources.text(span.file);
-    let found = block_position(text, span.start, at.line, at.col)
-        .or_else(|| inline_position(text, span.start, at.line, at.col));
+    let start = span.start as usize;
+    let found = block_position(text, start, at.line, at.col)
+        .or_else(|| inline_position(text, start, at.line, at.col));
     match found {
         Some((start, end)) => d.span = Some(sources.span(span.file, start, end)),
         None => {
@@ -180,8 +181,8 @@ mod tests {
         for at_content in [false, true] {
             let d = locate_from(yaml, 3, 7, at_content);
             let s = d.span.unwrap();
-            assert_eq!((s.line, s.col), (5, 11));
-            assert_eq!(&yaml[s.start..s.end], "c.d.e");
+            assert_eq!(s.line_col_in(yaml), (5, 11));
+            assert_eq!(&yaml[s.range()], "c.d.e");
             assert!(d.notes.is_empty());
         }
     }
@@ -190,14 +191,14 @@ mod tests {
     fn explicit_indentation_indicator() {
         let yaml = "custom: |2\n    x = 1\n  y = 2\n";
         let s = locate(yaml, 2, 1).span.unwrap();
-        assert_eq!((s.line, s.col), (3, 3));
+        assert_eq!(s.line_col_in(yaml), (3, 3));
     }
 
     #[test]
     fn quoted_scalars_keep_the_value_span_and_say_where() {
         let yaml = "custom: \"a {\\n b = c\\n}\"\n";
         let d = locate(yaml, 2, 6);
-        assert_eq!(d.span.unwrap().line, 1);
+        assert_eq!(d.span.unwrap().line_col_in(yaml).0, 1);
         assert_eq!(d.notes, ["at line 2, column 6 of the text of this value"]);
     }
 
@@ -211,7 +212,7 @@ mod tests {
                 .at(map.span(f, start, start + value.len()))
                 .embedded(1, col);
             locate_embedded(&mut d, &map);
-            (d.span.map(|s| (s.line, s.col)), d.notes)
+            (d.span.map(|s| s.line_col_in(yaml)), d.notes)
         };
         assert_eq!(at("expr: up & x\n", "up & x", 4), (Some((1, 10)), vec![]));
         assert_eq!(
@@ -236,7 +237,7 @@ mod tests {
         let yaml = "custom: |\n  a\n";
         assert!(!locate(yaml, 9, 99).notes.is_empty());
         let s = locate(yaml, 1, 99).span.unwrap();
-        assert_eq!((s.line, s.col), (2, 4));
+        assert_eq!(s.line_col_in(yaml), (2, 4));
     }
 
     #[test]
@@ -247,6 +248,6 @@ mod tests {
 next: 1
 ";
         let s = locate(yaml, 2, 1).span.unwrap();
-        assert_eq!((s.line, s.col), (2, 6));
+        assert_eq!(s.line_col_in(yaml), (2, 6));
     }
 }

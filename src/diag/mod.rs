@@ -16,5 +16,5 @@ mod yaml_context;
 pub use diagnostic::{Diagnostic, Diagnostics, Embedded, Severity};
 pub use embedded::locate_embedded;
 pub use render::render;
-pub use source::{FileId, LineIndex, LineIndexExt, SourceMap, Span, floor_char_boundary};
+pub use source::{FileId, LineIndex, SourceMap, Span, floor_char_boundary};
 pub use yaml_context::enclosing_keys;

@@ -59,8 +59,8 @@ const MAX_LINE: usize = 160;
 
 /// The text of the line holding byte `start` (line `line`, 1-based), found from the offset
 /// so quoting costs the length of the line, not of the file. `None` for an unknown line.
-fn quoted_line(text: &str, start: usize, line: u32) -> Option<&str> {
-    if line == 0 || start > text.len() || !text.is_char_boundary(start) {
+fn quoted_line(text: &str, start: usize) -> Option<&str> {
+    if start > text.len() || !text.is_char_boundary(start) {
         return None;
     }
     let begin = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -119,26 +119,27 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         paint(st.message, &format!(": {}", d.message))
     );
 
-    let width = d.span.map_or(0, |s| s.line.to_string().len());
+    let at = d.span.map(|s| sources.line_col(s));
+    let width = at.map_or(0, |(line, _)| line.to_string().len());
     let pad = " ".repeat(width);
     let bar = paint(st.gutter, &format!("{pad} |"));
 
-    if let Some(span) = d.span {
+    if let (Some(span), Some((line, col))) = (d.span, at) {
         let _ = writeln!(
             out,
             "{pad}{} {}:{}:{}",
             paint(st.gutter, "-->"),
             sources.path(span.file).display(),
-            span.line,
-            span.col
+            line,
+            col
         );
         let text = sources.text(span.file);
-        if let Some(line_text) = quoted_line(text, span.start, span.line) {
+        if let Some(line_text) = quoted_line(text, span.start as usize) {
             let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
             // Character index of the span start within the line, and caret count.
-            let start_col = (span.col as usize).saturating_sub(1);
+            let start_col = (col as usize).saturating_sub(1);
             let span_chars = text
-                .get(span.start..span.end)
+                .get(span.range())
                 .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count());
             let (shown, start_col) = window(line_text, start_col);
             let avail = shown.chars().count().saturating_sub(start_col);
@@ -156,12 +157,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
                 .collect();
             let shown = shown.replace('\t', TAB);
             let _ = writeln!(out, "{bar}");
-            let _ = writeln!(
-                out,
-                "{} {}",
-                paint(st.gutter, &format!("{} |", span.line)),
-                shown
-            );
+            let _ = writeln!(out, "{} {}", paint(st.gutter, &format!("{line} |")), shown);
             let mut marker = paint(st.caret, &"^".repeat(carets));
             if let Some(label) = &d.label {
                 marker.push(' ');
@@ -210,6 +206,7 @@ fn indent_continuation(value: &str, indent: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::{FileId, Span};
     use std::path::PathBuf;
 
     fn sample() -> (SourceMap, Diagnostic) {
@@ -291,10 +288,19 @@ error: unknown key `storge` in `loki`
         let f = map.add(PathBuf::from("t.yaml"), "a:\n\tb: 1".into());
         let d = Diagnostic::error("tab").at(map.span(f, 4, 5));
         assert!(render(&d, &map, false).contains("    ^"));
-        let mut bogus = map.span(f, 0, 0);
-        bogus.line = 99;
-        let _ = render(&Diagnostic::error("x").at(bogus), &map, false);
-        bogus.line = 0;
-        let _ = render(&Diagnostic::error("x").at(bogus), &map, false);
+        // Offsets past the text, inside a character, reversed, or into an unknown file.
+        for bogus in [
+            Span::new(f, 99, 120),
+            Span::new(f, 4, 2),
+            Span::new(FileId(9), 3, 4),
+        ] {
+            let _ = render(&Diagnostic::error("x").at(bogus), &map, false);
+        }
+        let wide = map.add(PathBuf::from("u.yaml"), "é: x".into());
+        let _ = render(
+            &Diagnostic::error("x").at(Span::new(wide, 1, 2)),
+            &map,
+            false,
+        );
     }
 }

@@ -2,82 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// Identifies one file registered in a [`SourceMap`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FileId(pub u32);
-
-/// A region of a source file.
-///
-/// `start` / `end` are byte offsets (end exclusive); `line` and `col` describe `start`
-/// (both 1-based, `col` counted in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    /// File the span points into.
-    pub file: FileId,
-    /// Start byte offset (inclusive).
-    pub start: usize,
-    /// End byte offset (exclusive).
-    pub end: usize,
-    /// 1-based line of `start`.
-    pub line: u32,
-    /// 1-based column of `start`, in characters.
-    pub col: u32,
-}
-
-impl Span {
-    /// Builds a span from byte offsets into `text`, computing line and column of `start`.
-    ///
-    /// Offsets are clamped to the text and to character boundaries, so this never panics.
-    /// For many spans into one text, build a [`LineIndex`] once instead.
-    pub fn from_offsets(file: FileId, text: &str, start: usize, end: usize) -> Span {
-        LineIndex::new(text).span(file, text, start, end)
-    }
-
-    /// A zero-length span at the very beginning of `file` (line 1, column 1).
-    pub fn file_start(file: FileId) -> Span {
-        Span {
-            file,
-            start: 0,
-            end: 0,
-            line: 1,
-            col: 1,
-        }
-    }
-}
-
-pub use o11yc_alloy::diag::LineIndex;
-
-/// Character-column [`Span`]s from the workspace's [`LineIndex`] (shared with the Alloy crate).
-pub trait LineIndexExt {
-    /// A span from byte offsets into `text` (the text this index was built from).
-    /// Offsets are clamped to the text and to character boundaries, so this never panics.
-    fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span;
-}
-
-impl LineIndexExt for LineIndex {
-    fn span(&self, file: FileId, text: &str, start: usize, end: usize) -> Span {
-        let start = floor_char_boundary(text, start.min(text.len()));
-        let end = floor_char_boundary(text, end.clamp(start, text.len()));
-        let (line, line_start) = self.line_of(start);
-        let line_start = line_start.min(start);
-        let col = text[line_start..start].chars().count() + 1;
-        Span {
-            file,
-            start,
-            end,
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-/// The largest character boundary of `text` at or before byte `i`.
-pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
+pub use o11yc_alloy::diag::{FileId, LineIndex, Span, floor_char_boundary};
 
 /// Owns the text of every loaded file, with its line index, so diagnostics can quote it.
 #[derive(Debug, Default, Clone)]
@@ -113,13 +38,29 @@ impl SourceMap {
             .map_or("", |(_, t, _)| t.as_str())
     }
 
-    /// Builds a [`Span`] from byte offsets into a registered file (through the file's line
-    /// index, built once when it was added).
+    /// Builds a [`Span`] from byte offsets into a registered file, clamped to its text and
+    /// to character boundaries (never panics).
     pub fn span(&self, file: FileId, start: usize, end: usize) -> Span {
+        Span::clamped(file, self.text(file), start, end)
+    }
+
+    /// 1-based line and column (in characters) of byte `offset` of `file`, from the file's line
+    /// index (built once when it was added).
+    pub fn line_col_at(&self, file: FileId, offset: usize) -> (u32, u32) {
         match self.files.get(file.0 as usize) {
-            Some((_, text, lines)) => lines.span(file, text, start, end),
-            None => Span::from_offsets(file, "", start, end),
+            Some((_, text, lines)) => lines.line_col(text, offset),
+            None => (1, 1),
         }
+    }
+
+    /// 1-based line and column (in characters) where `span` starts.
+    pub fn line_col(&self, span: Span) -> (u32, u32) {
+        self.line_col_at(span.file, span.start as usize)
+    }
+
+    /// 1-based line and column (in characters) where `span` ends.
+    pub fn end_line_col(&self, span: Span) -> (u32, u32) {
+        self.line_col_at(span.file, span.end as usize)
     }
 
     /// Number of registered files.
@@ -138,13 +79,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn span_from_offsets_counts_lines_and_chars() {
+    fn spans_count_lines_and_chars_on_demand() {
         let text = "a: 1\nbé: x\n";
-        let s = Span::from_offsets(FileId(0), text, 9, 10);
-        assert_eq!((s.line, s.col), (2, 4));
+        let mut map = SourceMap::new();
+        let f = map.add(PathBuf::from("a.yaml"), text.into());
+        let s = map.span(f, 9, 10);
+        assert_eq!(map.line_col(s), (2, 4));
         // Offset inside a multi-byte char and past the end are clamped.
-        let s = Span::from_offsets(FileId(0), text, 7, 100);
-        assert_eq!((s.start, s.end, s.line, s.col), (6, text.len(), 2, 2));
+        let s = map.span(f, 7, 100);
+        assert_eq!((s.range(), map.line_col(s)), (6..text.len(), (2, 2)));
+        assert_eq!(map.end_line_col(s), (3, 1));
+        // A span of an unknown file never panics.
+        assert_eq!(map.line_col(Span::new(FileId(7), 3, 4)), (1, 1));
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn from_node_in<T: serde::de::DeserializeOwned>(
     deserialize_root(node, |span: Span| {
         sources
             .text(span.file)
-            .get(span.start..span.end)
+            .get(span.range())
             .map(str::to_string)
     })
 }

@@ -108,7 +108,13 @@ impl<'de> Deserialize<'de> for Quantity {
 
 const F: FileId = FileId(0);
 
+thread_local! {
+    /// The text [`load`] last parsed, so [`pos`] can compute a line and column from it.
+    static LAST_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 fn load<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
+    LAST_TEXT.with(|t| *t.borrow_mut() = text.to_string());
     let node = parse_yaml(F, text).expect("valid yaml");
     from_node::<T>(&node).map_err(|mut v| {
         assert_eq!(v.len(), 1);
@@ -122,7 +128,7 @@ fn err(text: &str) -> Diagnostic {
 
 fn pos(d: &Diagnostic) -> (u32, u32) {
     let s = d.span.expect("diagnostic has a span");
-    (s.line, s.col)
+    LAST_TEXT.with(|t| s.line_col_in(&t.borrow()))
 }
 
 const GOOD: &str = "\

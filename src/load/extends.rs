@@ -240,7 +240,7 @@ mod tests {
     fn src(sources: &SourceMap, span: Span) -> (&Path, &str) {
         (
             sources.path(span.file),
-            &sources.text(span.file)[span.start..span.end],
+            &sources.text(span.file)[span.range()],
         )
     }
 
@@ -274,7 +274,7 @@ mod tests {
         // Base-only nodes point into the base file, overridden ones into the child.
         let class = root.get_path(&["loki", "storage", "class"]).unwrap();
         assert_eq!(src(&sources, class.span), (base.as_path(), "slow"));
-        assert_eq!(class.span.line, 6);
+        assert_eq!(sources.line_col(class.span).0, 6);
         let enabled_key = root.key_span(&["loki", "enabled"]).unwrap();
         assert_eq!(src(&sources, enabled_key), (base.as_path(), "enabled"));
         let size = root.get_path(&["loki", "storage", "size"]).unwrap();
@@ -316,7 +316,7 @@ mod tests {
         assert_eq!(d.message, "`extends` cycle: a.yaml → b.yaml → a.yaml");
         let s = d.span.unwrap();
         assert_eq!(src(&sources, s), (b.as_path(), "a.yaml"));
-        assert_eq!((s.line, s.col), (2, 10));
+        assert_eq!(sources.line_col(s), (2, 10));
         let own = write(dir.path(), "self.yaml", "extends: self\n");
         let d = load_profile(&own, &mut SourceMap::new())
             .unwrap_err()
@@ -346,7 +346,7 @@ mod tests {
             src(&sources, s),
             (dir.path().join("p31.yaml").as_path(), "p32")
         );
-        assert_eq!((s.line, s.col), (1, 10));
+        assert_eq!(sources.line_col(s), (1, 10));
         // The longest allowed chain loads.
         let ok = load_profile(&dir.path().join("p5969.yaml"), &mut SourceMap::new()).unwrap();
         assert_eq!(ok.get("x").unwrap().value, Node::Int(1));
@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(d.message, "base profile `bsae` not found");
         let s = d.span.unwrap();
         assert_eq!(src(&sources, s), (dev.as_path(), "bsae"));
-        assert_eq!((s.line, s.col), (2, 10));
+        assert_eq!(sources.line_col(s), (2, 10));
         assert_eq!(
             d.help.as_deref(),
             Some("did you mean `base`? available profiles: one of `base`, `prod`")

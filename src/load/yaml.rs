@@ -11,7 +11,7 @@ use serde_saphyr::granit_parser::{
 };
 
 use super::node::{Entry, Located, Node};
-use crate::diag::{Diagnostic, FileId, LineIndex, LineIndexExt, Span, floor_char_boundary};
+use crate::diag::{Diagnostic, FileId, LineIndex, Span, floor_char_boundary};
 
 /// Deepest nesting of collections accepted.
 const MAX_DEPTH: usize = 64;
@@ -68,12 +68,16 @@ impl<'a> Builder<'a> {
 
     fn span(&self, raw: &RawSpan) -> Span {
         let (s, e) = (self.byte(&raw.start), self.byte(&raw.end));
-        self.lines.span(self.file, self.text, s, e)
+        Span::clamped(self.file, self.text, s, e)
     }
 
     fn span_between(&self, start: Span, end: Span) -> Span {
-        self.lines
-            .span(self.file, self.text, start.start, end.end.max(start.end))
+        Span::clamped(
+            self.file,
+            self.text,
+            start.start as usize,
+            end.end.max(start.end) as usize,
+        )
     }
 
     /// A span one character wide at `m` (zero-width at end of input).
@@ -84,7 +88,7 @@ impl<'a> Builder<'a> {
             .next()
             .filter(|c| *c != '\n')
             .map_or(0, char::len_utf8);
-        self.lines.span(self.file, self.text, s, s + len)
+        Span::clamped(self.file, self.text, s, s + len)
     }
 
     fn scan_error(&self, e: &ScanError) -> Diagnostic {
@@ -359,13 +363,15 @@ impl<'a> Builder<'a> {
                         return Err(Diagnostic::error("unexpected YAML structure").at(span));
                     };
                     if let Some(first) = map.get(&key) {
-                        let f = first.key_span;
+                        let (line, col) = self
+                            .lines
+                            .line_col(self.text, first.key_span.start as usize);
                         return Err(Diagnostic::error(format!("duplicate key `{key}`"))
                             .at(key_span)
                             .label("duplicate key")
                             .note(format!(
                                 "`{key}` was first defined at line {}, column {}",
-                                f.line, f.col
+                                line, col
                             ))
                             .help("remove one of the two entries"));
                     }
@@ -529,7 +535,12 @@ mod tests {
     }
 
     fn slice(text: &str, s: Span) -> &str {
-        &text[s.start..s.end]
+        &text[s.range()]
+    }
+
+    /// Line and column of the start of `s` in `text`.
+    fn at(text: &str, s: Span) -> (u32, u32) {
+        s.line_col_in(text)
     }
 
     #[test]
@@ -537,17 +548,14 @@ mod tests {
         let text = "name: dev\nloki:\n  storage:\n    size: \"200Gi\"\n  retention: 30\n";
         let root = parse(text).unwrap();
         let ks = root.key_span(&["loki", "storage", "size"]).unwrap();
-        assert_eq!((ks.line, ks.col), (4, 5));
+        assert_eq!(at(text, ks), (4, 5));
         assert_eq!(slice(text, ks), "size");
         let v = root.get_path(&["loki", "storage", "size"]).unwrap();
         assert_eq!(v.value, Node::Str("200Gi".into()));
-        assert_eq!((v.span.line, v.span.col), (4, 11));
+        assert_eq!(at(text, v.span), (4, 11));
         let r = root.get_path(&["loki", "retention"]).unwrap();
         assert_eq!(r.value, Node::Int(30));
-        assert_eq!(
-            (r.span.line, r.span.col, slice(text, r.span)),
-            (5, 14, "30")
-        );
+        assert_eq!((at(text, r.span), slice(text, r.span)), ((5, 14), "30"));
         assert!(root.get_path(&["loki", "nope"]).is_none());
         assert!(root.key_span(&[]).is_none());
     }
@@ -562,11 +570,11 @@ mod tests {
         };
         assert_eq!(items.len(), 3);
         let b = &items[1];
-        assert_eq!((b.span.line, b.span.col), (4, 7));
+        assert_eq!(at(text, b.span), (4, 7));
         let port = b.get("port").unwrap();
         assert_eq!(
-            (port.span.line, port.span.col, slice(text, port.span)),
-            (5, 13, "9")
+            (at(text, port.span), slice(text, port.span)),
+            ((5, 13), "9")
         );
         assert_eq!(slice(text, items[2].span), "[1, 2]");
     }
@@ -576,11 +584,11 @@ mod tests {
         let text = "name: \"héllo wörld\"\nlabel: x\n";
         let root = parse(text).unwrap();
         let ks = root.key_span(&["label"]).unwrap();
-        assert_eq!((ks.line, ks.col), (2, 1));
+        assert_eq!(at(text, ks), (2, 1));
         let text = "a: { é: 1, b: 2 }\n";
         let root = parse(text).unwrap();
         let b = root.get_path(&["a", "b"]).unwrap();
-        assert_eq!((b.span.col, slice(text, b.span)), (15, "2"));
+        assert_eq!((at(text, b.span).1, slice(text, b.span)), (15, "2"));
     }
 
     #[test]
@@ -610,15 +618,16 @@ mod tests {
 
     #[test]
     fn syntax_error_is_located() {
-        let d = err("name: dev\nloki:\n  enabled: true\n   bad: [1, 2\n");
+        let text = "name: dev\nloki:\n  enabled: true\n   bad: [1, 2\n";
+        let d = err(text);
         assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
         let s = d.span.unwrap();
-        assert!(s.line >= 4, "{s:?}");
+        assert!(at(text, s).0 >= 4, "{s:?}");
         let d = err("a: \"unterminated\nb: 1\n");
         assert!(d.message.starts_with("invalid YAML"));
         assert_eq!(d.span.unwrap().file, F);
         let d = err("a: 1\n b: 2\n");
-        assert_eq!((d.span.unwrap().line, d.span.unwrap().col), (2, 3), "{d:?}");
+        assert_eq!(at("a: 1\n b: 2\n", d.span.unwrap()), (2, 3), "{d:?}");
     }
 
     #[test]
@@ -633,7 +642,7 @@ mod tests {
             let d = err(text);
             assert_eq!(d.message, "profile is empty", "{text:?}");
             let s = d.span.unwrap();
-            assert_eq!((s.line, s.col), (1, 1));
+            assert_eq!(at(text, s), (1, 1));
             assert!(d.help.unwrap().contains("name:"));
         }
     }
@@ -645,13 +654,13 @@ mod tests {
             d.message,
             "expected a mapping at the top level, found a sequence"
         );
-        assert_eq!((d.span.unwrap().line, d.span.unwrap().col), (1, 1));
+        assert_eq!(at("- a\n- b\n", d.span.unwrap()), (1, 1));
         let d = err("\n\njust text\n");
         assert_eq!(
             d.message,
             "expected a mapping at the top level, found a string"
         );
-        assert_eq!(d.span.unwrap().line, 3);
+        assert_eq!(at("\n\njust text\n", d.span.unwrap()).0, 3);
         assert_eq!(
             err("42").message,
             "expected a mapping at the top level, found an integer"
@@ -668,7 +677,7 @@ mod tests {
         let d = err(text);
         assert_eq!(d.message, "duplicate key `enabled`");
         let s = d.span.unwrap();
-        assert_eq!((s.line, s.col, slice(text, s)), (4, 3, "enabled"));
+        assert_eq!((at(text, s), slice(text, s)), ((4, 3), "enabled"));
         assert_eq!(
             d.notes,
             vec!["`enabled` was first defined at line 2, column 3".to_string()]
@@ -679,7 +688,7 @@ mod tests {
     fn multiple_documents_rejected() {
         let d = err("a: 1\n---\nb: 2\n");
         assert_eq!(d.message, "a profile must contain a single YAML document");
-        assert_eq!(d.span.unwrap().line, 2);
+        assert_eq!(at("a: 1\n---\nb: 2\n", d.span.unwrap()).0, 2);
         // A single explicit document is fine.
         assert!(parse("---\na: 1\n").is_ok());
     }
@@ -715,7 +724,7 @@ mod tests {
         );
         let s = d.span.unwrap();
         // The 16th alias is the first one over budget (1 MiB original + 15 copies).
-        assert_eq!((s.line, s.col), (2, 5 + 15 * 4));
+        assert_eq!(at(&text, s), (2, 5 + 15 * 4));
         // A few copies are fine.
         let small = format!("a: &a \"{}\"\nb: [*a, *a]\n", "x".repeat(1 << 20));
         assert!(parse(&small).is_ok());

@@ -3,12 +3,79 @@
 //!
 //! A [`Diagnostic`] holds a [`Span`] of byte offsets; its line and column are computed on
 //! demand from a [`LineIndex`] (columns in characters), so the tree and the diagnostics stay
-//! compact. o11yc renders these diagnostics with its rustc-style renderer and a stable code
+//! compact. [`Span`] is the one span type of the workspace: o11yc's profile diagnostics use
+//! it too. o11yc renders these diagnostics with its rustc-style renderer and a stable code
 //! per [`Kind`].
 
 use std::fmt;
+use std::ops::Range;
 
-use crate::syntax::ast::{Pos, Span};
+use crate::syntax::ast::Pos;
+
+/// The largest source the workspace reads: offsets are `u32`, so a longer text could not be
+/// located without wrapping. Readers refuse larger files before parsing them.
+pub const MAX_SOURCE_BYTES: u64 = u32::MAX as u64;
+
+/// Identifies one source file: an index into o11yc's source map (a lone Alloy file checked
+/// on its own is `FileId(0)`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A region of a source file: the one span type of the workspace (12 bytes).
+///
+/// `start` / `end` are byte offsets (end exclusive). Line and column are not stored: they are
+/// computed on demand from the file's [`LineIndex`] ([`LineIndex::line_col`], columns in
+/// characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// File the span points into.
+    pub file: FileId,
+    /// Start byte offset (inclusive).
+    pub start: u32,
+    /// End byte offset (exclusive).
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from `usize` byte offsets (`end` raised to `start` if below it). Offsets beyond
+    /// `u32` saturate; readers refuse sources over [`MAX_SOURCE_BYTES`], so none occur.
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span {
+            file,
+            start: to_u32(start),
+            end: to_u32(end.max(start)),
+        }
+    }
+
+    /// `start..end` of `src` (the text of `file`) clamped to the text and to character
+    /// boundaries. Never panics.
+    pub fn clamped(file: FileId, src: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(src, start);
+        let end = floor_char_boundary(src, end.max(start));
+        Span::new(file, start, end)
+    }
+
+    /// A zero-length span at the very beginning of `file` (line 1, column 1).
+    pub fn file_start(file: FileId) -> Span {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// 1-based line and column (in characters) of the start in `src`, the text of its file.
+    /// Builds a line index each call: for a one-off lookup (o11yc's source map keeps one
+    /// index per file).
+    pub fn line_col_in(&self, src: &str) -> (u32, u32) {
+        LineIndex::new(src).line_col(src, self.start as usize)
+    }
+
+    /// The byte range, for slicing the source.
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
 
 /// Byte offsets of line starts, mapping offsets to 1-based lines and character columns: the
 /// one line index of the workspace (o11yc builds its spans on it too).
@@ -58,15 +125,21 @@ impl LineIndex {
     /// from), the column counted in characters. Offsets past the end or inside a character
     /// are clamped, so this never panics.
     pub fn line_col(&self, src: &str, offset: usize) -> (u32, u32) {
-        let mut offset = offset.min(src.len());
-        while !src.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(src, offset);
         let (line, start) = self.line_of(offset);
         let start = start.min(offset);
         let col = src[start..offset].chars().count() + 1;
         (to_u32(line), to_u32(col))
     }
+}
+
+/// The largest character boundary of `text` at or before byte `i` (`text.len()` when past it).
+pub fn floor_char_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// How serious a [`Diagnostic`] is.
@@ -117,16 +190,16 @@ pub enum Kind {
     UnboundedLabel,
 }
 
-/// A message tied to a span of a source file (byte offsets; a span with an unknown start
-/// has no place, e.g. for nodes built in Rust code).
+/// A message tied to a place in the checked source (`None` for nodes built in Rust code,
+/// which have no place).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// The kind of problem.
     pub kind: Kind,
-    /// Where: from the first to the last character.
-    pub span: Span,
+    /// Where the problem starts, a zero-length span in `FileId(0)` (the checked source).
+    pub span: Option<Span>,
     /// What is wrong.
     pub message: String,
     /// Optional hint, such as the nearest valid name.
@@ -139,7 +212,9 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             kind,
-            span: Span::new(pos, pos),
+            span: pos
+                .is_known()
+                .then(|| Span::new(FileId(0), pos.index(), pos.index())),
             message: message.into(),
             help: None,
         }
@@ -151,13 +226,6 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(kind, pos, message)
         }
-    }
-
-    /// Sets the span (from its first to its last character).
-    #[must_use]
-    pub fn with_span(mut self, span: Span) -> Self {
-        self.span = span;
-        self
     }
 
     /// Adds a `help:` hint.
@@ -172,22 +240,16 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// 1-based line of the start (0 when unknown).
-    pub fn line(&self) -> u32 {
-        self.span.start.line
-    }
-
-    /// Byte offset of the start (for sorting and slicing).
+    /// Byte offset of the start (0 when unknown; for sorting and slicing).
     pub fn offset(&self) -> usize {
-        self.span.start.index()
+        self.span.map_or(0, |s| s.start as usize)
     }
 
     /// 1-based line and character column of the start in `src` (`(0, 0)` when unknown).
     pub fn line_col(&self, lines: &LineIndex, src: &str) -> (u32, u32) {
-        if self.span.start.is_known() {
-            lines.line_col(src, self.offset())
-        } else {
-            (0, 0)
+        match self.span {
+            Some(s) => lines.line_col(src, s.start as usize),
+            None => (0, 0),
         }
     }
 

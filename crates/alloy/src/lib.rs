@@ -18,7 +18,7 @@ pub mod diag;
 pub mod streams;
 pub mod syntax;
 
-pub use diag::{Diagnostic, Kind, LineIndex, Severity};
+pub use diag::{Diagnostic, FileId, Kind, LineIndex, Severity};
 pub use syntax::ast::{
     Attribute, BinaryOp, Block, Comment, Expr, ExprKind, File, LeadingComments, ObjectField, Pos,
     Span, Stmt, UnaryOp,

@@ -30,7 +30,8 @@ fn assert_one_error(src: &str, line: usize, needle: &str) -> Diagnostic {
     let errs = errors(src);
     assert_eq!(errs.len(), 1, "expected exactly one error, got {errs:#?}");
     let e = errs.into_iter().next().unwrap();
-    assert_eq!(e.line() as usize, line, "wrong line for {e:?}");
+    let at = e.line_col(&o11yc_alloy::LineIndex::new(src), src).0;
+    assert_eq!(at as usize, line, "wrong line for {e:?}");
     assert!(
         e.message.contains(needle),
         "message {:?} lacks {needle:?}",

@@ -50,7 +50,11 @@ fn error_files_report_errors_on_marked_lines() {
         let want = expected_error_lines(&src);
         assert!(!want.is_empty(), "{} has no ERROR markers", f.display());
         let errs = o11yc_alloy::parse(&src).expect_err("file with ERROR markers must fail");
-        let got: BTreeSet<usize> = errs.iter().map(|e| e.line() as usize).collect();
+        let lines = o11yc_alloy::LineIndex::new(&src);
+        let got: BTreeSet<usize> = errs
+            .iter()
+            .map(|e| e.line_col(&lines, &src).0 as usize)
+            .collect();
         assert_eq!(got, want, "{}: error lines differ: {errs:#?}", f.display());
     }
 }

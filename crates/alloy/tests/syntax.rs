@@ -31,8 +31,12 @@ fn string_escapes_decode_and_reprint() {
 
 #[test]
 fn bad_escapes_are_errors() {
-    let errs = parse("a = \"\\q\"\n").unwrap_err();
-    assert_eq!(errs[0].line(), 1);
+    let src = "a = \"\\q\"\n";
+    let errs = parse(src).unwrap_err();
+    assert_eq!(
+        errs[0].line_col(&o11yc_alloy::LineIndex::new(src), src).0,
+        1
+    );
     assert!(errs[0].message.contains("escape"), "{errs:?}");
     assert!(parse("a = \"unterminated\nb = 1\n").is_err());
     assert!(parse("a = \"\\uD800\"\n").is_err());
@@ -204,7 +208,10 @@ fn error_messages_are_located_and_say_what_was_expected() {
         "expected \"=\" or \"{\" after \"foo\", got NUMBER"
     );
     let errs = parse("a = 1\nfoo\n").unwrap_err();
-    assert_eq!(errs[0].line(), 2);
+    assert_eq!(
+        errs[0].line_col(&o11yc_alloy::LineIndex::new("a = 1\nfoo\n"), "a = 1\nfoo\n"),
+        (2, 4)
+    );
     assert_eq!(
         errs[0].message,
         "expected \"=\" or \"{\" after \"foo\", got TERMINATOR"

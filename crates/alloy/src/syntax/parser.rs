@@ -46,7 +46,7 @@ pub fn parse_file_lossy(src: &str) -> (File, Vec<Diagnostic>) {
     let mut errors = p.lexer.errors;
     errors.extend(p.errors);
     errors.sort_by_key(Diagnostic::offset);
-    errors.dedup_by(|a, b| a.line() == b.line());
+    errors.dedup_by_key(|d| lines.line_of(d.offset()).0);
     let file = File {
         body,
         comments: p.lexer.comments,
