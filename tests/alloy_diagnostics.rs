@@ -29,6 +29,25 @@ fn alloy_check_renders_every_diagnostic_of_each_fixture() {
     });
 }
 
+/// A file too long for `u32` offsets is refused before it is read (exit 2, a clean message),
+/// by both `check` and `fmt`.
+#[test]
+fn alloy_files_over_the_offset_limit_are_a_clean_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.alloy");
+    let f = std::fs::File::create(&path).unwrap();
+    // Sparse: no disk space is used.
+    f.set_len(o11yc_alloy::diag::MAX_SOURCE_BYTES + 1).unwrap();
+    for cmd in ["check", "fmt"] {
+        let (code, out, err) = run(o11yc().args(["alloy", cmd]).arg(&path));
+        assert_eq!((code, out.as_str()), (2, ""), "{cmd}: {err}");
+        assert!(
+            err.contains("larger than 4294967295 bytes, the most o11yc can locate errors in"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
 #[test]
 fn alloy_fmt_check_points_at_the_first_changed_line() {
     let (code, _, err) = run(o11yc().args([

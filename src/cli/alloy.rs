@@ -8,8 +8,11 @@ use super::{EXIT_DIFFERS, EXIT_ERROR, EXIT_OK};
 use crate::diag::{Diagnostic, SourceMap, codes};
 
 /// Reads a regular file (a FIFO or device would hang or never end; a
-/// symlink would be replaced by the formatted copy).
+/// symlink would be replaced by the formatted copy) of at most
+/// [`MAX_SOURCE_BYTES`](o11yc_alloy::diag::MAX_SOURCE_BYTES): spans are `u32` offsets.
 fn read(path: &Path) -> Result<String, i32> {
+    use std::io::Read;
+    const MAX: u64 = o11yc_alloy::diag::MAX_SOURCE_BYTES;
     let fail = |why: String| {
         report::error(&format!("cannot read {}: {why}", path.display()));
         EXIT_ERROR
@@ -18,7 +21,24 @@ fn read(path: &Path) -> Result<String, i32> {
     if !meta.is_file() {
         return Err(fail("not a regular file".into()));
     }
-    std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))
+    let too_large = || {
+        fail(format!(
+            "larger than {MAX} bytes, the most o11yc can locate errors in"
+        ))
+    };
+    if meta.len() > MAX {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    // Read one byte past the limit: a file that grew after the size check is refused too.
+    let mut text = String::new();
+    file.take(MAX + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| fail(e.to_string()))?;
+    if text.len() as u64 > MAX {
+        return Err(too_large());
+    }
+    Ok(text)
 }
 
 /// Replaces `path` with `text` atomically: the text goes to a new file in the

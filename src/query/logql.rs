@@ -196,6 +196,7 @@ impl Parser {
 
     /// `{label op "value", ...}`
     fn selector(&mut self) -> Result<(), String> {
+        let start = self.offset();
         self.punct("{")?;
         let mut non_empty = false;
         let mut matchers = Vec::new();
@@ -220,10 +221,9 @@ impl Parser {
             break;
         }
         if !non_empty {
-            return Err(
-                "a stream selector needs at least one `=` or `=~` matcher that cannot match an empty value"
-                    .to_owned(),
-            );
+            return Err(format!(
+                "at byte {start}: a stream selector needs at least one `=` or `=~` matcher that cannot match an empty value"
+            ));
         }
         self.selectors.push(matchers);
         Ok(())
@@ -313,11 +313,12 @@ impl Parser {
             },
             _ => {
                 // unwrap
+                let at = self.offset();
                 let label = self.ident("a label name after `unwrap`")?;
                 if self.is_punct("(") {
                     if !matches!(label.as_str(), "bytes" | "duration" | "duration_seconds") {
                         return Err(format!(
-                            "`unwrap {label}(...)`: the conversion must be `bytes`, `duration` or `duration_seconds`"
+                            "at byte {at}: `unwrap {label}(...)`: the conversion must be `bytes`, `duration` or `duration_seconds`"
                         ));
                     }
                     self.pos += 1;
@@ -453,8 +454,28 @@ pub fn check(query: &str) -> Result<(), String> {
     selectors(query).map(|_| ())
 }
 
-/// Checks a LogQL query and returns its stream selectors, in order.
+/// Checks a LogQL query and returns its stream selectors, in order. An error starts with the
+/// 1-based column (in characters) where the query goes wrong: `at column 9: expected ...`.
 pub fn selectors(query: &str) -> Result<Vec<Vec<Matcher>>, String> {
+    parse_selectors(query).map_err(|e| in_columns(query, &e))
+}
+
+/// `at byte N: ...` (how the tokenizer and parser locate an error) as `at column C: ...`.
+fn in_columns(query: &str, error: &str) -> String {
+    let located = error
+        .strip_prefix("at byte ")
+        .and_then(|rest| rest.split_once(": "))
+        .and_then(|(n, why)| Some((n.parse::<usize>().ok()?, why)));
+    match located {
+        Some((offset, why)) => {
+            let offset = crate::diag::floor_char_boundary(query, offset);
+            format!("at column {}: {why}", query[..offset].chars().count() + 1)
+        }
+        None => error.to_owned(),
+    }
+}
+
+fn parse_selectors(query: &str) -> Result<Vec<Vec<Matcher>>, String> {
     let toks = tokenize(query)?;
     let mut parser = Parser {
         toks,
@@ -539,6 +560,35 @@ mod tests {
         ] {
             let err = check(q).expect_err(q);
             assert!(err.contains(needle), "{q}: {err}");
+            assert!(err.starts_with("at column "), "{q}: {err}");
         }
+    }
+
+    /// Columns count characters, not bytes: `é` is two bytes but one column.
+    #[test]
+    fn error_columns_are_characters() {
+        assert_eq!(
+            check(r#"{a="é"} | level ~ "x""#).unwrap_err(),
+            "at column 17: unexpected `~`"
+        );
+        assert_eq!(
+            check(r#"{a="é"} |= x"#).unwrap_err(),
+            "at column 12: expected a quoted string after the line filter, found `x`"
+        );
+        assert_eq!(
+            check(r#"{a="é"#).unwrap_err(),
+            "at column 4: unterminated string"
+        );
+        assert_eq!(check("").unwrap_err(), "the query is empty");
+        assert!(
+            check(r#"sum(count_over_time({a=~".*"}[5m]))"#)
+                .unwrap_err()
+                .starts_with("at column 21: a stream selector needs"),
+        );
+        assert!(
+            check(r#"sum_over_time({a="b"} | unwrap foo(x) [5m])"#)
+                .unwrap_err()
+                .starts_with("at column 32: `unwrap foo(...)`"),
+        );
     }
 }

@@ -22,7 +22,10 @@ const MAX_LOCATED: usize = 8192;
 /// - a bracket never closed, or closed by the wrong one, is found by scanning the text
 ///   (strings and comments skipped): the grammar's `invalid promql query` gives no reason;
 /// - a message naming something in quotes (`unknown function with name 'rte'`) is at that
-///   name when it occurs exactly once in the query.
+///   name when it occurs exactly once in the query;
+/// - the grammar's bare `invalid promql query` (`up ==`, `up == == 1`) is at the first token
+///   that no completion of the text before it accepts, or at the last token when every
+///   prefix can still be completed (the expression ends too early); see [`grammar_error_at`].
 ///
 /// `None` when none applies: the diagnostic then stays on the whole expression.
 pub fn promql_error_at(query: &str, message: &str) -> Option<(usize, String)> {
@@ -38,6 +41,12 @@ pub fn promql_error_at(query: &str, message: &str) -> Option<(usize, String)> {
     if let Some(found) = unbalanced(query) {
         return Some(found);
     }
+    if message == "invalid promql query"
+        && query.len() <= MAX_GRAMMAR_LOCATED
+        && let Some(found) = grammar_error_at(query)
+    {
+        return Some(found);
+    }
     let name = message.split('\'').nth(1).filter(|n| !n.is_empty())?;
     let mut places = query.match_indices(name).filter(|&(i, _)| {
         let word = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
@@ -47,6 +56,139 @@ pub fn promql_error_at(query: &str, message: &str) -> Option<(usize, String)> {
         (Some((i, _)), None) => Some((i, message.to_string())),
         _ => None,
     }
+}
+
+/// Longest expression whose grammar error is located by completing its prefixes (each token
+/// costs a few parses of the prefix, so the search is quadratic).
+const MAX_GRAMMAR_LOCATED: usize = 2048;
+
+/// Texts tried after a prefix (before the closers of its open brackets) to tell whether some
+/// expression starts with it: an operand, a selector, a matcher value, a duration, a grouping.
+const FILLERS: [&str; 18] = [
+    "",
+    " 1",
+    "(x)",
+    "=\"\"",
+    "\"\"",
+    "5m",
+    " (a) (x)",
+    "(a) (x)",
+    "x[5m]",
+    "(x[5m])",
+    "1, x",
+    "1, x[5m]",
+    "x, \"a\", \"b\"",
+    "x, \"a\", \"b\", \"c\", \"d\"",
+    "a) (x",
+    "a) x",
+    " x",
+    "[5m]",
+];
+
+/// Where a query that lexes, has balanced brackets, but is rejected by the grammar goes wrong:
+/// the start of the first token such that no completion of the text up to and including it
+/// parses (an unexpected token), or the last token when the whole text is the start of a valid
+/// expression (the expression is cut short). `None` when the query has no token.
+fn grammar_error_at(query: &str) -> Option<(usize, String)> {
+    let tokens = tokens(query);
+    let completes = |prefix: &str| {
+        let closers = closers(prefix);
+        // A selector closed inside a range function needs its range too.
+        let ranged = closers.replace('}', "}[5m]");
+        // The string arguments of `label_replace` / `label_join`, after or before a comma.
+        let strings = (1..=4).flat_map(|n| {
+            let list = vec!["\"a\""; n].join(", ");
+            [format!(" {list}"), format!(", {list}")]
+        });
+        let fillers: Vec<String> = FILLERS
+            .iter()
+            .map(|f| f.to_string())
+            .chain(strings)
+            .collect();
+        fillers.iter().any(|f| {
+            [&closers, &ranged]
+                .iter()
+                .any(|c| promql_parser::parser::parse(&format!("{prefix}{f}{c}")).is_ok())
+        })
+    };
+    for (k, &(start, end)) in tokens.iter().enumerate() {
+        if !completes(&query[..end]) {
+            let what = &query[start..end];
+            return Some(match k {
+                0 => (start, format!("an expression cannot start with `{what}`")),
+                _ => {
+                    let prev = &query[tokens[k - 1].0..tokens[k - 1].1];
+                    (start, format!("`{what}` cannot follow `{prev}` here"))
+                }
+            });
+        }
+    }
+    let &(start, end) = tokens.last()?;
+    Some((
+        start,
+        format!(
+            "the expression ends too early, after `{}`",
+            &query[start..end]
+        ),
+    ))
+}
+
+/// Byte ranges of the tokens of `query`, approximately as PromQL lexes them: names and numbers,
+/// runs of operator characters, single brackets and commas, quoted strings; `#` comments and
+/// white space skipped.
+fn tokens(query: &str) -> Vec<(usize, usize)> {
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | ':' | '.');
+    let op = |c: char| {
+        matches!(
+            c,
+            '=' | '!' | '<' | '>' | '~' | '+' | '-' | '*' | '/' | '%' | '^'
+        )
+    };
+    let mut out = Vec::new();
+    let mut chars = query.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c == '#' {
+            while chars.next_if(|&(_, d)| d != '\n').is_some() {}
+            continue;
+        }
+        if matches!(c, '"' | '\'' | '`') {
+            while let Some((_, d)) = chars.next() {
+                if d == '\\' && c != '`' {
+                    chars.next();
+                } else if d == c {
+                    break;
+                }
+            }
+        } else if word(c) {
+            while chars.next_if(|&(_, d)| word(d)).is_some() {}
+        } else if op(c) {
+            while chars.next_if(|&(_, d)| op(d)).is_some() {}
+        }
+        let end = chars.peek().map_or(query.len(), |&(j, _)| j);
+        out.push((i, end));
+    }
+    out
+}
+
+/// The closing brackets of the brackets `prefix` leaves open, innermost first (strings and
+/// comments skipped).
+fn closers(prefix: &str) -> String {
+    let mut open = Vec::new();
+    for (start, end) in tokens(prefix) {
+        match &prefix[start..end] {
+            "(" => open.push(')'),
+            "[" => open.push(']'),
+            "{" => open.push('}'),
+            ")" | "]" | "}" => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.iter().rev().collect()
 }
 
 /// The first bracket closed by the wrong one or never closed (strings and `#` comments
@@ -333,14 +475,74 @@ mod tests {
             unbalanced("(up"),
             Some((0, "`(` is never closed".to_string()))
         );
+        // The grammar's reasonless error: the first token nothing can follow with, or the last
+        // one when the expression is cut short.
+        assert_eq!(
+            at("up ==").unwrap(),
+            (
+                "==",
+                "the expression ends too early, after `==`".to_string()
+            )
+        );
+        assert_eq!(
+            at("up == == 1").unwrap(),
+            ("== 1", "`==` cannot follow `==` here".to_string())
+        );
+        assert_eq!(
+            at("sum(rate(up[5m])) by").unwrap(),
+            (
+                "by",
+                "the expression ends too early, after `by`".to_string()
+            )
+        );
+        assert_eq!(
+            at("up{job=\"a\"} 5").unwrap(),
+            ("5", "`5` cannot follow `}` here".to_string())
+        );
+        // Every prefix of real expressions can be completed: cut short, they are located at
+        // their last token, not at a false "unexpected" one.
+        for q in [
+            "sum by (job) (rate(loki_request_duration_seconds_count{status_code=~\"5..\"}[5m])) / ignoring(x) group_left sum(up) > 0.05",
+            "histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))",
+            "quantile_over_time(0.9, up[1h:5m] offset 1d) and on(job) absent(up{a!=\"b\"})",
+            "label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\") unless -up",
+        ] {
+            assert!(check_promql(q).is_ok(), "{q}");
+            let cut = format!("{q} ==");
+            assert_eq!(
+                at(&cut).unwrap(),
+                (
+                    "==",
+                    "the expression ends too early, after `==`".to_string()
+                ),
+                "{q}"
+            );
+        }
+        // `sum by (x` is an unclosed bracket, which the lexer reports.
+        assert_eq!(
+            at("sum by (x").unwrap(),
+            ("(x", "unclosed left parenthesis".to_string())
+        );
+        assert_eq!(grammar_error_at(""), None);
+        assert_eq!(
+            tokens("a{b=~\"x\"} # c\n>= 2"),
+            [
+                (0, 1),
+                (1, 2),
+                (2, 3),
+                (3, 5),
+                (5, 8),
+                (8, 9),
+                (14, 16),
+                (17, 18)
+            ]
+        );
         // A named function, once in the query.
         let (rest, why) = at("rte(up[5m])").unwrap();
         assert!(
             rest.starts_with("rte(") && why.contains("'rte'"),
             "{rest} {why}"
         );
-        // Nothing to go on: not located.
-        assert_eq!(at("up =="), None);
         // Strings and comments do not count as brackets.
         assert_eq!(unbalanced("up{a=\"(\"} # )\n"), None);
     }
