@@ -56,9 +56,6 @@ pub struct Embedded {
     pub col: u32,
 }
 
-/// A list of diagnostics.
-pub type Diagnostics = Vec<Diagnostic>;
-
 impl Diagnostic {
     /// A new error with the given message and nothing else.
     pub fn error(message: impl Into<String>) -> Self {
