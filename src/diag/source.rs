@@ -45,7 +45,7 @@ impl Span {
     }
 }
 
-pub use o11yc_alloy::diag::LineIndex;
+pub use o11yc_alloy::LineIndex;
 
 /// Character-column [`Span`]s from the workspace's [`LineIndex`] (shared with the Alloy crate).
 pub trait LineIndexExt {
