@@ -15,9 +15,9 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use o11yc::diag::SourceMap;
-use o11yc::driver::{Compiled, compile_profile, discover};
-use o11yc::output::write_tree;
+use o11yc::SourceMap;
+use o11yc::write_tree;
+use o11yc::{Compiled, compile_profile, discover};
 
 fn profiles_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles")

@@ -17,9 +17,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use o11yc::diag::SourceMap;
-use o11yc::driver::{ProfileRef, compile_profile};
-use o11yc::output::write_tree;
+use o11yc::SourceMap;
+use o11yc::write_tree;
+use o11yc::{ProfileRef, compile_profile};
 use scaled::Dimension;
 
 const COUNTS: [usize; 4] = [10, 100, 1_000, 10_000];

@@ -168,14 +168,15 @@ pub fn display_path(path: &Path) -> String {
 pub struct Compiled {
     /// Which profile.
     pub profile: ProfileRef,
-    /// The typed profile.
-    pub model: Profile,
+    /// The typed profile (for tests that rebuild its stack).
+    #[cfg(test)]
+    pub(crate) model: Profile,
     /// The rendered files.
     pub tree: RenderedTree,
     /// Warnings about the profile (sorted by location); the build still succeeds.
     pub warnings: Vec<Diagnostic>,
     /// The Alloy pipelines compile built (the ones written, checked and drawn).
-    pub pipelines: Vec<CompiledPipeline>,
+    pub(crate) pipelines: Vec<CompiledPipeline>,
 }
 
 /// Loads, validates, compiles, verifies and renders one profile. Diagnostics refer to `sources`.
@@ -246,6 +247,7 @@ pub fn compile_profile_from(
     let pipelines = bundle.into_pipelines();
     Ok(Compiled {
         profile: profile.clone(),
+        #[cfg(test)]
         model,
         tree,
         warnings,

@@ -1,5 +1,5 @@
 //! The `o11yc` binary.
 
 fn main() {
-    std::process::exit(o11yc::cli::run());
+    std::process::exit(o11yc::run());
 }

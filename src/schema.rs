@@ -2,9 +2,6 @@
 
 use crate::model::Profile;
 
-/// Where the committed schema lives, relative to the repository root.
-pub const SCHEMA_PATH: &str = "schema/o11yc.schema.json";
-
 /// The schema as pretty JSON ending in a newline.
 pub fn schema_json() -> String {
     let mut schema = schemars::schema_for!(Profile);

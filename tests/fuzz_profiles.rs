@@ -12,8 +12,8 @@
 
 use std::path::Path;
 
-use o11yc::diag::{SourceMap, render};
-use o11yc::driver::{ProfileRef, compile_profile};
+use o11yc::{ProfileRef, compile_profile};
+use o11yc::{SourceMap, render};
 
 #[path = "../crates/alloy/tests/common/fuzz.rs"]
 mod fuzz;

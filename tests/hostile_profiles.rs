@@ -144,12 +144,12 @@ fn an_empty_section_in_a_child_does_not_drop_the_inherited_component() {
         "extends: base\nloki:\n  # keep it\n",
     )
     .unwrap();
-    let mut sources = o11yc::diag::SourceMap::new();
-    let profile = o11yc::driver::ProfileRef {
+    let mut sources = o11yc::SourceMap::new();
+    let profile = o11yc::ProfileRef {
         name: "child".into(),
         path: dir.path().join("child.yaml"),
     };
-    let Err(diags) = o11yc::driver::compile_profile(&profile, &mut sources) else {
+    let Err(diags) = o11yc::compile_profile(&profile, &mut sources) else {
         panic!("an empty `loki:` must not silently drop Loki");
     };
     assert_eq!(diags[0].message, "`loki` is empty");

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use o11yc::diag::SourceMap;
-use o11yc::driver::{ProfileRef, compile_profile};
+use o11yc::SourceMap;
+use o11yc::{ProfileRef, compile_profile};
 
 const INTRO: &str = "`profiles/homelab-nvme.yaml`, a two-node K3s homelab, annotated:";
 

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use o11yc::diag::SourceMap;
-use o11yc::driver::{compile_profile, discover};
+use o11yc::SourceMap;
+use o11yc::{compile_profile, discover};
 
 #[test]
 fn every_generated_file_of_every_shipped_profile() {

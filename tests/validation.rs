@@ -2,8 +2,8 @@
 
 mod common;
 
-use o11yc::diag::SourceMap;
-use o11yc::driver::{ProfileRef, compile_profile};
+use o11yc::SourceMap;
+use o11yc::{ProfileRef, compile_profile};
 
 const BASE: &str = "\
 cluster:

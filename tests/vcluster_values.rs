@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use o11yc::diag::SourceMap;
-use o11yc::driver::{compile_profile, discover};
+use o11yc::SourceMap;
+use o11yc::{compile_profile, discover};
 use serde_json::{Value, json};
 
 fn schema_path() -> Option<PathBuf> {

@@ -3,8 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use o11yc::diag::{SourceMap, render};
-use o11yc::driver::{ProfileRef, compile_profile};
+use o11yc::{ProfileRef, SourceMap, compile_profile, render};
 
 fuzz_target!(|text: &str| {
     let dir = std::env::temp_dir().join(format!("o11yc-fuzz-{}", std::process::id()));

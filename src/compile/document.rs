@@ -129,12 +129,14 @@ impl Bundle {
         self.documents.get(path)
     }
 
-    /// Number of documents.
+    /// Number of documents. (For tests.)
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.documents.len()
     }
 
-    /// Whether nothing was generated.
+    /// Whether nothing was generated. (For tests.)
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.documents.is_empty()
     }

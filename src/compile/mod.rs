@@ -17,7 +17,7 @@ pub mod testing;
 pub mod values;
 
 pub use crate::resolve::Stack;
-pub use document::{Bundle, Content, Document, Role};
+pub use document::{Bundle, Content, Document};
 
 use crate::model::DeliveryMode;
 

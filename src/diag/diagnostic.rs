@@ -26,7 +26,7 @@ impl Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable code of the kind of problem (see [`codes`](super::codes)), e.g. `O11Y0010`.
+    /// Stable code of the kind of problem (`o11yc explain CODE` explains it), e.g. `O11Y0010`.
     pub code: Option<&'static str>,
     /// One-line summary, e.g. ``unknown key `storge` in `loki` ``.
     pub message: String,
@@ -44,7 +44,7 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// A position inside the string value at `span` (embedded text such as `alloy.custom`),
     /// resolved to a real location in the YAML file by [`locate_embedded`](super::locate_embedded).
-    pub embedded: Option<Embedded>,
+    pub(crate) embedded: Option<Embedded>,
 }
 
 /// A 1-based line and column (in bytes) inside a string value of the profile.
@@ -55,9 +55,6 @@ pub struct Embedded {
     /// 1-based byte column inside that line.
     pub col: u32,
 }
-
-/// A list of diagnostics.
-pub type Diagnostics = Vec<Diagnostic>;
 
 impl Diagnostic {
     /// A new error with the given message and nothing else.
@@ -105,14 +102,14 @@ impl Diagnostic {
     /// Marks the diagnostic as being about `line:col` (byte column) inside the string value
     /// at its span; see [`Embedded`].
     #[must_use]
-    pub fn embedded(mut self, line: u32, col: u32) -> Self {
+    pub(crate) fn embedded(mut self, line: u32, col: u32) -> Self {
         self.embedded = Some(Embedded { line, col });
         self
     }
 
     /// [`embedded`](Self::embedded) at byte `offset` of `text` (the string value at its span).
     #[must_use]
-    pub fn embedded_at(self, text: &str, offset: usize) -> Self {
+    pub(crate) fn embedded_at(self, text: &str, offset: usize) -> Self {
         let before = text.get(..offset).unwrap_or(text);
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line = before.matches('\n').count() + 1;

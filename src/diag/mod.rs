@@ -13,7 +13,7 @@ mod source;
 pub mod suggest;
 mod yaml_context;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Embedded, Severity};
+pub use diagnostic::{Diagnostic, Severity};
 pub use embedded::locate_embedded;
 pub use render::render;
 pub use source::{FileId, LineIndex, SourceMap, Span, floor_char_boundary};

@@ -17,7 +17,8 @@ use crate::diag::{Diagnostic, SourceMap, Span};
 ///
 /// Errors carry the span of the offending node (or key) and its key path, e.g.
 /// `loki.storage.size` or `alloy.sources[2].name`. Serde stops at the first error, so the
-/// returned list currently holds one diagnostic.
+/// returned list currently holds one diagnostic. (For tests; the driver uses [`from_node_in`].)
+#[cfg(test)]
 pub fn from_node<T: serde::de::DeserializeOwned>(
     node: &Located<Node>,
 ) -> Result<T, Vec<Diagnostic>> {

@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::files::{Disk, ProfileFiles};
+#[cfg(test)]
+use super::files::Disk;
+use super::files::ProfileFiles;
 use super::input::{repo_root, utf8_error_offset};
 use super::node::{Located, Node};
 use super::yaml::parse_yaml;
@@ -22,7 +24,9 @@ pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// `extends: NAME` names a base profile `<same dir>/NAME.yaml`; a value ending in `.yaml` / `.yml`
 /// is a path relative to the extending file. Bases are loaded recursively; mappings merge key by
 /// key (the extending profile wins), everything else is replaced wholesale. Every node keeps the
-/// span of the file it came from. The `extends` key is removed from the result.
+/// span of the file it came from. The `extends` key is removed from the result. (For tests;
+/// the driver reads through [`load_profile_from`].)
+#[cfg(test)]
 pub fn load_profile(
     path: &Path,
     sources: &mut SourceMap,

@@ -13,11 +13,16 @@ mod input;
 mod node;
 mod yaml;
 
-pub use de::{from_node, from_node_in};
-pub use extends::{load_profile, load_profile_from};
+#[cfg(test)]
+pub use de::from_node;
+pub use de::from_node_in;
+#[cfg(test)]
+pub use extends::load_profile;
+pub use extends::load_profile_from;
 pub use files::{Disk, ProfileFiles};
-pub use input::{MAX_PROFILE_BYTES, kind_of, logical_path, repo_relative, repo_root};
-pub use node::{Entry, Located, Node};
+pub use input::{kind_of, repo_relative, repo_root};
+pub use node::{Located, Node};
+#[cfg(test)]
 pub use yaml::parse_yaml;
 
 #[cfg(test)]

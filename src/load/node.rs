@@ -55,14 +55,6 @@ impl Node {
         }
     }
 
-    /// The string value, if this is a string.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Node::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// The entries, if this is a mapping.
     pub fn as_map(&self) -> Option<&IndexMap<String, Entry>> {
         match self {
@@ -112,7 +104,8 @@ impl Located<Node> {
         path.iter().try_fold(self, |node, key| node.get(key))
     }
 
-    /// Span of the last key of `path` (for pointing at keys rather than values).
+    /// Span of the last key of `path` (for pointing at keys rather than values). For tests.
+    #[cfg(test)]
     pub fn key_span(&self, path: &[&str]) -> Option<Span> {
         let (last, parent) = path.split_last()?;
         self.get_path(parent)?.entry(last).map(|e| e.key_span)

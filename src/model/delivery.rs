@@ -324,3 +324,6 @@ pub fn is_version_constraint(version: &str) -> bool {
             .split("||")
             .all(|a| CONSTRAINT_ALTERNATIVE.is_match(a))
 }
+
+#[cfg(test)]
+mod renovate_tests;

@@ -18,29 +18,26 @@ mod storage;
 mod units;
 mod vcluster;
 
-pub use access::{Access, CloudflareTunnel, GatewayRef, HttpRoute, NodePort};
-pub use alerts::{Alerts, CustomGroup, CustomRule, GroupOverride, RuleOverride};
-pub use alloy::{
-    Alloy, AlloyController, AuditLabel, AuditLogs, AuditWebhook, EventLogs, Gpu, JournalLogs, Logs,
-    Metrics, PodLogSource, PodLogs, Rke2Logs, Scheme, ScrapeTarget, SourceValues, StabilityLevel,
-    Traces,
-};
+pub use access::{Access, CloudflareTunnel, HttpRoute};
+pub use alerts::{Alerts, CustomGroup};
+pub use alloy::{Alloy, AlloyController, Logs, PodLogSource, Scheme, ScrapeTarget, StabilityLevel};
 pub use component::Component;
 pub use components::{
-    AdminCredentials, AdminSecret, AlertmanagerSettings, Grafana, GrafanaHost, Kafka, Loki,
-    LokiMode, LokiRoles, LongTermStorage, Otlp, PrometheusStack, RemoteWriteTarget, RoleSize,
-    SecretKeyRef, Tempo, TempoMode, TempoRoles, ThanosSidecar, Toggle,
+    AdminCredentials, Grafana, GrafanaHost, Kafka, Loki, LokiMode, LokiRoles, LongTermStorage,
+    PrometheusStack, RoleSize, SecretKeyRef, Tempo, TempoMode, TempoRoles, ThanosSidecar,
 };
 pub use dashboards::Dashboards;
+#[cfg(test)]
+pub use delivery::Charts;
 pub use delivery::{
-    Chart, Charts, Delivery, DeliveryMode, EventSeverity, FluxNotifications, FluxSettings,
-    NotificationProvider, SourceKind, is_exact_version, is_version_constraint,
+    Chart, Delivery, DeliveryMode, FluxNotifications, FluxSettings, SourceKind, is_exact_version,
+    is_version_constraint,
 };
 pub use monitors::{Monitor, MonitorKind};
 pub use placement::{
     Node, Placement, ResourceName, Resources, Spread, Taint, TaintEffect, Toleration,
 };
-pub use profile::{Cluster, Environment, NamespaceSettings, Profile, Risk};
+pub use profile::{Environment, Profile, Risk};
 pub use storage::{HostPathVolume, ObjectStore, ObjectStoreKind, Storage, VolumeClaim};
 pub use units::{Duration, Quantity};
-pub use vcluster::{AuditPolicy, AuditResources, VCluster};
+pub use vcluster::{AuditResources, VCluster};

@@ -17,6 +17,9 @@ pub struct Profile {
     /// Another profile this one starts from: a profile name in the same directory
     /// (`dev`) or a relative path (`../base.yaml`). Mappings merge key by key,
     /// lists and scalars replace the base's value.
+    // Never read: the loader merges the `extends` chain and removes the key before
+    // deserializing; the field is here so the JSON Schema documents and accepts it.
+    #[allow(dead_code)]
     #[serde(default)]
     pub extends: Option<String>,
     /// A sentence about what this profile deploys; shown in the generated README.

@@ -34,11 +34,6 @@ impl Quantity {
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
-
-    /// The quantity exactly as written in the profile.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
 }
 
 impl FromStr for Quantity {

@@ -15,7 +15,7 @@ mod write;
 pub use diff::{DiffStyle, read_tree, unified_diff};
 pub use lock::OutLock;
 pub use manifest::{MANIFEST, Manifest};
-pub use scan::{MAX_OUTPUT_FILE, read_regular};
+pub use scan::read_regular;
 pub use write::write_tree;
 
 use std::fmt;

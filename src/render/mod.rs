@@ -58,7 +58,7 @@ pub fn yaml(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::Role;
+    use crate::compile::document::Role;
     use serde_json::json;
 
     fn doc(content: Content) -> Document {

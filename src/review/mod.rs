@@ -8,13 +8,11 @@ mod model;
 mod render;
 mod rendered;
 
-pub use compare::{
-    ItemChange, PathChange, PipelineChange, ProfileDiff, RenderedRelease, Status, compare,
-};
+pub use compare::compare;
 pub use git::tree_at;
-pub use model::{Model, Pipeline, Section};
+pub use model::Model;
 pub use render::{MARKDOWN_CAP, json, markdown, text};
-pub use rendered::{ReleaseSpec, Renderer};
+pub use rendered::Renderer;
 
 #[cfg(test)]
 mod tests;

@@ -1,3 +1,4 @@
+use super::compare::{PathChange, ProfileDiff};
 use super::*;
 use crate::render::RenderedTree;
 

@@ -18,9 +18,7 @@ mod sizing;
 mod spread;
 mod templates;
 
-pub use locate::{
-    Step, byte_line_col, custom_error, dotted, error_at, snippet_error, span_of, value_span,
-};
+pub use locate::{Step, byte_line_col, custom_error, dotted, error_at, snippet_error, value_span};
 pub use names::is_dns_label;
 
 use crate::diag::Diagnostic;

@@ -1,7 +1,7 @@
 //! Shared by the integration tests that compile a profile written on the fly.
 
-use o11yc::diag::SourceMap;
-use o11yc::driver::{ProfileRef, compile_profile};
+use o11yc::SourceMap;
+use o11yc::{ProfileRef, compile_profile};
 
 /// Compiles `text` as profile `p.yaml`. On success, the generated files (path,
 /// text); on failure, each diagnostic on one line (`p.yaml:LINE:COL: ...`)

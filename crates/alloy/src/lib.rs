@@ -16,13 +16,14 @@
 pub mod check;
 pub mod diag;
 pub mod streams;
-pub mod syntax;
+mod syntax;
 
 pub use diag::{Diagnostic, FileId, Kind, LineIndex, Severity};
 pub use syntax::ast::{
     Attribute, BinaryOp, Block, Comment, Expr, ExprKind, File, LeadingComments, ObjectField, Pos,
     Span, Stmt, UnaryOp,
 };
+pub use syntax::quote::quote;
 
 /// Parses Alloy source text. Returns every syntax error on failure.
 pub fn parse(src: &str) -> Result<File, Vec<Diagnostic>> {

@@ -263,7 +263,7 @@ impl Gen {
 }
 
 fn quote(s: &str) -> String {
-    o11yc_alloy::syntax::quote::quote(s)
+    o11yc_alloy::quote(s)
 }
 
 /// Generates a syntactically valid file (raw control characters included)

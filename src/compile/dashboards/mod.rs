@@ -180,7 +180,8 @@ pub fn unlinked_panels(
         .collect()
 }
 
-/// The dashboards the profile ships. Nothing without Grafana.
+/// The dashboards the profile ships. Nothing without Grafana. (For tests.)
+#[cfg(test)]
 pub fn selected(stack: &Stack) -> Vec<Dashboard> {
     selection(stack).0
 }

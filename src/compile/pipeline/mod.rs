@@ -22,7 +22,8 @@ pub use crate::resolve::Side;
 use crate::resolve::stack::Stack;
 use run_labels::RunLabels;
 
-pub use logs::{SYNCED_POD_LABEL, WEBHOOK_EVENT};
+#[cfg(test)]
+pub use logs::WEBHOOK_EVENT;
 
 /// Where a pipeline's Alloy pods need the node or extra ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -213,13 +214,6 @@ impl Pipeline {
             source,
             custom_after,
         }
-    }
-
-    /// The configuration text written out for this pipeline and `custom` snippet
-    /// (see [`CompiledPipeline::text`]).
-    pub fn text(&self, custom: Option<&str>) -> String {
-        let (source, custom_after) = self.source(custom);
-        shipped(source, custom_after)
     }
 
     /// The printed pipeline followed by the snippet as written, and the number of

@@ -8,21 +8,6 @@
 
 use o11yc_alloy::{Block, Expr};
 
-/// The default values of the source label, one per kind of log
-/// (`logs.sourceValues` overrides them).
-pub mod source {
-    /// Container logs.
-    pub const POD_LOG: &str = "pod_log";
-    /// Kubernetes events.
-    pub const K8S_EVENT: &str = "k8s_event";
-    /// API server audit events.
-    pub const K8S_AUDIT_LOG: &str = "k8s_audit_log";
-    /// The systemd journal.
-    pub const JOURNAL: &str = "journal";
-    /// RKE2 node log files.
-    pub const RKE2: &str = "rke2";
-}
-
 fn stage(name: &str) -> Block {
     Block::new(&format!("stage.{name}"), None)
 }

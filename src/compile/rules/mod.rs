@@ -33,7 +33,8 @@ pub fn rule_path(group: &str) -> String {
     format!("monitoring/rules/{group}.yaml")
 }
 
-/// The built-in groups the stack gets, each with its rules after overrides.
+/// The built-in groups the stack gets, each with its rules after overrides. (For tests.)
+#[cfg(test)]
 pub fn builtin_groups(stack: &Stack) -> Vec<RuleGroup> {
     builtin_rules(stack).0
 }

@@ -29,7 +29,7 @@
 
 pub mod labels;
 pub mod registry;
-pub mod suggest;
+mod suggest;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

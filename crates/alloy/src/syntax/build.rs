@@ -1,7 +1,7 @@
 //! Ergonomic constructors for building Alloy files in Rust code.
 //!
 //! ```
-//! use o11yc_alloy::syntax::ast::{Block, Expr, File};
+//! use o11yc_alloy::{Block, Expr, File};
 //!
 //! let write = Block::new("loki.write", Some("default"))
 //!     .block(Block::new("endpoint", None).attr("url", "http://loki:3100/loki/api/v1/push"));

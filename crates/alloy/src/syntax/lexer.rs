@@ -112,8 +112,6 @@ pub struct Lexed {
     pub tokens: Vec<Token>,
     /// Comments in source order.
     pub comments: Vec<Comment>,
-    /// Lexical errors.
-    pub errors: Vec<Diagnostic>,
 }
 
 /// Splits `src` into tokens, all at once.
@@ -130,7 +128,6 @@ pub fn lex(src: &str, lines: &LineIndex) -> Lexed {
     Lexed {
         tokens,
         comments: lx.comments,
-        errors: lx.errors,
     }
 }
 

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use o11yc::diag::SourceMap;
-use o11yc::load::{Node, parse_yaml};
+use crate::diag::SourceMap;
+use crate::load::{Node, parse_yaml};
 use regex::Regex;
 
 fn repo() -> &'static Path {
@@ -140,7 +140,7 @@ fn readme_regex_manager_finds_every_pinned_chart() {
 /// stale pin silently overriding the new default.
 #[test]
 fn shipped_pins_are_the_default_charts() {
-    let defaults = o11yc::model::Charts::default();
+    let defaults = super::Charts::default();
     for entry in std::fs::read_dir(repo().join("profiles")).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();

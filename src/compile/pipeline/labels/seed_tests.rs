@@ -2,7 +2,7 @@
 //! reproduces it: every example query of the seed's README must be answerable by
 //! that profile's Alloy pipelines, i.e. some path of the generated pipeline produces
 //! every label the query's selector matches on (label-set analysis in
-//! `o11yc::compile::pipeline::labels`).
+//! `crate::compile::pipeline::labels`).
 //!
 //! The queries are copied from the seeds (not read from them at run time, so the
 //! test does not depend on `../shared`); where a query is deliberately not followed,
@@ -10,11 +10,10 @@
 
 use std::path::Path;
 
-use o11yc::compile::pipeline::labels::{
-    Signal, Stream, answerable, parse_stream_selector, promql_selectors, streams,
-};
-use o11yc::diag::SourceMap;
-use o11yc::driver::{compile_profile, discover};
+use crate::compile::pipeline::labels::{Stream, promql_selectors, streams};
+use crate::diag::SourceMap;
+use crate::driver::{compile_profile, discover};
+use o11yc_alloy::streams::{Signal, answerable, parse_stream_selector};
 
 /// Both pipelines (stack and vCluster side) of a shipped profile.
 fn pipeline_streams(profile: &str) -> Vec<Stream> {
@@ -222,7 +221,7 @@ fn the_readme_port_forward_names_the_grafana_service_port() {
         eprintln!("skip chart defaults: ../shared/conformance is not present");
         80
     };
-    assert_eq!(u64::from(o11yc::resolve::stack::GRAFANA_SERVICE_PORT), port);
+    assert_eq!(u64::from(crate::resolve::stack::GRAFANA_SERVICE_PORT), port);
     let profiles = discover(&root.join("profiles")).unwrap();
     for profile in &profiles {
         let mut sources = SourceMap::new();
