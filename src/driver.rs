@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compile::pipeline::CompiledPipeline;
-use crate::compile::{Provenance, compile};
+use crate::compile::pipeline::{CompiledPipeline, Pipelines};
+use crate::compile::{Provenance, compile_with};
 use crate::diag::{Diagnostic, SourceMap, Span, codes};
 use crate::load::{
     Disk, Located, Node, ProfileFiles, from_node_in, load_profile_from, repo_relative, repo_root,
@@ -205,10 +205,11 @@ pub fn compile_profile_from(
         finish(diags, sources)
     })?;
     let model: Profile = deserialize_all(&root, sources).map_err(|d| finish(d, sources))?;
-    // Resolve once: the stack, and what it collects (which builds the pipelines'
-    // generated part for the stream table); every later stage reads these.
+    // Resolve once: the stack, its Alloy pipelines (built once: the stream table reads
+    // them, compilation consumes them) and what it collects; later stages read these.
     let bare = Stack::new(&model, &profile.name);
-    let collected = crate::verify::Collected::of(&bare).into_owned();
+    let pipelines = Pipelines::build(bare);
+    let collected = crate::verify::Collected::from_pipelines(&bare, &pipelines);
     let stack = bare.with_collected(&collected);
     let mut problems = validate(&stack, &root);
     problems.extend(crate::verify::requests(&stack, &root));
@@ -223,7 +224,7 @@ pub fn compile_profile_from(
         name: profile.name.clone(),
         sources: files,
     };
-    let bundle = compile(&stack, &provenance);
+    let bundle = compile_with(&stack, &provenance, pipelines);
     problems.extend(crate::verify::pipelines::check(&stack, &bundle, &root));
     let problems = finish(problems, sources);
     if problems.iter().any(Diagnostic::is_error) {

@@ -30,8 +30,20 @@ pub struct Provenance {
     pub sources: Vec<String>,
 }
 
-/// Compiles a validated profile, resolved as `stack`.
+/// Compiles a validated profile, resolved as `stack` (the driver builds the
+/// pipelines first and calls [`compile_with`]).
+#[cfg(test)]
 pub fn compile(stack: &Stack, provenance: &Provenance) -> Bundle {
+    compile_with(stack, provenance, pipeline::Pipelines::build(*stack))
+}
+
+/// [`compile`] with the profile's Alloy pipelines already built (by the driver, which
+/// also read its stream table from them): they are consumed here, not rebuilt.
+pub fn compile_with(
+    stack: &Stack,
+    provenance: &Provenance,
+    pipelines: pipeline::Pipelines,
+) -> Bundle {
     let profile = stack.profile;
     let mut bundle = Bundle::default();
     emit::namespaces::emit(stack, &mut bundle);
@@ -40,7 +52,7 @@ pub fn compile(stack: &Stack, provenance: &Provenance) -> Bundle {
     let mut left_out = rules::emit(stack, &mut bundle);
     emit::monitors::emit(stack, &mut bundle);
     left_out.extend(dashboards::emit(stack, &mut bundle));
-    let alloy = emit::alloy::emit(stack, &mut bundle);
+    let alloy = emit::alloy::emit(stack, pipelines, &mut bundle);
     emit::vcluster::emit(stack, alloy.vcluster.as_ref(), &mut bundle);
     let built = crate::components::Built {
         alloy_values: alloy.values,

@@ -92,6 +92,24 @@ impl<'p> Stack<'p> {
         on(&self.profile.alloy)
     }
 
+    /// The Alloy deployments, each with its pipeline's side: the stack's own Alloy,
+    /// then (with `vcluster.alloy` enabled) the one inside each vCluster.
+    pub fn alloys(&self) -> Vec<(&'p Alloy, super::Side)> {
+        let in_vcluster = self
+            .profile
+            .vcluster
+            .as_ref()
+            .and_then(|v| v.alloy.as_ref())
+            .filter(|a| a.enabled);
+        [
+            (self.alloy(), super::Side::Stack),
+            (in_vcluster, super::Side::VCluster),
+        ]
+        .into_iter()
+        .filter_map(|(alloy, side)| Some((alloy?, side)))
+        .collect()
+    }
+
     /// Grafana deployed by its own chart rather than by kube-prometheus-stack.
     pub fn standalone_grafana(&self) -> Option<&'p Grafana> {
         self.grafana().filter(|g| g.host == GrafanaHost::Standalone)

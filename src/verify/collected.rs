@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::compile::pipeline::run_labels::RunLabels;
-use crate::compile::pipeline::{self, Side};
+use crate::compile::pipeline::{self, Pipelines, Side};
 use crate::model::Alloy;
 use crate::resolve::stack::Stack;
 
@@ -38,11 +38,31 @@ impl Collected {
         }
     }
 
-    /// What `stack` collects, with streams from `analysis`.
+    /// What `stack` collects, with streams from `analysis` of pipelines built for it
+    /// (only their log components: see [`pipeline::build_logs`]).
     pub fn with(stack: &Stack, analysis: &dyn StreamLabels) -> Collected {
+        let logs: Vec<(Side, pipeline::Pipeline)> = stack
+            .alloys()
+            .into_iter()
+            .map(|(alloy, side)| (side, pipeline::build_logs(*stack, alloy, side)))
+            .collect();
+        Collected::read(stack, &logs, analysis)
+    }
+
+    /// What `stack` collects, with the streams read (by [`FromAst`]) from the
+    /// profile's `pipelines` as the driver built them, once, for compilation.
+    pub fn from_pipelines(stack: &Stack, pipelines: &Pipelines) -> Collected {
+        Collected::read(stack, &pipelines.0, &FromAst)
+    }
+
+    fn read(
+        stack: &Stack,
+        pipelines: &[(Side, pipeline::Pipeline)],
+        analysis: &dyn StreamLabels,
+    ) -> Collected {
         let mut out = Collected::default();
         let Some(kps) = stack.prometheus() else {
-            out.add_logs(stack, analysis);
+            out.add_logs(stack, pipelines, analysis);
             return out;
         };
         let scraped: BTreeSet<String> = BTreeSet::new();
@@ -68,14 +88,14 @@ impl Collected {
         }
         out.open_metrics |= !stack.profile.monitors.is_empty();
         let run = run_label_names(stack);
-        for (alloy, side) in alloys(stack) {
+        for (alloy, side) in stack.alloys() {
             let mut extra = BTreeSet::from(["cluster".to_owned()]);
             if side == Side::VCluster {
                 extra.extend(run.iter().cloned());
             }
             out.add_alloy_metrics(alloy, &extra);
         }
-        out.add_logs(stack, analysis);
+        out.add_logs(stack, pipelines, analysis);
         out
     }
 
@@ -111,16 +131,24 @@ impl Collected {
             || alloy.custom.is_some();
     }
 
-    fn add_logs(&mut self, stack: &Stack, analysis: &dyn StreamLabels) {
+    fn add_logs(
+        &mut self,
+        stack: &Stack,
+        pipelines: &[(Side, pipeline::Pipeline)],
+        analysis: &dyn StreamLabels,
+    ) {
         if stack.loki().is_none() {
             return;
         }
+        let alloys = stack.alloys();
         // Without an Alloy that collects logs, whatever pushes to Loki is not
         // o11yc's to know.
-        self.open_streams |= !alloys(stack).iter().any(|(a, _)| a.logs.any_enabled());
-        for (alloy, side) in alloys(stack) {
-            let built = pipeline::build_logs(*stack, alloy, side);
-            self.streams.extend(analysis.streams(&built.file));
+        self.open_streams |= !alloys.iter().any(|(a, _)| a.logs.any_enabled());
+        for (alloy, side) in alloys {
+            let built = pipelines.iter().find(|(s, _)| *s == side);
+            if let Some((_, built)) = built {
+                self.streams.extend(analysis.streams(&built.file));
+            }
             self.open_streams |= alloy.custom.is_some();
         }
     }
@@ -152,24 +180,6 @@ impl Collected {
     }
 }
 
-/// The Alloy deployments of the stack: its own, and the one inside each vCluster.
-fn alloys<'p>(stack: &Stack<'p>) -> Vec<(&'p Alloy, Side)> {
-    let mut out = Vec::new();
-    if let Some(alloy) = stack.alloy() {
-        out.push((alloy, Side::Stack));
-    }
-    let in_vcluster = stack
-        .profile
-        .vcluster
-        .as_ref()
-        .and_then(|v| v.alloy.as_ref())
-        .filter(|a| a.enabled);
-    if let Some(alloy) = in_vcluster {
-        out.push((alloy, Side::VCluster));
-    }
-    out
-}
-
 /// The run labels (and the whole-namespace label) of the profile's vCluster format.
 pub fn run_label_names(stack: &Stack) -> Vec<String> {
     let Some(vcluster) = &stack.profile.vcluster else {
@@ -197,7 +207,7 @@ mod tests {
             let compiled = compile_profile(&p, &mut SourceMap::new())
                 .unwrap_or_else(|d| panic!("{}: {d:?}", p.name));
             let stack = Stack::new(&compiled.model, &p.name);
-            for (alloy, side) in alloys(&stack) {
+            for (alloy, side) in stack.alloys() {
                 let whole = FromAst.streams(&pipeline::build(stack, alloy, side).file);
                 let logs = FromAst.streams(&pipeline::build_logs(stack, alloy, side).file);
                 assert_eq!(logs, whole, "{} {side:?}", p.name);
@@ -205,5 +215,28 @@ mod tests {
             }
         }
         assert!(compared >= 5, "only {compared} pipelines with streams");
+    }
+
+    /// The driver reads the stream table from the pipelines it built for compilation
+    /// (built once); it must be the table of the logs-only pipelines.
+    #[test]
+    fn the_table_read_from_the_built_pipelines_is_the_logs_only_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles");
+        let mut with_streams = 0;
+        for p in discover(&dir).unwrap() {
+            let compiled = compile_profile(&p, &mut SourceMap::new())
+                .unwrap_or_else(|d| panic!("{}: {d:?}", p.name));
+            let stack = Stack::new(&compiled.model, &p.name);
+            let built = Collected::from_pipelines(&stack, &Pipelines::build(stack));
+            let logs_only = Collected::with(&stack, &FromAst);
+            assert_eq!(built.streams, logs_only.streams, "{}", p.name);
+            assert_eq!(built.open_streams, logs_only.open_streams, "{}", p.name);
+            assert_eq!(built.metrics, logs_only.metrics, "{}", p.name);
+            with_streams += usize::from(!built.streams.is_empty());
+        }
+        assert!(
+            with_streams >= 5,
+            "only {with_streams} profiles with streams"
+        );
     }
 }

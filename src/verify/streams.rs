@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use o11yc_alloy::File;
-use o11yc_alloy::streams::{Signal, streams};
+use o11yc_alloy::streams::{Signal, streams_of};
 
 /// A label's value on a stream.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,9 +52,9 @@ pub struct FromAst;
 
 impl StreamLabels for FromAst {
     fn streams(&self, file: &File) -> Vec<Stream> {
-        let mut out: Vec<Stream> = streams(file)
+        // Log paths only: a pipeline's scrape targets (thousands) have no streams.
+        let mut out: Vec<Stream> = streams_of(file, Some(Signal::Logs))
             .into_iter()
-            .filter(|s| s.signal == Signal::Logs)
             .map(|s| Stream {
                 origin: s.source,
                 labels: s

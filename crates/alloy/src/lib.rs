@@ -103,6 +103,12 @@ pub fn print(file: &File) -> String {
     syntax::printer::print_file(file)
 }
 
+/// [`print`], consuming the file so that a tree built in code is freed while the
+/// text is produced (a large pipeline then never has two trees alive at once).
+pub fn print_owned(file: File) -> String {
+    syntax::printer::print_file_owned(file)
+}
+
 /// Statically checks a file at Alloy's default stability level
 /// (generally-available): components, blocks, attributes, labels, references,
 /// duplicates, cycles, signal types and functions, against the registry of

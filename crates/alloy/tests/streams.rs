@@ -4,7 +4,9 @@
 use o11yc_alloy::parse;
 use std::collections::BTreeSet;
 
-use o11yc_alloy::streams::{Signal, Stream, Values, answerable, parse_stream_selector, streams};
+use o11yc_alloy::streams::{
+    Signal, Stream, Values, answerable, parse_stream_selector, streams, streams_of as only,
+};
 
 fn streams_of(src: &str) -> Vec<Stream> {
     streams(&parse(src).expect("test pipelines parse"))
@@ -296,4 +298,33 @@ fn a_source_that_reaches_no_writer_writes_no_stream() {
         "loki.source.journal \"journal\" {\n  labels     = { source = \"journal\" }\n  forward_to = []\n}\n",
     );
     assert!(found.is_empty());
+}
+
+/// `streams_of` one signal is `streams` filtered to it: the walk of the other
+/// signal's sources is skipped, not its paths changed.
+#[test]
+fn streams_of_one_signal_are_the_filtered_streams() {
+    let src = format!(
+        r#"prometheus.scrape "s" {{
+  targets    = [{{ __address__ = "a:1" }}]
+  forward_to = [prometheus.remote_write.r.receiver]
+}}
+prometheus.remote_write "r" {{
+  endpoint {{
+    url = "http://p"
+  }}
+}}
+loki.source.kubernetes_events "e" {{
+  forward_to = [loki.write.w.receiver]
+}}
+{WRITER}"#
+    );
+    let file = parse(&src).unwrap();
+    let all = streams(&file);
+    for signal in [Signal::Logs, Signal::Metrics] {
+        let filtered: Vec<Stream> = all.iter().filter(|s| s.signal == signal).cloned().collect();
+        assert_eq!(filtered.len(), 1, "{signal:?}");
+        assert_eq!(only(&file, Some(signal)), filtered, "{signal:?}");
+    }
+    assert_eq!(only(&file, None), all);
 }

@@ -296,6 +296,10 @@ loki.write "default" {
     assert_eq!(print(&reparsed), text);
     let diags = o11yc_alloy::check(&reparsed);
     assert!(diags.is_empty(), "{diags:#?}");
+    // Consuming the tree (what large pipelines use to bound memory) prints the same,
+    // for a built tree and for a parsed one.
+    assert_eq!(o11yc_alloy::print_owned(file), text);
+    assert_eq!(o11yc_alloy::print_owned(reparsed), text);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::compile::document::{Bundle, Content, Document, GeneratedConfigMap, Role};
 use crate::compile::emit::kustomization;
-use crate::compile::pipeline::{self, CompiledPipeline, Side, graph};
+use crate::compile::pipeline::{CompiledPipeline, Pipeline, Pipelines, Side, graph};
 use crate::components::alloy::values as alloy_values;
 use crate::model::Alloy;
 use crate::resolve::stack::Stack;
@@ -38,36 +38,39 @@ pub struct AlloyOutput {
     pub vcluster: Option<(Value, String)>,
 }
 
-/// Emits the Alloy configuration files; returns the stack Alloy's chart values.
-pub fn emit(stack: &Stack, bundle: &mut Bundle) -> AlloyOutput {
+/// Emits the Alloy configuration files of the built `pipelines`; returns the stack
+/// Alloy's chart values.
+pub fn emit(stack: &Stack, pipelines: Pipelines, bundle: &mut Bundle) -> AlloyOutput {
     let mut out = AlloyOutput::default();
-    if let Some(alloy) = stack.alloy() {
-        out.values = Some(emit_one(stack, alloy, Side::Stack, bundle, &mut out).0);
-    }
-    let in_vcluster = stack
-        .profile
-        .vcluster
-        .as_ref()
-        .and_then(|v| v.alloy.as_ref());
-    if let Some(alloy) = in_vcluster.filter(|a| a.enabled) {
-        let (values, config) = emit_one(stack, alloy, Side::VCluster, bundle, &mut out);
-        bundle.support_yaml("vcluster/alloy/values.yaml", values.clone());
-        let config_map = config_map(stack, alloy, "config.alloy");
-        bundle.support_yaml(
-            "vcluster/alloy/kustomization.yaml",
-            kustomization::with_config_maps(Vec::new(), &[config_map]),
-        );
-        out.vcluster = Some((values, config));
+    let alloys = stack.alloys();
+    for (side, pipeline) in pipelines.0 {
+        let Some(&(alloy, _)) = alloys.iter().find(|(_, s)| *s == side) else {
+            continue;
+        };
+        let (values, config) = emit_one(stack, alloy, side, pipeline, bundle, &mut out);
+        match side {
+            Side::Stack => out.values = Some(values),
+            Side::VCluster => {
+                bundle.support_yaml("vcluster/alloy/values.yaml", values.clone());
+                let config_map = config_map(stack, alloy, "config.alloy");
+                bundle.support_yaml(
+                    "vcluster/alloy/kustomization.yaml",
+                    kustomization::with_config_maps(Vec::new(), &[config_map]),
+                );
+                out.vcluster = Some((values, config));
+            }
+        }
     }
     out
 }
 
 /// Writes one pipeline's configuration file, records its summary and returns
-/// the chart values that run it and the configuration text.
+/// the chart values that run it and (for the vCluster side) the configuration text.
 fn emit_one(
     stack: &Stack,
     alloy: &Alloy,
     side: Side,
+    pipeline: Pipeline,
     bundle: &mut Bundle,
     out: &mut AlloyOutput,
 ) -> (Value, String) {
@@ -75,20 +78,21 @@ fn emit_one(
         Side::Stack => ("alloy/config.alloy", side.title()),
         Side::VCluster => ("vcluster/alloy/config.alloy", side.title()),
     };
-    let pipeline = pipeline::build(*stack, alloy, side);
-    let compiled = pipeline.join(side, path, alloy.custom.as_deref());
+    let (compiled, host) = pipeline.join(side, path, alloy.custom.as_deref());
     let text = compiled.text();
     out.pipelines
         .push(summary(&compiled, title, stack.namespace_of(alloy)));
-    add_config(bundle, path, &text);
     bundle.add_pipeline(compiled);
     if side == Side::Stack {
         bundle.generate_config_map(config_map(stack, alloy, path));
     }
-    (
-        alloy_values::values(alloy, CONFIG_MAP, &pipeline.host),
-        text,
-    )
+    let config = match side {
+        // Only the vCluster's text is needed again (its ConfigMap is written here).
+        Side::VCluster => text.clone(),
+        Side::Stack => String::new(),
+    };
+    add_config(bundle, path, text);
+    (alloy_values::values(alloy, CONFIG_MAP, &host), config)
 }
 
 /// The ConfigMap holding a pipeline; the Alloy chart reads it instead of its own.
@@ -103,10 +107,10 @@ fn config_map(stack: &Stack, alloy: &Alloy, file: &str) -> GeneratedConfigMap {
     }
 }
 
-fn add_config(bundle: &mut Bundle, path: &str, text: &str) {
+fn add_config(bundle: &mut Bundle, path: &str, text: String) {
     bundle.add(Document {
         path: path.to_owned(),
-        content: Content::Alloy(text.to_owned()),
+        content: Content::Alloy(text),
         role: Role::Support,
     });
 }

@@ -127,6 +127,26 @@ pub fn build(stack: Stack, alloy: &Alloy, side: Side) -> Pipeline {
     build_parts(stack, alloy, side, true)
 }
 
+/// The pipelines of a profile, each built once: the driver builds them when it
+/// resolves the profile, the stream table reads them
+/// ([`Collected::from_pipelines`](crate::verify::Collected::from_pipelines)) and
+/// compilation consumes them ([`crate::compile::compile_with`]).
+#[derive(Debug, Default)]
+pub struct Pipelines(pub Vec<(Side, Pipeline)>);
+
+impl Pipelines {
+    /// Builds the pipeline of every Alloy deployment of `stack` ([`Stack::alloys`]).
+    pub fn build(stack: Stack) -> Pipelines {
+        Pipelines(
+            stack
+                .alloys()
+                .into_iter()
+                .map(|(alloy, side)| (side, build(stack, alloy, side)))
+                .collect(),
+        )
+    }
+}
+
 /// The log components of [`build`] and their sink only: what the log-stream analysis
 /// reads. Leaving out metrics and traces keeps it cheap (scrape targets grow the
 /// pipeline, not its streams).
@@ -204,29 +224,36 @@ pub struct CompiledPipeline {
 
 impl Pipeline {
     /// Joins the profile's `custom` snippet to the generated pipeline and parses the
-    /// result, once.
-    pub fn join(&self, side: Side, path: &'static str, custom: Option<&str>) -> CompiledPipeline {
-        let (source, custom_after) = self.source(custom);
-        CompiledPipeline {
+    /// result, once. Consumes the pipeline so its built tree is freed before the
+    /// joined text is parsed (one tree alive at a time); returns what the pods need.
+    pub fn join(
+        self,
+        side: Side,
+        path: &'static str,
+        custom: Option<&str>,
+    ) -> (CompiledPipeline, HostAccess) {
+        let generated = o11yc_alloy::print_owned(self.file);
+        let (source, custom_after) = with_custom(generated, custom);
+        let compiled = CompiledPipeline {
             side,
             path,
             tree: o11yc_alloy::parse(&source),
             source,
             custom_after,
-        }
+        };
+        (compiled, self.host)
     }
+}
 
-    /// The printed pipeline followed by the snippet as written, and the number of
-    /// lines before the snippet.
-    fn source(&self, custom: Option<&str>) -> (String, Option<usize>) {
-        let generated = o11yc_alloy::print(&self.file);
-        match custom.filter(|c| !c.trim().is_empty()) {
-            None => (generated, None),
-            Some(custom) => {
-                let prefix = format!("{generated}\n{CUSTOM_MARKER}\n");
-                let lines = prefix.matches('\n').count();
-                (format!("{prefix}{custom}"), Some(lines))
-            }
+/// The printed pipeline followed by the snippet as written, and the number of lines
+/// before the snippet.
+fn with_custom(generated: String, custom: Option<&str>) -> (String, Option<usize>) {
+    match custom.filter(|c| !c.trim().is_empty()) {
+        None => (generated, None),
+        Some(custom) => {
+            let prefix = format!("{generated}\n{CUSTOM_MARKER}\n");
+            let lines = prefix.matches('\n').count();
+            (format!("{prefix}{custom}"), Some(lines))
         }
     }
 }

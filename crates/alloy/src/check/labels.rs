@@ -106,10 +106,7 @@ impl LabelFinding {
 /// carry on any path between them (where each is added on the first path).
 pub fn streams(file: &File) -> Vec<Stream> {
     let mut out: BTreeMap<(String, String), Stream> = BTreeMap::new();
-    for path in crate::streams::streams(file) {
-        if path.signal != Signal::Logs {
-            continue;
-        }
+    for path in crate::streams::streams_of(file, Some(Signal::Logs)) {
         let stream = out
             .entry((path.source.clone(), path.writer.clone()))
             .or_insert_with(|| Stream {

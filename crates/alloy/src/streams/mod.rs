@@ -144,13 +144,21 @@ pub struct Stream {
 /// Every path from a source to a writer in `file`, sorted by source and
 /// writer; identical paths once.
 pub fn streams(file: &File) -> Vec<Stream> {
+    streams_of(file, None)
+}
+
+/// [`streams`] of one signal only (`None`: both). Leaving out the other signal's
+/// sources skips their walks: a pipeline with thousands of scrape targets has
+/// thousands of metric paths and a handful of log ones.
+pub fn streams_of(file: &File, only: Option<Signal>) -> Vec<Stream> {
     let graph = Graph::new(file);
     let mut out: BTreeMap<(String, String), Vec<Stream>> = BTreeMap::new();
+    let wanted = |signal| only.is_none_or(|o| o == signal);
     for (id, block) in &graph.order {
         let name = block.full_name();
-        let (signal, labels) = if name.starts_with("loki.source.") {
+        let (signal, labels) = if name.starts_with("loki.source.") && wanted(Signal::Logs) {
             (Signal::Logs, graph.log_source_labels(id, block))
-        } else if name == "prometheus.scrape" {
+        } else if name == "prometheus.scrape" && wanted(Signal::Metrics) {
             (Signal::Metrics, graph.scrape_labels(id, block))
         } else {
             continue;

@@ -20,13 +20,36 @@ use super::tabwriter::{self, ESCAPE};
 /// returning an empty string for an empty file).
 pub fn print_file(file: &File) -> String {
     if !file.fully_positioned() {
-        let canonical = super::canonical::print(file);
-        return match super::parser::parse_file(&canonical) {
-            Ok(reparsed) if reparsed.fully_positioned() => print_file(&reparsed),
-            // Unreachable for well-formed trees; fall back to the canonical text.
-            _ => canonical,
-        };
+        return reprint(super::canonical::print(file));
     }
+    print_positioned(file)
+}
+
+/// [`print_file`], consuming `file`: a tree built in code is dropped as soon as its
+/// canonical text exists, and that text as soon as it is parsed back, so at most one
+/// tree of the file is alive at a time (what bounds the memory of a large pipeline).
+pub fn print_file_owned(file: File) -> String {
+    if file.fully_positioned() {
+        return print_positioned(&file);
+    }
+    let canonical = super::canonical::print(&file);
+    drop(file);
+    reprint(canonical)
+}
+
+/// Parses canonical text back (for positions) and prints that tree.
+fn reprint(canonical: String) -> String {
+    match super::parser::parse_file(&canonical) {
+        Ok(reparsed) if reparsed.fully_positioned() => {
+            drop(canonical);
+            print_positioned(&reparsed)
+        }
+        // Unreachable for well-formed trees; fall back to the canonical text.
+        _ => canonical,
+    }
+}
+
+fn print_positioned(file: &File) -> String {
     let mut p = Printer::new(&file.comments);
     p.walk_stmts(&file.body);
     p.flush(
