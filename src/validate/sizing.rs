@@ -1,12 +1,15 @@
 //! Loki's deployment mode must fit the expected ingest, and Distributed mode
-//! needs object storage and enough ingesters for its replication factor;
+//! needs object storage and enough ingesters for its replication factor (a
+//! multiple of the three zones when they run zone-aware);
 //! Prometheus and Alertmanager replicas must be deployable; distributed Tempo
 //! needs Kafka, object storage and one Kafka consumer of each kind per partition.
 
 use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{LokiMode, LongTermStorage, Profile, Storage, TempoMode, ThanosSidecar};
+use crate::model::{
+    Loki, LokiMode, LongTermStorage, Profile, Spread, Storage, TempoMode, ThanosSidecar,
+};
 use crate::resolve::sizing::{
     DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
 };
@@ -244,8 +247,53 @@ fn loki(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
                     .help("raise `replicas`, or drop it to use the table's 6"),
                 );
             }
+            zone_ingesters(loki, root, out);
         }
     }
+}
+
+/// The zones of zone-aware ingesters (the chart's zones A, B and C).
+const INGESTER_ZONES: u32 = 3;
+
+/// With `spread: zone` the ingesters run as three zone StatefulSets of
+/// `ceil(replicas / 3)` pods each (the chart's `loki.ingester.replicasPerZone`),
+/// so a count that is not a multiple of three silently deploys more.
+fn zone_ingesters(loki: &Loki, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let Some(n) = loki
+        .roles
+        .ingester
+        .as_ref()
+        .and_then(|r| r.replicas)
+        .filter(|&n| n >= REPLICATION_FACTOR && n % INGESTER_ZONES != 0)
+    else {
+        return;
+    };
+    if loki.placement.spread != Spread::Zone {
+        return;
+    }
+    let per_zone = n.div_ceil(INGESTER_ZONES);
+    let below = n - n % INGESTER_ZONES;
+    out.push(
+        error_at(
+            root,
+            &[
+                Step::Key("loki"),
+                Step::Key("roles"),
+                Step::Key("ingester"),
+                Step::Key("replicas"),
+            ],
+            format!(
+                "{n} ingesters do not split over {INGESTER_ZONES} zones: the chart runs ceil({n} / {INGESTER_ZONES}) = {per_zone} per zone, {} in all",
+                per_zone * INGESTER_ZONES
+            ),
+        )
+        .expected(format!("a multiple of {INGESTER_ZONES} with `placement.spread: zone`"))
+        .note("with `spread: zone` Loki's ingesters run zone-aware: one StatefulSet per zone, each with the same number of pods")
+        .help(format!(
+            "set `replicas: {below}` or `replicas: {}`",
+            per_zone * INGESTER_ZONES
+        )),
+    );
 }
 
 const TEMPO_LIVE_STORE_RULE: &str = "Tempo's sizing guide runs 1 live-store per 6-10 MB/s of received spans (grafana.com/docs/tempo/next/set-up-for-tracing/setup-tempo/plan/size), and each live-store consumes one partition; o11yc takes the 10 MB/s end";
