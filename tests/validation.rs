@@ -808,3 +808,78 @@ fn unspread_replicas_in_production_must_be_acknowledged() {
         Vec::<String>::new()
     );
 }
+
+/// `LOKI_DISTRIBUTED` at 100Gi a day, plus distributed Tempo at 50Gi a day on
+/// the same MinIO endpoint and bucket, with the given capacities.
+fn loki_and_tempo_sharing(loki_capacity: &str, tempo_capacity: &str) -> String {
+    let loki = LOKI_DISTRIBUTED
+        .replace(
+            "  mode: distributed\n",
+            "  mode: distributed\n  ingestPerDay: 100Gi\n",
+        )
+        .replace(
+            "      credentialsSecret: loki-minio\n",
+            &format!("      credentialsSecret: loki-minio\n{loki_capacity}"),
+        );
+    format!(
+        "{loki}tempo:
+  retention: 7d
+  mode: distributed
+  ingestPerDay: 50Gi
+  kafka: {{ address: kafka.kafka.svc.cluster.local:9092, topic: spans, partitions: 2 }}
+  storage:
+    objectStore:
+      kind: minio
+      endpoint: http://minio.minio.svc.cluster.local:9000/
+      bucket: loki
+      credentialsSecret: loki-minio
+{tempo_capacity}"
+    )
+}
+
+#[test]
+fn tempo_object_store_capacity_gets_no_compression_credit() {
+    // 7 days × 50Gi = 350Gi, nothing credited; a bucket of its own.
+    let extra = loki_and_tempo_sharing("", "      capacity: 300Gi\n").replace(
+        "      bucket: loki\n      credentialsSecret: loki-minio\n      capacity: 300Gi",
+        "      bucket: tempo\n      credentialsSecret: loki-minio\n      capacity: 300Gi",
+    );
+    assert_one(
+        &extra,
+        &[
+            "tempo's object store capacity (300Gi) is smaller than 7 days × 50Gi/day = 350.0Gi",
+            "no compression is credited",
+        ],
+    );
+    assert_eq!(
+        problems(&extra.replace("capacity: 300Gi", "capacity: 350Gi")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_store_shared_by_loki_and_tempo_must_hold_both() {
+    // Loki 466.7Gi (after compression) + Tempo 350Gi = 816.7Gi; each fits 500Gi alone.
+    let extra = loki_and_tempo_sharing("      capacity: 500Gi\n", "");
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:22:7:",
+            "loki's object store capacity (500Gi) is smaller than what `loki` and `tempo` keep together in bucket `loki` at `minio.minio.svc.cluster.local:9000`",
+            "loki 466.7Gi (7 days × 100Gi/day = 700.0Gi raw, ÷ 1.5 compression) + tempo 350.0Gi (7 days × 50Gi/day) = 816.7Gi",
+        ],
+    );
+    assert_eq!(
+        problems(&extra.replace("capacity: 500Gi", "capacity: 817Gi")),
+        Vec::<String>::new()
+    );
+    // Separate buckets are separate stores: 500Gi holds Loki's share alone.
+    let separate = extra.replace(
+        "      bucket: loki\n      credentialsSecret: loki-minio\n",
+        "      bucket: tempo\n      credentialsSecret: loki-minio\n",
+    );
+    // (Both stores matched; point Loki, the first, back at its bucket.)
+    let separate = separate.replacen("bucket: tempo", "bucket: loki", 1);
+    assert!(separate.contains("bucket: tempo"), "{separate}");
+    assert_eq!(problems(&separate), Vec::<String>::new());
+}
