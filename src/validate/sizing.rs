@@ -8,7 +8,8 @@ use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{
-    Loki, LokiMode, LongTermStorage, Profile, Spread, Storage, TempoMode, ThanosSidecar,
+    Loki, LokiMode, LongTermStorage, Profile, RemoteWriteTarget, SecretKeyRef, Spread, Storage,
+    TempoMode, ThanosSidecar,
 };
 use crate::resolve::sizing::{
     DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
@@ -70,6 +71,9 @@ fn prometheus(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>
     if let Some(LongTermStorage::Thanos(t)) = &kps.long_term_storage {
         thanos_secret(t, root, out);
     }
+    if let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage {
+        remote_write_auth(w, root, out);
+    }
     if let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage
         && !(w.url.starts_with("https://") || w.url.starts_with("http://"))
     {
@@ -117,25 +121,96 @@ fn is_secret_key(key: &str) -> bool {
 /// create for it; a reference that can name no Secret would leave every
 /// Prometheus pod failing to start.
 fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    secret_ref(
+        &[
+            Step::Key("prometheus"),
+            Step::Key("longTermStorage"),
+            Step::Key("thanos"),
+            Step::Key("objectStoreSecret"),
+        ],
+        &t.object_store_secret,
+        (
+            "the Thanos object-store Secret",
+            "thanos-objstore",
+            "objstore.yml",
+        ),
+        "the Thanos sidecar of every Prometheus pod reads its bucket configuration from this Secret key",
+        root,
+        out,
+    );
+}
+
+/// Remote-write credentials come from Secret keys that must be nameable, and
+/// one kind of authentication at a time.
+fn remote_write_auth(w: &RemoteWriteTarget, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let base = [
         Step::Key("prometheus"),
         Step::Key("longTermStorage"),
-        Step::Key("thanos"),
-        Step::Key("objectStoreSecret"),
+        Step::Key("remoteWrite"),
     ];
-    let secret = &t.object_store_secret;
+    let note = "Prometheus reads the remote-write credentials from this Secret key; without it the endpoint refuses every sample";
+    if let Some(b) = &w.basic_auth {
+        for (part, secret) in [("username", &b.username), ("password", &b.password)] {
+            let mut path = base.to_vec();
+            path.extend([Step::Key("basicAuth"), Step::Key(part)]);
+            secret_ref(
+                &path,
+                secret,
+                ("a remote-write credentials Secret", "mimir-auth", part),
+                note,
+                root,
+                out,
+            );
+        }
+    }
+    if let Some(t) = &w.bearer_token {
+        let mut path = base.to_vec();
+        path.push(Step::Key("bearerToken"));
+        secret_ref(
+            &path,
+            t,
+            ("a remote-write credentials Secret", "mimir-auth", "token"),
+            note,
+            root,
+            out,
+        );
+        if w.basic_auth.is_some() {
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    "remote write has both `basicAuth` and `bearerToken`",
+                )
+                .expected("one of `basicAuth` or `bearerToken`")
+                .note("Prometheus sends one `Authorization` header per request")
+                .help("keep the one the endpoint expects and remove the other"),
+            );
+        }
+    }
+}
+
+/// A Secret reference must be able to name a Secret key. `what` is the
+/// Secret in messages, with an example name and key.
+fn secret_ref(
+    base: &[Step],
+    secret: &SecretKeyRef,
+    (what, example_name, example_key): (&str, &str, &str),
+    note: &str,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
     for (field, value, valid, expected) in [
         (
             "name",
             &secret.name,
             is_secret_name(&secret.name),
-            "a Secret name: lowercase letters, digits, `-` and `.`, e.g. `thanos-objstore`",
+            format!("a Secret name: lowercase letters, digits, `-` and `.`, e.g. `{example_name}`"),
         ),
         (
             "key",
             &secret.key,
             is_secret_key(&secret.key),
-            "a Secret key: letters, digits, `-`, `_` and `.`, e.g. `objstore.yml`",
+            format!("a Secret key: letters, digits, `-`, `_` and `.`, e.g. `{example_key}`"),
         ),
     ] {
         if valid {
@@ -148,7 +223,7 @@ fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnost
                 root,
                 &path,
                 format!(
-                    "{} cannot be the {field} of the Thanos object-store Secret",
+                    "{} cannot be the {field} of {what}",
                     if value.is_empty() {
                         "an empty string".to_owned()
                     } else {
@@ -157,8 +232,8 @@ fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnost
                 ),
             )
             .expected(expected)
-            .note("the Thanos sidecar of every Prometheus pod reads its bucket configuration from this Secret key")
-            .help(format!("give the {field} of the Secret that holds the Thanos `objstore.yml`")),
+            .note(note.to_owned())
+            .help(format!("give the {field} of {what}")),
         );
     }
 }
