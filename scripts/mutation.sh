@@ -197,7 +197,7 @@ mutation pdb-for-scaled-down-role pdb-selects "PodDisruptionBudget monitoring/lo
 mutation tempo-role-without-pdb replicated-guards "tempo-live-store (3 replicas) has no PodDisruptionBudget" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml PodDisruptionBudget tempo-live-store 'o["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] = "live-stores"'
 mutation tempo-role-not-spread replicated-guards "tempo-querier (4 replicas) has no topology spread" "$MUT/render-prod-kafka" \
-  edit releases/release-tempo.yaml Deployment tempo-querier 'o["spec"]["template"]["spec"].pop("topologySpreadConstraints"); o["spec"]["template"]["spec"].pop("affinity")'
+  edit releases/release-tempo.yaml Deployment tempo-querier 'o["spec"]["template"]["spec"].pop("topologySpreadConstraints")'
 mutation tempo-distributor-missing service-refs "no Service monitoring/tempo-distributor" "$MUT/render-prod-kafka" \
   edit releases/release-tempo.yaml Service tempo-distributor 'o["metadata"]["name"] = "tempo-distributors"'
 

@@ -272,3 +272,77 @@ fn a_zone_spread_makes_the_ingesters_zone_aware_with_the_rollout_operator() {
     );
     assert_eq!(values["rollout_operator"]["enabled"], false);
 }
+
+/// The rollout-operator runs where Loki's pods may: Loki's node selector and
+/// tolerations, not its resources.
+#[test]
+fn the_rollout_operator_gets_lokis_placement() {
+    let placed = zoned_profile()
+        .replace(
+            "labels: { ",
+            "taints: [{ key: dedicated, value: logs, effect: NoSchedule }], labels: { pool: logs, ",
+        )
+        .replace(
+            "    spread: zone\n",
+            "    spread: zone\n    nodeSelector: { pool: logs }\n    tolerations: [{ key: dedicated, value: logs, effect: NoSchedule }]\n",
+        )
+        .replace(
+            "    pods: {}\n",
+            "    pods: {}\n  placement:\n    tolerations: [{ key: dedicated, effect: NoSchedule }]\n",
+        );
+    let files = common::compile_text(&placed).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
+    let operator = &values["rollout_operator"];
+    assert_eq!(
+        operator["nodeSelector"],
+        serde_json::json!({ "pool": "logs" })
+    );
+    assert_eq!(
+        operator["tolerations"],
+        serde_json::json!([{ "key": "dedicated", "operator": "Equal", "value": "logs", "effect": "NoSchedule" }])
+    );
+    assert!(operator.get("resources").is_none(), "{operator}");
+    // Disabled (spread by hostname), it gets nothing but `enabled`.
+    let hostname = placed.replace("spread: zone", "spread: hostname");
+    let files = common::compile_text(&hostname).unwrap();
+    let values: serde_json::Value =
+        serde_saphyr::from_str(file(&files, "values/loki.yaml")).unwrap();
+    assert_eq!(
+        values["rollout_operator"],
+        serde_json::json!({ "enabled": false })
+    );
+}
+
+/// Zone-aware ingesters are three StatefulSets of `ceil(n / 3)` pods: a count
+/// that is not a multiple of three is refused with the arithmetic.
+#[test]
+fn zone_aware_ingesters_must_be_a_multiple_of_three() {
+    let with = |n: u32| {
+        zoned_profile().replace(
+            "    querier: { replicas: 3 }\n",
+            &format!("    querier: {{ replicas: 3 }}\n    ingester: {{ replicas: {n} }}\n"),
+        )
+    };
+    let e = common::compile_text(&with(7)).expect_err("7 zone-aware ingesters");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].contains("7 ingesters do not split over 3 zones: the chart runs ceil(7 / 3) = 3 per zone, 9 in all"),
+        "{e:#?}"
+    );
+    assert!(
+        e[0].contains("set `replicas: 6` or `replicas: 9`"),
+        "{e:#?}"
+    );
+    // Located at the ingester's `replicas` value.
+    let profile = with(7);
+    let line = 1 + profile
+        .lines()
+        .position(|l| l.contains("ingester: { replicas: 7 }"))
+        .unwrap();
+    assert!(e[0].starts_with(&format!("p.yaml:{line}:")), "{e:#?}");
+    common::compile_text(&with(9)).expect("9 split evenly");
+    // Not zone-aware: any count from the replication factor up is fine.
+    common::compile_text(&with(7).replace("spread: zone", "spread: hostname"))
+        .expect("7 ingesters spread by hostname");
+}

@@ -148,25 +148,21 @@ fn every_role_is_sized_from_the_ingest_unless_overridden() {
         assert_eq!(v["replicas"], replicas, "{role}");
         assert_eq!(v["resources"]["requests"]["cpu"].as_str(), cpu, "{role}");
         assert_eq!(v["resources"]["limits"]["memory"], memory, "{role}");
-        // Every role here is replicated: a budget, spread over zones and nodes.
+        // Every role here is replicated: a budget, and the default
+        // `spread: hostname` as a hard constraint on the role's own pods,
+        // replacing the chart's anti-affinity.
         assert_eq!(v["maxUnavailable"], 1, "{role}");
         assert_eq!(v["podDisruptionBudget"]["enabled"], true, "{role}");
-        let spread = yaml(v["topologySpreadConstraints"].as_str().unwrap());
-        let keys: Vec<&str> = spread
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["topologyKey"].as_str().unwrap())
-            .collect();
         assert_eq!(
-            keys,
-            ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+            spread_of(v),
+            [(
+                "kubernetes.io/hostname".to_owned(),
+                "DoNotSchedule".to_owned()
+            )],
             "{role}"
         );
-        let affinity = yaml(v["affinity"].as_str().unwrap());
-        let term = &affinity["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
-            [0]["podAffinityTerm"];
-        let component = term["labelSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        let spread = yaml(v["topologySpreadConstraints"].as_str().unwrap());
+        let component = spread[0]["labelSelector"]["matchLabels"]["app.kubernetes.io/component"]
             .as_str()
             .unwrap();
         assert_eq!(
@@ -179,11 +175,110 @@ fn every_role_is_sized_from_the_ingest_unless_overridden() {
                 other => other,
             }
         );
+        assert!(
+            v["affinity"].is_null() && v.get("affinity").is_some(),
+            "{role}"
+        );
     }
     // The scheduler is one pod: no replicas key (the chart has none), no budget.
     let scheduler = &values["backendScheduler"];
     assert!(scheduler.get("replicas").is_none());
     assert!(scheduler.get("maxUnavailable").is_none());
+}
+
+/// The (topologyKey, whenUnsatisfiable) pairs of a role's spread constraints.
+fn spread_of(role: &serde_json::Value) -> Vec<(String, String)> {
+    let text = role["topologySpreadConstraints"].as_str().unwrap();
+    yaml(text)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["nodeTaintsPolicy"], "Honor", "{text}");
+            (
+                c["topologyKey"].as_str().unwrap().to_owned(),
+                c["whenUnsatisfiable"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_spread_follows_the_placement() {
+    let zoned = PROFILE.replace(
+        "  roles:\n    queryFrontend",
+        "  placement: { spread: zone }\n  roles:\n    queryFrontend",
+    );
+    let values = yaml(file(
+        &common::compile_text(&zoned).unwrap(),
+        "values/tempo.yaml",
+    ));
+    assert_eq!(
+        spread_of(&values["querier"]),
+        [
+            (
+                "topology.kubernetes.io/zone".to_owned(),
+                "DoNotSchedule".to_owned()
+            ),
+            (
+                "kubernetes.io/hostname".to_owned(),
+                "ScheduleAnyway".to_owned()
+            )
+        ]
+    );
+    // `spread: none` writes `null` over the chart's own soft zone spread and
+    // its hard anti-affinity, so nothing constrains the pods.
+    let none = zoned.replace("spread: zone", "spread: none");
+    let values = yaml(file(
+        &common::compile_text(&none).unwrap(),
+        "values/tempo.yaml",
+    ));
+    for key in ["topologySpreadConstraints", "affinity"] {
+        let v = values["querier"].get(key);
+        assert!(v.is_some_and(serde_json::Value::is_null), "{key}: {v:?}");
+    }
+}
+
+#[test]
+fn production_refuses_unspread_tempo_roles() {
+    let production = PROFILE
+        .replace("environment: development", "environment: production")
+        .replace(
+            "  roles:\n    queryFrontend: { replicas: 3 }",
+            "  placement: { spread: none }\n  roles:\n    queryFrontend: { replicas: 3 }\n    backendScheduler: { resources: { limits: { memory: 1Gi } } }",
+        );
+    let e = errors(&production);
+    let tempo: Vec<&String> = e.iter().filter(|l| l.contains("tempo")).collect();
+    assert_eq!(tempo.len(), 1, "{e:#?}");
+    assert!(
+        tempo[0].contains(
+            "tempo's 2 distributor pods may all run on one node in production (`spread: none`)"
+        ),
+        "{e:#?}"
+    );
+    // With `spread: hostname` the Tempo error goes away.
+    let e = common::compile_text(&production.replace("spread: none", "spread: hostname"))
+        .err()
+        .unwrap_or_default();
+    assert!(!e.iter().any(|l| l.contains("tempo")), "{e:#?}");
+}
+
+#[test]
+fn a_zone_spread_needs_two_declared_zones() {
+    let zoned = PROFILE
+        .replace(
+            "cluster: { name: c }",
+            "cluster:\n  name: c\n  nodes:\n    - { name: a, labels: { topology.kubernetes.io/zone: z1 } }\n    - { name: b, labels: { topology.kubernetes.io/zone: z1 } }",
+        )
+        .replace(
+            "  roles:\n    queryFrontend",
+            "  placement: { spread: zone }\n  roles:\n    queryFrontend",
+        );
+    let e = errors(&zoned);
+    assert!(
+        e.iter().any(|l| l.contains("`spread: zone` cannot spread tempo's 2 distributor pods over zones: every node in `cluster.nodes` is in zone `z1`")),
+        "{e:#?}"
+    );
 }
 
 #[test]

@@ -808,3 +808,179 @@ fn unspread_replicas_in_production_must_be_acknowledged() {
         Vec::<String>::new()
     );
 }
+
+/// `LOKI_DISTRIBUTED` at 100Gi a day, plus distributed Tempo at 50Gi a day on
+/// the same MinIO endpoint and bucket, with the given capacities.
+fn loki_and_tempo_sharing(loki_capacity: &str, tempo_capacity: &str) -> String {
+    let loki = LOKI_DISTRIBUTED
+        .replace(
+            "  mode: distributed\n",
+            "  mode: distributed\n  ingestPerDay: 100Gi\n",
+        )
+        .replace(
+            "      credentialsSecret: loki-minio\n",
+            &format!("      credentialsSecret: loki-minio\n{loki_capacity}"),
+        );
+    format!(
+        "{loki}tempo:
+  retention: 7d
+  mode: distributed
+  ingestPerDay: 50Gi
+  kafka: {{ address: kafka.kafka.svc.cluster.local:9092, topic: spans, partitions: 2 }}
+  storage:
+    objectStore:
+      kind: minio
+      endpoint: http://minio.minio.svc.cluster.local:9000/
+      bucket: loki
+      credentialsSecret: loki-minio
+{tempo_capacity}"
+    )
+}
+
+#[test]
+fn tempo_object_store_capacity_gets_no_compression_credit() {
+    // 7 days × 50Gi = 350Gi, nothing credited; a bucket of its own.
+    let extra = loki_and_tempo_sharing("", "      capacity: 300Gi\n").replace(
+        "      bucket: loki\n      credentialsSecret: loki-minio\n      capacity: 300Gi",
+        "      bucket: tempo\n      credentialsSecret: loki-minio\n      capacity: 300Gi",
+    );
+    assert_one(
+        &extra,
+        &[
+            "tempo's object store capacity (300Gi) is smaller than 7 days × 50Gi/day = 350.0Gi",
+            "no compression is credited",
+        ],
+    );
+    assert_eq!(
+        problems(&extra.replace("capacity: 300Gi", "capacity: 350Gi")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_store_shared_by_loki_and_tempo_must_hold_both() {
+    // Loki 466.7Gi (after compression) + Tempo 350Gi = 816.7Gi; each fits 500Gi alone.
+    let extra = loki_and_tempo_sharing("      capacity: 500Gi\n", "");
+    assert_one(
+        &extra,
+        &[
+            "p.yaml:22:7:",
+            "loki's object store capacity (500Gi) is smaller than what `loki` and `tempo` keep together in bucket `loki` at `minio.minio.svc.cluster.local:9000`",
+            "loki 466.7Gi (7 days × 100Gi/day = 700.0Gi raw, ÷ 1.5 compression) + tempo 350.0Gi (7 days × 50Gi/day) = 816.7Gi",
+        ],
+    );
+    assert_eq!(
+        problems(&extra.replace("capacity: 500Gi", "capacity: 817Gi")),
+        Vec::<String>::new()
+    );
+    // Separate buckets are separate stores: 500Gi holds Loki's share alone.
+    let separate = extra.replace(
+        "      bucket: loki\n      credentialsSecret: loki-minio\n",
+        "      bucket: tempo\n      credentialsSecret: loki-minio\n",
+    );
+    // (Both stores matched; point Loki, the first, back at its bucket.)
+    let separate = separate.replacen("bucket: tempo", "bucket: loki", 1);
+    assert!(separate.contains("bucket: tempo"), "{separate}");
+    assert_eq!(problems(&separate), Vec::<String>::new());
+}
+
+/// `PROMETHEUS_HA` with `auth` lines added under its remote write.
+fn remote_write_with(auth: &str) -> String {
+    PROMETHEUS_HA.replace(
+        "    remoteWrite: { url: \"https://mimir.example.com/api/v1/push\" }\n",
+        &format!("    remoteWrite:\n      url: \"https://mimir.example.com/api/v1/push\"\n{auth}"),
+    )
+}
+
+fn compiled_file(extra: &str, name: &str) -> String {
+    let files = common::compile_text(&format!("{BASE}{extra}")).unwrap();
+    files.into_iter().find(|(p, _)| p == name).unwrap().1
+}
+
+#[test]
+fn remote_write_credentials_are_secret_references_in_the_values_and_the_readme() {
+    let basic = remote_write_with(
+        "      basicAuth:\n        username: { name: mimir-auth, key: user }\n        password: { name: mimir-auth, key: pass }\n",
+    );
+    let values: serde_json::Value =
+        serde_saphyr::from_str(&compiled_file(&basic, "values/kube-prometheus-stack.yaml"))
+            .unwrap();
+    let write = &values["prometheus"]["prometheusSpec"]["remoteWrite"][0];
+    assert_eq!(
+        write["basicAuth"],
+        serde_json::json!({
+            "username": { "name": "mimir-auth", "key": "user" },
+            "password": { "name": "mimir-auth", "key": "pass" },
+        })
+    );
+    assert!(write.get("authorization").is_none(), "{write}");
+    let readme = compiled_file(&basic, "README.md");
+    let row = readme
+        .lines()
+        .find(|l| l.contains("mimir-auth"))
+        .unwrap_or_else(|| panic!("{readme}"));
+    assert!(
+        row.contains("`user` (the user name), `pass` (the password)"),
+        "{row}"
+    );
+    assert!(row.contains("Prometheus remote write"), "{row}");
+
+    let bearer = remote_write_with("      bearerToken: { name: mimir-token, key: token }\n");
+    let values: serde_json::Value =
+        serde_saphyr::from_str(&compiled_file(&bearer, "values/kube-prometheus-stack.yaml"))
+            .unwrap();
+    let write = &values["prometheus"]["prometheusSpec"]["remoteWrite"][0];
+    assert_eq!(
+        write["authorization"],
+        serde_json::json!({ "type": "Bearer", "credentials": { "name": "mimir-token", "key": "token" } })
+    );
+    assert!(write.get("basicAuth").is_none(), "{write}");
+    assert!(compiled_file(&bearer, "README.md").contains("mimir-token"));
+}
+
+#[test]
+fn remote_write_credentials_cannot_be_inline_or_doubled() {
+    // An inline password is not a Secret reference: the schema refuses it.
+    let inline = remote_write_with(
+        "      basicAuth:\n        username: { name: mimir-auth, key: user }\n        password: hunter2\n",
+    );
+    let found = problems(&inline);
+    assert!(
+        found
+            .iter()
+            .any(|l| l.contains("expected a mapping, found a string")),
+        "{found:#?}"
+    );
+    assert_one(
+        &remote_write_with("      bearerToken: { name: Mimir_Token, key: token }\n"),
+        &["`Mimir_Token` cannot be the name of a remote-write credentials Secret"],
+    );
+    assert_one(
+        &remote_write_with(
+            "      basicAuth:\n        username: { name: a, key: u }\n        password: { name: a, key: p }\n      bearerToken: { name: t, key: token }\n",
+        ),
+        &["remote write has both `basicAuth` and `bearerToken`"],
+    );
+}
+
+#[test]
+fn production_refuses_plain_http_remote_write_unless_acknowledged() {
+    let http = PROMETHEUS_HA.replace("https://mimir", "http://mimir");
+    assert_one(
+        &http,
+        &[
+            "Prometheus remote-writes to `http://mimir.example.com/api/v1/push` over plain HTTP in production",
+            "acknowledge: [insecureRemoteWrite]",
+        ],
+    );
+    let acknowledged = format!("{BASE}{http}").replace(
+        "acknowledge: [missingResourceLimits]",
+        "acknowledge: [missingResourceLimits, insecureRemoteWrite]",
+    );
+    assert_eq!(common::compile_text(&acknowledged).err(), None);
+    let development = format!("{BASE}{http}").replace(
+        "acknowledge: [missingResourceLimits]",
+        "acknowledge: [missingResourceLimits]\nenvironment: development",
+    );
+    assert_eq!(common::compile_text(&development).err(), None);
+}

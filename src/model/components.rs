@@ -328,6 +328,24 @@ pub struct ThanosSidecar {
 pub struct RemoteWriteTarget {
     /// The endpoint's URL (`https://mimir.example/api/v1/push`).
     pub url: String,
+    /// HTTP basic authentication, both parts read from existing Secret keys.
+    #[serde(default)]
+    pub basic_auth: Option<RemoteWriteBasicAuth>,
+    /// A bearer token (`Authorization: Bearer ...`) read from an existing
+    /// Secret key. Not together with `basicAuth`.
+    #[serde(default)]
+    pub bearer_token: Option<SecretKeyRef>,
+}
+
+/// Basic authentication for a remote-write endpoint, by Secret reference only
+/// (o11yc never writes credentials).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RemoteWriteBasicAuth {
+    /// The Secret key holding the user name.
+    pub username: SecretKeyRef,
+    /// The Secret key holding the password.
+    pub password: SecretKeyRef,
 }
 
 fn default_kps_release() -> String {

@@ -85,6 +85,9 @@ pub enum Risk {
     MissingResourceLimits,
     /// A replicated workload with `spread: none`: every replica may run on one node.
     UnspreadReplicas,
+    /// Prometheus remote-writes to an `http://` endpoint: samples (and any
+    /// credentials) travel in plain text.
+    InsecureRemoteWrite,
 }
 
 /// What a stack is for.

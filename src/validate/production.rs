@@ -6,8 +6,8 @@ use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{
-    Alloy, Environment, LokiMode, Placement, Profile, ResourceName, Risk, Spread, Storage,
-    TempoMode,
+    Alloy, Environment, LokiMode, LongTermStorage, Placement, Profile, ResourceName, Risk, Spread,
+    Storage, TempoMode,
 };
 use crate::resolve::sizing::Role;
 use crate::resolve::tempo_sizing::{self, Role as TempoRole};
@@ -19,6 +19,7 @@ fn name(risk: Risk) -> &'static str {
         Risk::InsecureSkipVerify => "insecureSkipVerify",
         Risk::MissingResourceLimits => "missingResourceLimits",
         Risk::UnspreadReplicas => "unspreadReplicas",
+        Risk::InsecureRemoteWrite => "insecureRemoteWrite",
     }
 }
 
@@ -129,6 +130,27 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 },
             ));
         }
+    }
+    if open(Risk::InsecureRemoteWrite)
+        && let Some(kps) = profile.prometheus.as_ref().filter(|p| p.enabled)
+        && let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage
+        && w.url.starts_with("http://")
+    {
+        out.push(risk_error(
+            root,
+            &[
+                Step::Key("prometheus"),
+                Step::Key("longTermStorage"),
+                Step::Key("remoteWrite"),
+                Step::Key("url"),
+            ],
+            Risk::InsecureRemoteWrite,
+            format!(
+                "Prometheus remote-writes to `{}` over plain HTTP in production",
+                w.url
+            ),
+            "use the endpoint's `https://` URL",
+        ));
     }
     if open(Risk::UnspreadReplicas) {
         for r in super::spread::replicated(profile) {

@@ -1,12 +1,16 @@
 //! Loki's deployment mode must fit the expected ingest, and Distributed mode
-//! needs object storage and enough ingesters for its replication factor;
+//! needs object storage and enough ingesters for its replication factor (a
+//! multiple of the three zones when they run zone-aware);
 //! Prometheus and Alertmanager replicas must be deployable; distributed Tempo
 //! needs Kafka, object storage and one Kafka consumer of each kind per partition.
 
 use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{LokiMode, LongTermStorage, Profile, Storage, TempoMode, ThanosSidecar};
+use crate::model::{
+    Loki, LokiMode, LongTermStorage, Profile, RemoteWriteTarget, SecretKeyRef, Spread, Storage,
+    TempoMode, ThanosSidecar,
+};
 use crate::resolve::sizing::{
     DISTRIBUTED_MAX_PER_DAY, REPLICATION_FACTOR, SINGLE_BINARY_MAX_PER_DAY,
 };
@@ -67,6 +71,9 @@ fn prometheus(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>
     if let Some(LongTermStorage::Thanos(t)) = &kps.long_term_storage {
         thanos_secret(t, root, out);
     }
+    if let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage {
+        remote_write_auth(w, root, out);
+    }
     if let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage
         && !(w.url.starts_with("https://") || w.url.starts_with("http://"))
     {
@@ -114,25 +121,96 @@ fn is_secret_key(key: &str) -> bool {
 /// create for it; a reference that can name no Secret would leave every
 /// Prometheus pod failing to start.
 fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    secret_ref(
+        &[
+            Step::Key("prometheus"),
+            Step::Key("longTermStorage"),
+            Step::Key("thanos"),
+            Step::Key("objectStoreSecret"),
+        ],
+        &t.object_store_secret,
+        (
+            "the Thanos object-store Secret",
+            "thanos-objstore",
+            "objstore.yml",
+        ),
+        "the Thanos sidecar of every Prometheus pod reads its bucket configuration from this Secret key",
+        root,
+        out,
+    );
+}
+
+/// Remote-write credentials come from Secret keys that must be nameable, and
+/// one kind of authentication at a time.
+fn remote_write_auth(w: &RemoteWriteTarget, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let base = [
         Step::Key("prometheus"),
         Step::Key("longTermStorage"),
-        Step::Key("thanos"),
-        Step::Key("objectStoreSecret"),
+        Step::Key("remoteWrite"),
     ];
-    let secret = &t.object_store_secret;
+    let note = "Prometheus reads the remote-write credentials from this Secret key; without it the endpoint refuses every sample";
+    if let Some(b) = &w.basic_auth {
+        for (part, secret) in [("username", &b.username), ("password", &b.password)] {
+            let mut path = base.to_vec();
+            path.extend([Step::Key("basicAuth"), Step::Key(part)]);
+            secret_ref(
+                &path,
+                secret,
+                ("a remote-write credentials Secret", "mimir-auth", part),
+                note,
+                root,
+                out,
+            );
+        }
+    }
+    if let Some(t) = &w.bearer_token {
+        let mut path = base.to_vec();
+        path.push(Step::Key("bearerToken"));
+        secret_ref(
+            &path,
+            t,
+            ("a remote-write credentials Secret", "mimir-auth", "token"),
+            note,
+            root,
+            out,
+        );
+        if w.basic_auth.is_some() {
+            out.push(
+                error_at(
+                    root,
+                    &path,
+                    "remote write has both `basicAuth` and `bearerToken`",
+                )
+                .expected("one of `basicAuth` or `bearerToken`")
+                .note("Prometheus sends one `Authorization` header per request")
+                .help("keep the one the endpoint expects and remove the other"),
+            );
+        }
+    }
+}
+
+/// A Secret reference must be able to name a Secret key. `what` is the
+/// Secret in messages, with an example name and key.
+fn secret_ref(
+    base: &[Step],
+    secret: &SecretKeyRef,
+    (what, example_name, example_key): (&str, &str, &str),
+    note: &str,
+    root: &Located<Node>,
+    out: &mut Vec<Diagnostic>,
+) {
     for (field, value, valid, expected) in [
         (
             "name",
             &secret.name,
             is_secret_name(&secret.name),
-            "a Secret name: lowercase letters, digits, `-` and `.`, e.g. `thanos-objstore`",
+            format!("a Secret name: lowercase letters, digits, `-` and `.`, e.g. `{example_name}`"),
         ),
         (
             "key",
             &secret.key,
             is_secret_key(&secret.key),
-            "a Secret key: letters, digits, `-`, `_` and `.`, e.g. `objstore.yml`",
+            format!("a Secret key: letters, digits, `-`, `_` and `.`, e.g. `{example_key}`"),
         ),
     ] {
         if valid {
@@ -145,7 +223,7 @@ fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnost
                 root,
                 &path,
                 format!(
-                    "{} cannot be the {field} of the Thanos object-store Secret",
+                    "{} cannot be the {field} of {what}",
                     if value.is_empty() {
                         "an empty string".to_owned()
                     } else {
@@ -154,8 +232,8 @@ fn thanos_secret(t: &ThanosSidecar, root: &Located<Node>, out: &mut Vec<Diagnost
                 ),
             )
             .expected(expected)
-            .note("the Thanos sidecar of every Prometheus pod reads its bucket configuration from this Secret key")
-            .help(format!("give the {field} of the Secret that holds the Thanos `objstore.yml`")),
+            .note(note.to_owned())
+            .help(format!("give the {field} of {what}")),
         );
     }
 }
@@ -244,8 +322,53 @@ fn loki(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
                     .help("raise `replicas`, or drop it to use the table's 6"),
                 );
             }
+            zone_ingesters(loki, root, out);
         }
     }
+}
+
+/// The zones of zone-aware ingesters (the chart's zones A, B and C).
+const INGESTER_ZONES: u32 = 3;
+
+/// With `spread: zone` the ingesters run as three zone StatefulSets of
+/// `ceil(replicas / 3)` pods each (the chart's `loki.ingester.replicasPerZone`),
+/// so a count that is not a multiple of three silently deploys more.
+fn zone_ingesters(loki: &Loki, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
+    let Some(n) = loki
+        .roles
+        .ingester
+        .as_ref()
+        .and_then(|r| r.replicas)
+        .filter(|&n| n >= REPLICATION_FACTOR && n % INGESTER_ZONES != 0)
+    else {
+        return;
+    };
+    if loki.placement.spread != Spread::Zone {
+        return;
+    }
+    let per_zone = n.div_ceil(INGESTER_ZONES);
+    let below = n - n % INGESTER_ZONES;
+    out.push(
+        error_at(
+            root,
+            &[
+                Step::Key("loki"),
+                Step::Key("roles"),
+                Step::Key("ingester"),
+                Step::Key("replicas"),
+            ],
+            format!(
+                "{n} ingesters do not split over {INGESTER_ZONES} zones: the chart runs ceil({n} / {INGESTER_ZONES}) = {per_zone} per zone, {} in all",
+                per_zone * INGESTER_ZONES
+            ),
+        )
+        .expected(format!("a multiple of {INGESTER_ZONES} with `placement.spread: zone`"))
+        .note("with `spread: zone` Loki's ingesters run zone-aware: one StatefulSet per zone, each with the same number of pods")
+        .help(format!(
+            "set `replicas: {below}` or `replicas: {}`",
+            per_zone * INGESTER_ZONES
+        )),
+    );
 }
 
 const TEMPO_LIVE_STORE_RULE: &str = "Tempo's sizing guide runs 1 live-store per 6-10 MB/s of received spans (grafana.com/docs/tempo/next/set-up-for-tracing/setup-tempo/plan/size), and each live-store consumes one partition; o11yc takes the 10 MB/s end";

@@ -5,9 +5,10 @@
 use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{Access, LokiMode, Placement, Profile, Spread};
+use crate::model::{Access, LokiMode, Placement, Profile, Spread, TempoMode};
 use crate::resolve::placement::{ZONE_KEY, zones};
 use crate::resolve::sizing::{self, Role};
+use crate::resolve::tempo_sizing::{self, Role as TempoRole};
 
 /// A component whose workloads include one with more than one replica: its
 /// profile key, the placement whose `spread` applies, and the replicated
@@ -34,6 +35,21 @@ pub fn replicated(profile: &Profile) -> Vec<Replicated<'_>> {
         out.push(Replicated {
             key: "loki",
             placement: &loki.placement,
+            example: format!("{n} {} pods", role.component()),
+        });
+    }
+    if let Some(tempo) = profile.tempo.as_ref().filter(|t| t.enabled)
+        && tempo.mode == TempoMode::Distributed
+        && let Some((role, n)) = TempoRole::ALL
+            .iter()
+            // The chart runs one backend scheduler whatever `replicas` says.
+            .filter(|&&r| r != TempoRole::BackendScheduler)
+            .map(|&r| (r, tempo_sizing::size(r, tempo).0))
+            .find(|&(_, n)| n > 1)
+    {
+        out.push(Replicated {
+            key: "tempo",
+            placement: &tempo.placement,
             example: format!("{n} {} pods", role.component()),
         });
     }

@@ -14,7 +14,9 @@ use crate::compile::emit::kustomization::AFTER_CHARTS_DIR;
 use crate::compile::emit::storage::local_volumes;
 use crate::compile::release::{Release, dependencies};
 use crate::compile::rules::Dropped;
-use crate::model::{Access, AdminCredentials, DeliveryMode, LongTermStorage, Storage};
+use crate::model::{
+    Access, AdminCredentials, DeliveryMode, LongTermStorage, SecretKeyRef, Storage,
+};
 use crate::resolve::stack::Stack;
 
 const TEMPLATE: &str = include_str!("readme.md.j2");
@@ -91,6 +93,34 @@ fn secrets(stack: &Stack) -> Vec<SecretRow> {
             ),
             used_by: "Prometheus long-term storage (Thanos sidecar)".to_owned(),
         });
+    }
+    if let Some(kps) = stack.prometheus()
+        && let Some(LongTermStorage::RemoteWrite(w)) = &kps.long_term_storage
+    {
+        let mut refs: Vec<(&SecretKeyRef, &str)> = Vec::new();
+        if let Some(b) = &w.basic_auth {
+            refs.push((&b.username, "user name"));
+            refs.push((&b.password, "password"));
+        }
+        if let Some(t) = &w.bearer_token {
+            refs.push((t, "bearer token"));
+        }
+        for (secret, what) in refs {
+            // User name and password usually share one Secret: one row.
+            if let Some(row) = out
+                .last_mut()
+                .filter(|r| r.name == secret.name && r.used_by == "Prometheus remote write")
+            {
+                row.keys = format!("{}, `{}` (the {what})", row.keys, secret.key);
+                continue;
+            }
+            out.push(SecretRow {
+                name: secret.name.clone(),
+                namespace: stack.namespace_of(kps).to_owned(),
+                keys: format!("`{}` (the {what})", secret.key),
+                used_by: "Prometheus remote write".to_owned(),
+            });
+        }
     }
     if let Some(grafana) = stack.grafana() {
         let namespace = stack.grafana_namespace(grafana).to_owned();

@@ -257,6 +257,10 @@ struct RolloutOperator {
     enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     webhooks: Option<Webhooks>,
+    /// When enabled: Loki's `nodeSelector` and `tolerations`, so the operator
+    /// runs where Loki's pods may (its resources stay the subchart's).
+    #[serde(flatten)]
+    placement: Option<PodPlacement>,
 }
 
 /// The operator's admission webhooks fail closed (`failurePolicy: Fail`) and
@@ -412,6 +416,10 @@ fn distributed(loki: &Loki, s3: &ObjectStore, nodes: &[Node]) -> Value {
                 )])),
                 match_expressions: None,
             },
+        }),
+        placement: zone_aware.enabled.then(|| PodPlacement {
+            resources: None,
+            ..PodPlacement::from(&loki.placement)
         }),
     };
     to_value(&DistributedValues {

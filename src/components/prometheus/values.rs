@@ -8,7 +8,9 @@ use serde_json::Value;
 use crate::compile::document::to_value;
 use crate::compile::values::Disabled;
 use crate::components::grafana::values as grafana;
-use crate::model::{LongTermStorage, PrometheusStack, Quantity, Spread, Storage};
+use crate::model::{
+    LongTermStorage, PrometheusStack, Quantity, RemoteWriteTarget, SecretKeyRef, Spread, Storage,
+};
 use crate::resolve::placement::{PodPlacement, spread_constraints};
 use crate::resolve::stack::{Stack, kps_fullname};
 use k8s_openapi::api::core::v1::{SecretKeySelector, TopologySpreadConstraint};
@@ -124,8 +126,52 @@ struct ObjectStorageConfig {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RemoteWrite {
     url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    basic_auth: Option<BasicAuth>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authorization: Option<Authorization>,
+}
+
+/// The operator's `BasicAuth`: both parts from Secret keys.
+#[derive(Serialize)]
+struct BasicAuth {
+    username: SecretKeySelector,
+    password: SecretKeySelector,
+}
+
+/// The operator's `SafeAuthorization` (its `bearerToken` field is deprecated).
+#[derive(Serialize)]
+struct Authorization {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    credentials: SecretKeySelector,
+}
+
+fn selector_of(secret: &SecretKeyRef) -> SecretKeySelector {
+    SecretKeySelector {
+        name: secret.name.clone(),
+        key: secret.key.clone(),
+        optional: None,
+    }
+}
+
+impl RemoteWrite {
+    fn new(target: &RemoteWriteTarget) -> Self {
+        RemoteWrite {
+            url: target.url.clone(),
+            basic_auth: target.basic_auth.as_ref().map(|b| BasicAuth {
+                username: selector_of(&b.username),
+                password: selector_of(&b.password),
+            }),
+            authorization: target.bearer_token.as_ref().map(|t| Authorization {
+                kind: "Bearer",
+                credentials: selector_of(t),
+            }),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -275,7 +321,7 @@ pub fn values(stack: &Stack, kps: &PrometheusStack) -> Value {
                 },
                 remote_write: match &kps.long_term_storage {
                     Some(LongTermStorage::RemoteWrite(w)) => {
-                        vec![RemoteWrite { url: w.url.clone() }]
+                        vec![RemoteWrite::new(w)]
                     }
                     _ => Vec::new(),
                 },

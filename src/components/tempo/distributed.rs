@@ -1,20 +1,17 @@
 //! Values for the `tempo-distributed` chart: Tempo 3's microservices, writing
-//! through Kafka to an object store, each role sized by [`tempo_sizing`].
+//! through Kafka to an object store, each role sized by [`tempo_sizing`] and
+//! spread by `tempo.placement.spread` like every replicated workload.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{
-    Affinity, EnvVar, PodAffinityTerm, PodAntiAffinity, TopologySpreadConstraint,
-    WeightedPodAffinityTerm,
-};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::api::core::v1::EnvVar;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::document::to_value;
 use crate::compile::values::secret_env;
 use crate::model::{Kafka, ObjectStore, ObjectStoreKind, Tempo};
-use crate::resolve::placement::PodPlacement;
+use crate::resolve::placement::{PodPlacement, spread_constraints};
 use crate::resolve::stack::TEMPO_RELEASE;
 use crate::resolve::tempo_sizing::{self, Role};
 
@@ -105,11 +102,15 @@ struct RoleValues {
     /// `podDisruptionBudget.enabled` without a default and fails without it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pod_disruption_budget: Option<Switch>,
-    /// The chart passes these two through `tpl`, so they are YAML text.
+    /// For a replicated role: the constraints of its `spread` as YAML text
+    /// (the chart passes them through `tpl`), `null` for none. Left out for
+    /// one replica, which keeps the chart's defaults.
     #[serde(skip_serializing_if = "Option::is_none")]
-    topology_spread_constraints: Option<String>,
+    topology_spread_constraints: Option<Option<String>>,
+    /// For a replicated role `null`, which removes the chart's default
+    /// anti-affinity; the spread constraints take its place.
     #[serde(skip_serializing_if = "Option::is_none")]
-    affinity: Option<String>,
+    affinity: Option<()>,
     #[serde(flatten)]
     placement: PodPlacement,
 }
@@ -158,67 +159,25 @@ fn selector_labels(role: Role) -> BTreeMap<String, String> {
     ])
 }
 
-/// Spread a replicated role's pods: at most one more per zone and per node
-/// than elsewhere, and prefer nodes without a pod of the role. All soft
-/// (`ScheduleAnyway`, preferred), so a cluster with fewer nodes than replicas
-/// still schedules every pod; the PodDisruptionBudget keeps drains safe.
-fn spread(labels: &BTreeMap<String, String>) -> (Vec<TopologySpreadConstraint>, Affinity) {
-    let selector = || LabelSelector {
-        match_labels: Some(labels.clone()),
-        match_expressions: None,
-    };
-    let constraint = |key: &str| TopologySpreadConstraint {
-        max_skew: 1,
-        topology_key: key.to_owned(),
-        when_unsatisfiable: "ScheduleAnyway".to_owned(),
-        label_selector: Some(selector()),
-        ..TopologySpreadConstraint::default()
-    };
-    let affinity = Affinity {
-        pod_anti_affinity: Some(PodAntiAffinity {
-            preferred_during_scheduling_ignored_during_execution: Some(vec![
-                WeightedPodAffinityTerm {
-                    weight: 100,
-                    pod_affinity_term: PodAffinityTerm {
-                        label_selector: Some(selector()),
-                        topology_key: "kubernetes.io/hostname".to_owned(),
-                        ..PodAffinityTerm::default()
-                    },
-                },
-            ]),
-            required_during_scheduling_ignored_during_execution: None,
-        }),
-        ..Affinity::default()
-    };
-    (
-        vec![
-            constraint("topology.kubernetes.io/zone"),
-            constraint("kubernetes.io/hostname"),
-        ],
-        affinity,
-    )
-}
-
 fn role(tempo: &Tempo, role: Role) -> RoleValues {
     let (replicas, resources) = tempo_sizing::size(role, tempo);
     let mut placement = PodPlacement::from(&tempo.placement);
     placement.resources = resources;
     let replicated = replicas > 1;
-    let (topology, affinity) = if replicated {
-        let (t, a) = spread(&selector_labels(role));
-        (
-            Some(crate::render::yaml(&to_value(&t))),
-            Some(crate::render::yaml(&to_value(&a))),
-        )
-    } else {
-        (None, None)
-    };
+    // A replicated role's spread replaces the chart's defaults: `null` drops
+    // its hard anti-affinity by hostname (a role would need as many nodes as
+    // replicas) and, for `spread: none`, its soft zone spread.
+    let topology = replicated.then(|| {
+        let constraints =
+            spread_constraints(tempo.placement.spread, replicas, &selector_labels(role));
+        (!constraints.is_empty()).then(|| crate::render::yaml(&to_value(&constraints)))
+    });
     RoleValues {
         replicas,
         max_unavailable: replicated.then_some(1),
         pod_disruption_budget: replicated.then_some(Switch { enabled: true }),
         topology_spread_constraints: topology,
-        affinity,
+        affinity: replicated.then_some(()),
         placement,
     }
 }
