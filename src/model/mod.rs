@@ -24,7 +24,8 @@ pub use alloy::{Alloy, AlloyController, Logs, PodLogSource, Scheme, ScrapeTarget
 pub use component::Component;
 pub use components::{
     AdminCredentials, Grafana, GrafanaHost, Kafka, Loki, LokiMode, LokiRoles, LongTermStorage,
-    PrometheusStack, RoleSize, SecretKeyRef, Tempo, TempoMode, TempoRoles, ThanosSidecar,
+    PrometheusStack, RemoteWriteTarget, RoleSize, SecretKeyRef, Tempo, TempoMode, TempoRoles,
+    ThanosSidecar,
 };
 pub use dashboards::Dashboards;
 #[cfg(test)]
