@@ -21,6 +21,7 @@ use crate::compile::datasources::{Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
+use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 
@@ -57,6 +58,17 @@ pub trait Deployable: Sync {
     /// The Grafana datasource that queries the component.
     fn datasource(&self, _stack: &Stack, _links: &Links) -> Option<Datasource> {
         None
+    }
+
+    /// Whether the stack deploys the component: its alert groups apply only then.
+    fn deployed(&self, stack: &Stack) -> bool {
+        self.namespace(stack).is_some()
+    }
+
+    /// The built-in alert groups the component ships (`rules.rs` in its module), each
+    /// one `monitoring/rules/<name>.yaml` when the component is [`deployed`](Self::deployed).
+    fn alert_groups(&self) -> &'static [Group] {
+        &[]
     }
 }
 

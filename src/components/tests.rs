@@ -18,7 +18,7 @@ loki: { retention: 7d, namespace: logs, storage: { hostPath: { node: n1, path: /
 tempo: { retention: 7d, namespace: traces, storage: { hostPath: { node: n1, path: /data/tempo, size: 10Gi, storageClass: local } } }
 grafana: { host: standalone, namespace: ui, admin: { existingSecret: { name: g } }, access: { portForward } }
 alloy: { namespace: collect }
-vcluster: { namespaceFormat: 'test-{installer}-{run_id}-{run_attempt}' }
+vcluster: { namespaceFormat: 'test-{installer}-{run_id}-{run_attempt}', alloy: { metrics: { kueue: true } } }
 ";
 
 fn keys() -> Vec<&'static str> {
@@ -74,8 +74,8 @@ fn every_profile_section_is_registered() {
     );
 }
 
-/// Each registered component contributes its namespace, release, volume, ServiceMonitor
-/// and datasource to the compiled output: this fails if a stage stops iterating the list.
+/// Each registered component contributes its namespace, release, volume, ServiceMonitor,
+/// alert groups and datasource to the compiled output: this fails if a stage stops iterating the list.
 #[test]
 fn every_enabled_component_contributes_its_artifacts() {
     let p = profile(EVERYTHING);
@@ -119,6 +119,12 @@ fn every_enabled_component_contributes_its_artifacts() {
         "monitoring/monitors/loki.yaml",
         "monitoring/monitors/tempo.yaml",
         "vcluster/values.yaml",
+        "monitoring/rules/alloy.yaml",
+        "monitoring/rules/loki.yaml",
+        "monitoring/rules/prometheus.yaml",
+        "monitoring/rules/storage.yaml",
+        "monitoring/rules/tempo.yaml",
+        "monitoring/rules/operators.yaml",
     ] {
         assert!(paths.contains(path), "no {path} in {paths:?}");
     }
@@ -149,4 +155,47 @@ fn a_component_missing_from_the_list_loses_its_artifacts() {
     let names: Vec<&str> = releases.iter().map(|r| r.chart).collect();
     // Alloy's release needs the values of the pipeline compile built.
     assert_eq!(names, ["kube-prometheus-stack", "loki", "tempo", "grafana"]);
+}
+
+/// Leaving a component out of the list drops its built-in alert groups, and only
+/// its own: the rules stage reads the groups from the list.
+#[test]
+fn a_component_missing_from_the_list_loses_its_alert_groups() {
+    let p = profile(EVERYTHING);
+    let stack = Stack::new(&p, "p");
+    let names = |components: &[&'static dyn super::Deployable]| -> Vec<String> {
+        crate::compile::rules::builtin_rules_of(&stack, components)
+            .0
+            .into_iter()
+            .map(|g| g.name)
+            .collect()
+    };
+    assert_eq!(
+        names(&COMPONENTS),
+        [
+            "alloy",
+            "loki",
+            "operators",
+            "prometheus",
+            "storage",
+            "tempo"
+        ]
+    );
+    for (key, groups) in [
+        ("alloy", &["alloy"][..]),
+        ("loki", &["loki"]),
+        ("prometheus", &["prometheus", "storage"]),
+        ("tempo", &["tempo"]),
+        ("vcluster", &["operators"]),
+    ] {
+        let without: Vec<&'static dyn super::Deployable> = COMPONENTS
+            .iter()
+            .copied()
+            .filter(|c| c.key() != key)
+            .collect();
+        let left = names(&without);
+        let mut expected = names(&COMPONENTS);
+        expected.retain(|g| !groups.contains(&g.as_str()));
+        assert_eq!(left, expected, "without {key}");
+    }
 }

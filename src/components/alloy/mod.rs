@@ -1,11 +1,13 @@
 //! Alloy: the stack's collector. Its pipeline is built by `compile::pipeline`; the
 //! Alloy inside each vCluster belongs to the [`vcluster`](super::vcluster) component.
 
+pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::release::Release;
+use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::ALLOY_RELEASE;
@@ -47,5 +49,9 @@ impl Deployable for Alloy {
             exclude_marked: false,
             job_from_release: false,
         })
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
     }
 }

@@ -1,5 +1,6 @@
 //! Loki: the log store.
 
+pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
@@ -7,6 +8,7 @@ use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
+use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::model::{LokiMode, Storage};
 use crate::resolve::Stack;
@@ -65,5 +67,9 @@ impl Deployable for Loki {
 
     fn datasource(&self, stack: &Stack, links: &Links) -> Option<Datasource> {
         datasources::loki(stack, links)
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
     }
 }

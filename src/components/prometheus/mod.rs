@@ -1,12 +1,14 @@
 //! kube-prometheus-stack: Prometheus, Alertmanager, the Prometheus Operator and its
 //! CRDs, and (when `grafana.host` says so) Grafana.
 
+pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
+use crate::compile::rules::builtin::Group;
 use crate::model::Storage;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
@@ -55,5 +57,9 @@ impl Deployable for Prometheus {
 
     fn datasource(&self, stack: &Stack, links: &Links) -> Option<Datasource> {
         datasources::prometheus(stack, links)
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
     }
 }

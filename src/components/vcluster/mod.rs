@@ -3,9 +3,11 @@
 //! stack's namespaces, so it has no namespace or release of its own here; its files
 //! come from `compile::emit::vcluster`.
 
+pub mod rules;
 pub mod values;
 
 use super::Deployable;
+use crate::compile::rules::builtin::Group;
 use crate::resolve::Stack;
 
 /// The `vcluster` component.
@@ -18,5 +20,14 @@ impl Deployable for VCluster {
 
     fn namespace<'p>(&self, _stack: &Stack<'p>) -> Option<&'p str> {
         None
+    }
+
+    /// Its operators' alerts apply whenever the profile has a `vcluster` section.
+    fn deployed(&self, stack: &Stack) -> bool {
+        stack.profile.vcluster.is_some()
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
     }
 }
