@@ -199,3 +199,25 @@ fn a_component_missing_from_the_list_loses_its_alert_groups() {
         assert_eq!(left, expected, "without {key}");
     }
 }
+
+/// The collector waits for the releases of the components that declare themselves
+/// stores, read from their releases rather than from a list of chart names.
+#[test]
+fn the_collector_waits_for_the_stores_the_components_declare() {
+    let p = profile(EVERYTHING);
+    let stack = Stack::new(&p, "p");
+    let built = super::Built {
+        alloy_values: Some(serde_json::json!({})),
+    };
+    let releases = crate::compile::release::releases(&stack, &built);
+    let needs = crate::compile::release::dependencies(&releases);
+    let waits = |name: &str| -> Vec<&str> { needs[name].iter().map(|r| r.chart).collect() };
+    let alloy = releases.iter().find(|r| r.chart == "alloy").expect("alloy");
+    assert_eq!(
+        waits(&alloy.name),
+        ["kube-prometheus-stack", "loki", "tempo"]
+    );
+    for r in releases.iter().filter(|r| r.chart != "alloy") {
+        assert!(waits(&r.name).is_empty(), "{} waits", r.chart);
+    }
+}

@@ -6,7 +6,7 @@ pub mod values;
 
 use super::{Built, Deployable};
 use crate::compile::emit::monitors::ChartService;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
@@ -37,6 +37,7 @@ impl Deployable for Alloy {
             source: &stack.profile.delivery.charts.alloy,
             namespace: stack.namespace_of(alloy),
             values: built.alloy_values.clone()?,
+            role: Role::Collector,
         })
     }
 

@@ -3,7 +3,7 @@
 pub mod values;
 
 use super::{Built, Deployable};
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::GRAFANA_RELEASE;
@@ -35,6 +35,7 @@ impl Deployable for Grafana {
             source: &stack.profile.delivery.charts.grafana,
             namespace: stack.namespace_of(grafana),
             values: values::values(stack, grafana),
+            role: Role::Independent,
         })
     }
 }

@@ -7,7 +7,7 @@ use super::{Built, Deployable};
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::model::{LokiMode, Storage};
@@ -38,6 +38,7 @@ impl Deployable for Loki {
             source: &stack.profile.delivery.charts.loki,
             namespace: stack.namespace_of(loki),
             values: values::values(loki, &stack.profile.cluster.nodes),
+            role: Role::Store,
         })
     }
 

@@ -7,7 +7,7 @@ pub mod values;
 use super::{Built, Deployable};
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::storage::LocalVolume;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
 use crate::model::Storage;
 use crate::model::{Component as Section, Profile};
@@ -38,6 +38,7 @@ impl Deployable for Prometheus {
             source: &stack.profile.delivery.charts.kube_prometheus_stack,
             namespace: stack.namespace_of(kps),
             values: values::values(stack, kps),
+            role: Role::Store,
         })
     }
 

@@ -8,7 +8,7 @@ use super::{Built, Deployable};
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::model::{Storage, TempoMode};
@@ -48,6 +48,7 @@ impl Deployable for Tempo {
             source,
             namespace: stack.namespace_of(tempo),
             values,
+            role: Role::Store,
         })
     }
 
