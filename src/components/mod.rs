@@ -17,6 +17,7 @@ pub mod vcluster;
 
 use serde_json::Value;
 
+use crate::compile::dashboards::Entry;
 use crate::compile::datasources::{Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
@@ -68,6 +69,12 @@ pub trait Deployable: Sync {
     /// The built-in alert groups the component ships (`rules.rs` in its module), each
     /// one `monitoring/rules/<name>.yaml` when the component is [`deployed`](Self::deployed).
     fn alert_groups(&self) -> &'static [Group] {
+        &[]
+    }
+
+    /// The Grafana dashboards the component ships (`dashboards.rs` in its module),
+    /// each when Grafana and the datasources it queries are deployed.
+    fn dashboards(&self) -> &'static [Entry] {
         &[]
     }
 }

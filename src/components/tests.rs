@@ -75,7 +75,7 @@ fn every_profile_section_is_registered() {
 }
 
 /// Each registered component contributes its namespace, release, volume, ServiceMonitor,
-/// alert groups and datasource to the compiled output: this fails if a stage stops iterating the list.
+/// alert groups, dashboards and datasource to the compiled output: this fails if a stage stops iterating the list.
 #[test]
 fn every_enabled_component_contributes_its_artifacts() {
     let p = profile(EVERYTHING);
@@ -125,6 +125,10 @@ fn every_enabled_component_contributes_its_artifacts() {
         "monitoring/rules/storage.yaml",
         "monitoring/rules/tempo.yaml",
         "monitoring/rules/operators.yaml",
+        "dashboards/kaiwo-namespace-debug.yaml",
+        "dashboards/kaiwo-cluster-health.yaml",
+        "dashboards/logs-explorer.yaml",
+        "dashboards/alloy-health.yaml",
     ] {
         assert!(paths.contains(path), "no {path} in {paths:?}");
     }
@@ -219,5 +223,48 @@ fn the_collector_waits_for_the_stores_the_components_declare() {
     );
     for r in releases.iter().filter(|r| r.chart != "alloy") {
         assert!(waits(&r.name).is_empty(), "{} waits", r.chart);
+    }
+}
+
+/// Leaving a component out of the list drops its dashboards, and only its own: the
+/// dashboards stage reads the catalog from the list.
+#[test]
+fn a_component_missing_from_the_list_loses_its_dashboards() {
+    use crate::compile::dashboards::{catalog_of, selection_of};
+    let p = profile(EVERYTHING);
+    let stack = Stack::new(&p, "p");
+    let uids = |components: &[&'static dyn super::Deployable]| -> Vec<&'static str> {
+        selection_of(&stack, &catalog_of(components))
+            .0
+            .iter()
+            .map(|d| d.uid)
+            .collect()
+    };
+    let all = uids(&COMPONENTS);
+    assert_eq!(
+        all,
+        [
+            "kaiwo-namespace-debug",
+            "kaiwo-cluster-health",
+            "logs-explorer",
+            "alloy-health"
+        ]
+    );
+    for (key, gone) in [
+        (
+            "prometheus",
+            &["kaiwo-namespace-debug", "kaiwo-cluster-health"][..],
+        ),
+        ("loki", &["logs-explorer"]),
+        ("alloy", &["alloy-health"]),
+    ] {
+        let without: Vec<&'static dyn super::Deployable> = COMPONENTS
+            .iter()
+            .copied()
+            .filter(|c| c.key() != key)
+            .collect();
+        let mut expected = all.clone();
+        expected.retain(|uid| !gone.contains(uid));
+        assert_eq!(uids(&without), expected, "without {key}");
     }
 }

@@ -1,10 +1,12 @@
 //! Alloy: the stack's collector. Its pipeline is built by `compile::pipeline`; the
 //! Alloy inside each vCluster belongs to the [`vcluster`](super::vcluster) component.
 
+pub mod dashboards;
 pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
+use crate::compile::dashboards::Entry;
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
@@ -54,5 +56,9 @@ impl Deployable for Alloy {
 
     fn alert_groups(&self) -> &'static [Group] {
         &rules::GROUPS
+    }
+
+    fn dashboards(&self) -> &'static [Entry] {
+        &dashboards::DASHBOARDS
     }
 }

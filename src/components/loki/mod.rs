@@ -1,9 +1,11 @@
 //! Loki: the log store.
 
+pub mod dashboards;
 pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
+use crate::compile::dashboards::Entry;
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
@@ -72,5 +74,9 @@ impl Deployable for Loki {
 
     fn alert_groups(&self) -> &'static [Group] {
         &rules::GROUPS
+    }
+
+    fn dashboards(&self) -> &'static [Entry] {
+        &dashboards::DASHBOARDS
     }
 }

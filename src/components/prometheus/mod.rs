@@ -1,10 +1,12 @@
 //! kube-prometheus-stack: Prometheus, Alertmanager, the Prometheus Operator and its
 //! CRDs, and (when `grafana.host` says so) Grafana.
 
+pub mod dashboards;
 pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
+use crate::compile::dashboards::Entry;
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::{Release, Role};
@@ -62,5 +64,9 @@ impl Deployable for Prometheus {
 
     fn alert_groups(&self) -> &'static [Group] {
         &rules::GROUPS
+    }
+
+    fn dashboards(&self) -> &'static [Entry] {
+        &dashboards::DASHBOARDS
     }
 }
