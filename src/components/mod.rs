@@ -25,6 +25,7 @@ use crate::compile::release::Release;
 use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
+use crate::validate::Check;
 
 /// What the stages ask of a deployable component. Every method answers for the
 /// resolved `stack`: `None` when the component is off or has no such artifact.
@@ -75,6 +76,12 @@ pub trait Deployable: Sync {
     /// The Grafana dashboards the component ships (`dashboards.rs` in its module),
     /// each when Grafana and the datasources it queries are deployed.
     fn dashboards(&self) -> &'static [Entry] {
+        &[]
+    }
+
+    /// The validation of the component's own settings (`validate.rs` in its module),
+    /// run by the validate stage after the generic checks of every section.
+    fn checks(&self) -> &'static [Check] {
         &[]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod dashboards;
 pub mod rules;
+pub mod validate;
 pub mod values;
 
 use super::{Built, Deployable};
@@ -10,9 +11,11 @@ use crate::compile::dashboards::Entry;
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
+use crate::diag::codes;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::ALLOY_RELEASE;
+use crate::validate::Check;
 
 /// The `alloy` component.
 pub struct Alloy;
@@ -60,5 +63,12 @@ impl Deployable for Alloy {
 
     fn dashboards(&self) -> &'static [Entry] {
         &dashboards::DASHBOARDS
+    }
+
+    fn checks(&self) -> &'static [Check] {
+        &[Check {
+            code: codes::PIPELINE,
+            run: validate::check,
+        }]
     }
 }

@@ -2,13 +2,14 @@
 //! they read from, and `custom` snippets must parse. The pipelines compile builds
 //! are checked by the verify stage (`verify::pipelines`).
 
-use super::locate::{Step, byte_line_col, custom_error, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
 use crate::model::{Alloy, AlloyController, Profile};
 use crate::resolve::Stack;
 use crate::resolve::{Side, namespace_format};
+use crate::validate::{Step, byte_line_col, custom_error, error_at};
 
+/// Checks the Alloy settings of the stack and of the vClusters.
 pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let profile = stack.profile;
     if let Some(vcluster) = &profile.vcluster {
@@ -337,7 +338,7 @@ fn check_log_labels(alloy: &Alloy, base: &[Step], root: &Located<Node>, out: &mu
         );
     }
     if let Some(webhook) = &logs.audit.webhook
-        && !super::names::is_dns_label(&webhook.service)
+        && !crate::validate::is_dns_label(&webhook.service)
     {
         out.push(
             error_at(
