@@ -4,11 +4,14 @@
 //! come from `compile::emit::vcluster`.
 
 pub mod rules;
+pub mod validate;
 pub mod values;
 
 use super::Deployable;
 use crate::compile::rules::builtin::Group;
+use crate::diag::codes;
 use crate::resolve::Stack;
+use crate::validate::Check;
 
 /// The `vcluster` component.
 pub struct VCluster;
@@ -29,5 +32,12 @@ impl Deployable for VCluster {
 
     fn alert_groups(&self) -> &'static [Group] {
         &rules::GROUPS
+    }
+
+    fn checks(&self) -> &'static [Check] {
+        &[Check {
+            code: codes::PIPELINE,
+            run: validate::check,
+        }]
     }
 }
