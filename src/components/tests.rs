@@ -279,6 +279,7 @@ namespace: obs
 delivery: { mode: helmfile }
 prometheus: { retention: 10d }
 alloy: { logs: { audit: { syncer: true } } }
+grafana: { admin: { existingSecret: { name: g } }, dashboardLabel: {} }
 vcluster: { namespaceFormat: 'test-{run_id}', auditPolicy: { enabled: false } }
 ";
     let root = crate::load::parse_yaml(crate::diag::FileId(0), text).expect("YAML");
@@ -294,6 +295,7 @@ vcluster: { namespaceFormat: 'test-{run_id}', auditPolicy: { enabled: false } }
     for (key, own) in [
         ("alloy", "Alloy collects logs but the profile has no Loki"),
         ("vcluster", "without the audit policy"),
+        ("grafana", "the dashboard sidecar watches exactly one label"),
     ] {
         assert!(all.iter().any(|m| m.contains(own)), "{key}: {all:?}");
         let without: Vec<&'static dyn super::Deployable> = COMPONENTS
