@@ -277,7 +277,7 @@ fn a_component_missing_from_the_list_loses_its_validation() {
 cluster: { name: c }
 namespace: obs
 delivery: { mode: helmfile }
-prometheus: { retention: 10d }
+prometheus: { retention: 10d, monitorSelector: {} }
 alloy: { logs: { audit: { syncer: true } } }
 grafana: { admin: { existingSecret: { name: g } }, dashboardLabel: {} }
 vcluster: { namespaceFormat: 'test-{run_id}', auditPolicy: { enabled: false } }
@@ -296,6 +296,7 @@ vcluster: { namespaceFormat: 'test-{run_id}', auditPolicy: { enabled: false } }
         ("alloy", "Alloy collects logs but the profile has no Loki"),
         ("vcluster", "without the audit policy"),
         ("grafana", "the dashboard sidecar watches exactly one label"),
+        ("prometheus", "an empty `monitorSelector`"),
     ] {
         assert!(all.iter().any(|m| m.contains(own)), "{key}: {all:?}");
         let without: Vec<&'static dyn super::Deployable> = COMPONENTS

@@ -1,9 +1,10 @@
-//! Settings that are valid on their own but not together.
+//! Settings that are valid on their own but not together and belong to no one
+//! component (each component's own are in `src/components/<name>/validate.rs`).
 
 use super::locate::{Step, error_at};
 use crate::diag::Diagnostic;
 use crate::load::{Located, Node};
-use crate::model::{DeliveryMode, Profile, Storage};
+use crate::model::{DeliveryMode, Profile};
 
 pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     if profile.delivery.mode == DeliveryMode::Flux && profile.delivery.flux.is_none() {
@@ -19,30 +20,6 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
             root,
             out,
         );
-    }
-    if let Some(kps) = profile.prometheus.as_ref().filter(|p| p.enabled) {
-        if let Some(Storage::ObjectStore(_)) = &kps.storage {
-            out.push(
-                error_at(
-                    root,
-                    &[
-                        Step::Key("prometheus"),
-                        Step::Key("storage"),
-                        Step::Key("objectStore"),
-                    ],
-                    "Prometheus keeps its TSDB on a volume, not in an object store",
-                )
-                .expected("`hostPath` or `claim`")
-                .help("use `claim: { size: 50Gi }`, or `hostPath` for a local disk"),
-            );
-        }
-        if kps.selector_labels().is_empty() {
-            out.push(
-                error_at(root, &[Step::Key("prometheus"), Step::Key("monitorSelector")],
-                    "an empty `monitorSelector` makes Prometheus select no monitors with this chart")
-                    .help("remove the key to use `release: <releaseName>`, or give at least one label"),
-            );
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod dashboards;
 pub mod rules;
+pub mod validate;
 pub mod values;
 
 use super::{Built, Deployable};
@@ -11,10 +12,12 @@ use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::{Release, Role};
 use crate::compile::rules::builtin::Group;
+use crate::diag::codes;
 use crate::model::Storage;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::kps_fullname;
+use crate::validate::Check;
 
 /// The `prometheus` component.
 pub struct Prometheus;
@@ -68,5 +71,12 @@ impl Deployable for Prometheus {
 
     fn dashboards(&self) -> &'static [Entry] {
         &dashboards::DASHBOARDS
+    }
+
+    fn checks(&self) -> &'static [Check] {
+        &[Check {
+            code: codes::SETTINGS,
+            run: validate::check,
+        }]
     }
 }
