@@ -280,7 +280,7 @@ delivery: { mode: helmfile }
 prometheus: { retention: 10d, monitorSelector: {} }
 alloy: { logs: { audit: { syncer: true } } }
 grafana: { admin: { existingSecret: { name: g } }, dashboardLabel: {} }
-vcluster: { namespaceFormat: 'test-{run_id}', auditPolicy: { enabled: false } }
+vcluster: { namespaceFormat: 'test-{run_id}{run_attempt}', auditPolicy: { enabled: false } }
 ";
     let root = crate::load::parse_yaml(crate::diag::FileId(0), text).expect("YAML");
     let p = profile(text);
@@ -293,19 +293,34 @@ vcluster: { namespaceFormat: 'test-{run_id}', auditPolicy: { enabled: false } }
     };
     let all = messages(&COMPONENTS);
     for (key, own) in [
-        ("alloy", "Alloy collects logs but the profile has no Loki"),
-        ("vcluster", "without the audit policy"),
-        ("grafana", "the dashboard sidecar watches exactly one label"),
-        ("prometheus", "an empty `monitorSelector`"),
+        (
+            "alloy",
+            &["Alloy collects logs but the profile has no Loki"][..],
+        ),
+        (
+            "vcluster",
+            &[
+                "without the audit policy",
+                "touch, so their values cannot be told apart",
+            ],
+        ),
+        (
+            "grafana",
+            &["the dashboard sidecar watches exactly one label"],
+        ),
+        ("prometheus", &["an empty `monitorSelector`"]),
     ] {
-        assert!(all.iter().any(|m| m.contains(own)), "{key}: {all:?}");
+        let mine = |m: &String| own.iter().any(|o| m.contains(o));
+        for o in own {
+            assert!(all.iter().any(|m| m.contains(o)), "{key}: {o}: {all:?}");
+        }
         let without: Vec<&'static dyn super::Deployable> = COMPONENTS
             .iter()
             .copied()
             .filter(|c| c.key() != key)
             .collect();
         let mut expected = all.clone();
-        expected.retain(|m| !m.contains(own));
+        expected.retain(|m| !mine(m));
         assert_eq!(messages(&without), expected, "without {key}");
     }
 }

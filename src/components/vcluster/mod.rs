@@ -35,9 +35,15 @@ impl Deployable for VCluster {
     }
 
     fn checks(&self) -> &'static [Check] {
-        &[Check {
-            code: codes::PIPELINE,
-            run: validate::check,
-        }]
+        &[
+            Check {
+                code: codes::SETTINGS,
+                run: validate::check_namespace_format,
+            },
+            Check {
+                code: codes::PIPELINE,
+                run: validate::check,
+            },
+        ]
     }
 }
