@@ -20,6 +20,19 @@ pub struct Release<'p> {
     pub namespace: &'p str,
     /// Chart values.
     pub values: Value,
+    /// What the release waits for at install time, and what waits for it.
+    pub role: Role,
+}
+
+/// A release's part in install ordering ([`dependencies`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Waits for nothing, and nothing waits for it.
+    Independent,
+    /// A store the collector writes to: the collector waits for it.
+    Store,
+    /// The collector: it waits for every store, so its first batches are not refused.
+    Collector,
 }
 
 /// The releases in install order: one per registered component that installs a chart
@@ -32,23 +45,15 @@ pub fn releases<'p>(stack: &Stack<'p>, built: &Built) -> Vec<Release<'p>> {
 }
 
 /// Which releases each release waits for, by name: the collector starts after the
-/// stores it writes to (kube-prometheus-stack, Loki, Tempo), so its first batches
+/// stores it writes to (the [`Role::Store`] releases: kube-prometheus-stack, Loki, Tempo), so its first batches
 /// are not refused. Nothing else waits: no chart needs another's CRDs, and objects that
 /// need the Prometheus Operator's CRDs are applied after the charts, on their own.
 pub fn dependencies<'r>(releases: &'r [Release]) -> BTreeMap<&'r str, Vec<&'r Release<'r>>> {
-    let stores: Vec<&Release> = releases
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.chart,
-                "kube-prometheus-stack" | "loki" | "tempo" | "tempo-distributed"
-            )
-        })
-        .collect();
+    let stores: Vec<&Release> = releases.iter().filter(|r| r.role == Role::Store).collect();
     releases
         .iter()
         .map(|r| {
-            let needs = if r.chart == "alloy" {
+            let needs = if r.role == Role::Collector {
                 stores.clone()
             } else {
                 Vec::new()

@@ -17,12 +17,15 @@ pub mod vcluster;
 
 use serde_json::Value;
 
+use crate::compile::dashboards::Entry;
 use crate::compile::datasources::{Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
 use crate::compile::release::Release;
+use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
+use crate::validate::Check;
 
 /// What the stages ask of a deployable component. Every method answers for the
 /// resolved `stack`: `None` when the component is off or has no such artifact.
@@ -61,6 +64,29 @@ pub trait Deployable: Sync {
     /// The Grafana datasource that queries the component.
     fn datasource(&self, _stack: &Stack, _links: &Links) -> Option<Datasource> {
         None
+    }
+
+    /// Whether the stack deploys the component: its alert groups apply only then.
+    fn deployed(&self, stack: &Stack) -> bool {
+        self.namespace(stack).is_some()
+    }
+
+    /// The built-in alert groups the component ships (`rules.rs` in its module), each
+    /// one `monitoring/rules/<name>.yaml` when the component is [`deployed`](Self::deployed).
+    fn alert_groups(&self) -> &'static [Group] {
+        &[]
+    }
+
+    /// The Grafana dashboards the component ships (`dashboards.rs` in its module),
+    /// each when Grafana and the datasources it queries are deployed.
+    fn dashboards(&self) -> &'static [Entry] {
+        &[]
+    }
+
+    /// The validation of the component's own settings (`validate.rs` in its module),
+    /// run by the validate stage after the generic checks of every section.
+    fn checks(&self) -> &'static [Check] {
+        &[]
     }
 }
 

@@ -1,7 +1,7 @@
 //! Alert settings: known built-in groups and alerts, well-formed custom rules
 //! whose PromQL parses, and Prometheus to run them.
 
-use crate::compile::rules::builtin::{self, Group};
+use crate::compile::rules::builtin;
 use crate::compile::rules::builtin_rules;
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
@@ -23,13 +23,13 @@ pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
                 .help("add a `prometheus` section, or remove `alerts.custom`"),
         );
     }
-    let all = builtin::all();
+    let groups = builtin::groups();
     let dropped = builtin_rules(stack).1;
     let collected = prometheus.then(|| Collected::of(stack));
     for (name, group) in &alerts.groups {
         let path = [Step::Key("alerts"), Step::Key("groups"), Step::Key(name)];
-        let Some(known) = Group::ALL.into_iter().find(|g| g.name() == name) else {
-            let names = Group::ALL.map(Group::name);
+        let Some((_, known)) = groups.iter().find(|(_, g)| g.name == name) else {
+            let names: Vec<&str> = groups.iter().map(|(_, g)| g.name).collect();
             let mut d = error_at(root, &path, format!("unknown alert group `{name}`"))
                 .expected(one_of(&names));
             if let Some(s) = did_you_mean(name, names.iter()) {
@@ -38,7 +38,7 @@ pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
             out.push(d);
             continue;
         };
-        let in_group: Vec<_> = all.iter().filter(|b| b.group == known).collect();
+        let in_group = (known.rules)();
         for (alert, o) in &group.rules {
             let rule_path = [
                 Step::Key("alerts"),

@@ -2,7 +2,7 @@
 //! profile deploys and whose every panel queries data the profile collects
 //! (the query linker, `crate::verify`).
 
-use crate::compile::dashboards::{CATALOG, build, missing, unlinked_panels};
+use crate::compile::dashboards::{build, catalog, missing, unlinked_panels};
 use crate::diag::Diagnostic;
 use crate::diag::suggest::{did_you_mean, one_of};
 use crate::load::{Located, Node};
@@ -15,7 +15,8 @@ pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
     let Some(include) = &profile.dashboards.include else {
         return;
     };
-    let uids = CATALOG.map(|e| e.uid);
+    let catalog = catalog();
+    let uids: Vec<&str> = catalog.iter().map(|e| e.uid).collect();
     let collected = Collected::of(stack);
     for (i, uid) in include.iter().enumerate() {
         let path = [
@@ -23,7 +24,7 @@ pub fn check(stack: &Stack, root: &Located<Node>, out: &mut Vec<Diagnostic>) {
             Step::Key("include"),
             Step::Index(i),
         ];
-        let Some(entry) = CATALOG.iter().find(|e| e.uid == uid) else {
+        let Some(entry) = catalog.iter().find(|e| e.uid == uid) else {
             let mut d =
                 error_at(root, &path, format!("no dashboard `{uid}`")).expected(one_of(&uids));
             if let Some(s) = did_you_mean(uid, uids.iter()) {

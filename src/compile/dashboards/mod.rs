@@ -14,17 +14,19 @@ use crate::compile::datasources;
 use crate::compile::document::{Bundle, Content, Document, Role, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::rules::Dropped;
+use crate::components::{COMPONENTS, Deployable};
 use crate::query::{check_logql, check_promql, expand_grafana_variables};
 use crate::resolve::stack::Stack;
 use crate::verify::Collected;
-use crate::verify::collected::run_label_names;
 use crate::verify::linker::{CustomValues, link_logql, link_promql};
 
 use catalog::LineFormat;
 use log_names::LogNames;
 use model::{Dashboard, Panel, Source};
 
-/// A dashboard o11yc can ship and what it needs.
+/// A dashboard o11yc can ship and what it needs; components declare theirs
+/// ([`Deployable::dashboards`](crate::components::Deployable::dashboards), in
+/// `src/components/<name>/dashboards.rs`).
 pub struct Entry {
     /// Its uid.
     pub uid: &'static str,
@@ -32,31 +34,19 @@ pub struct Entry {
     pub sources: &'static [Source],
     /// Whether it needs Alloy.
     pub needs_alloy: bool,
+    /// Builds it for the stack, from what the stack collects.
+    pub build: fn(&Stack, &Collected) -> Dashboard,
 }
 
-/// Every shipped dashboard.
-pub const CATALOG: [Entry; 4] = [
-    Entry {
-        uid: "kaiwo-namespace-debug",
-        sources: &[Source::Prometheus, Source::Loki],
-        needs_alloy: false,
-    },
-    Entry {
-        uid: "kaiwo-cluster-health",
-        sources: &[Source::Prometheus],
-        needs_alloy: false,
-    },
-    Entry {
-        uid: "alloy-health",
-        sources: &[Source::Prometheus],
-        needs_alloy: true,
-    },
-    Entry {
-        uid: "logs-explorer",
-        sources: &[Source::Loki],
-        needs_alloy: false,
-    },
-];
+/// Every dashboard of every registered component, in list order.
+pub fn catalog() -> Vec<&'static Entry> {
+    catalog_of(&COMPONENTS)
+}
+
+/// The dashboards of `components`, in their order.
+pub fn catalog_of(components: &[&'static dyn Deployable]) -> Vec<&'static Entry> {
+    components.iter().flat_map(|c| c.dashboards()).collect()
+}
 
 /// The datasource kinds Grafana gets provisioned with for this stack.
 pub fn provisioned(stack: &Stack) -> Vec<&'static str> {
@@ -83,7 +73,7 @@ pub fn missing(stack: &Stack, entry: &Entry) -> Option<String> {
 
 /// How the stack's Alloy writes log lines: unified only when every Alloy that
 /// collects logs rewrites them.
-fn line_format(stack: &Stack) -> LineFormat {
+pub fn line_format(stack: &Stack) -> LineFormat {
     let in_vcluster = stack
         .profile
         .vcluster
@@ -103,7 +93,7 @@ fn line_format(stack: &Stack) -> LineFormat {
 }
 
 /// The source label's values the stack's streams have, in a fixed order.
-fn log_sources(collected: &Collected, names: &LogNames) -> Vec<String> {
+pub fn log_sources(collected: &Collected, names: &LogNames) -> Vec<String> {
     let order: Vec<&str> = names.ordered().collect();
     let mut values: Vec<String> = collected
         .label_values(&names.label)
@@ -126,17 +116,17 @@ pub fn build(stack: &Stack, uid: &str) -> Option<Dashboard> {
 }
 
 fn build_with(stack: &Stack, uid: &str, collected: &Collected) -> Option<Dashboard> {
-    let names = LogNames::of(stack);
-    let dashboard = match uid {
-        "kaiwo-namespace-debug" => catalog::namespace_debug(line_format(stack), &names),
-        "kaiwo-cluster-health" => catalog::cluster_health(&run_label_names(stack)),
-        "alloy-health" => {
-            catalog::alloy_health(stack.alloy().map_or("", |a| stack.namespace_of(a)))
-        }
-        "logs-explorer" => catalog::logs_explorer(&log_sources(collected, &names), &names),
-        _ => return None,
-    };
-    Some(dashboard)
+    selected_catalog(stack, uid, &catalog(), collected)
+}
+
+fn selected_catalog(
+    stack: &Stack,
+    uid: &str,
+    catalog: &[&Entry],
+    collected: &Collected,
+) -> Option<Dashboard> {
+    let entry = catalog.iter().find(|e| e.uid == uid)?;
+    Some((entry.build)(stack, collected))
 }
 
 /// The values of a dashboard's `custom` variables.
@@ -191,6 +181,11 @@ pub fn selected(stack: &Stack) -> Vec<Dashboard> {
 /// datasources exist, without the panels whose data the profile does not
 /// collect; and what was left out.
 pub fn selection(stack: &Stack) -> (Vec<Dashboard>, Vec<Dropped>) {
+    selection_of(stack, &catalog())
+}
+
+/// [`selection`] from the dashboards of `catalog` only.
+pub fn selection_of(stack: &Stack, catalog: &[&Entry]) -> (Vec<Dashboard>, Vec<Dropped>) {
     let mut dropped = Vec::new();
     if stack.grafana().is_none() {
         return (Vec::new(), dropped);
@@ -199,7 +194,7 @@ pub fn selection(stack: &Stack) -> (Vec<Dashboard>, Vec<Dropped>) {
     let explicit = stack.profile.dashboards.include.is_some();
     let uids: Vec<&str> = match &stack.profile.dashboards.include {
         Some(include) => include.iter().map(String::as_str).collect(),
-        None => CATALOG
+        None => catalog
             .iter()
             .filter(|e| missing(stack, e).is_none())
             .map(|e| e.uid)
@@ -207,7 +202,7 @@ pub fn selection(stack: &Stack) -> (Vec<Dashboard>, Vec<Dropped>) {
     };
     let mut out = Vec::new();
     for uid in uids {
-        let Some(mut dashboard) = build_with(stack, uid, &collected) else {
+        let Some(mut dashboard) = selected_catalog(stack, uid, catalog, &collected) else {
             continue;
         };
         if !explicit {

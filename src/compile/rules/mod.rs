@@ -10,12 +10,13 @@ use crate::compile::crd::CustomResource;
 use crate::compile::document::{Bundle, to_value};
 use crate::compile::meta::{object_meta, with_labels};
 use crate::compile::monitoring_crd::{MONITORING_V1, PrometheusRuleSpec, Rule, RuleGroup};
+use crate::components::{COMPONENTS, Deployable};
 use crate::model::{CustomGroup, Duration, PrometheusStack, ResourceName};
 use crate::resolve::stack::Stack;
 use crate::verify::Collected;
 use crate::verify::linker::link_promql;
 
-use builtin::{Builtin, Context, Group};
+use builtin::{Builtin, Context};
 
 /// A built-in rule or panel left out because the profile does not collect its data.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -42,6 +43,14 @@ pub fn builtin_groups(stack: &Stack) -> Vec<RuleGroup> {
 /// The built-in groups the stack gets, and the built-in rules left out because
 /// their data is not collected (checked by the query linker).
 pub fn builtin_rules(stack: &Stack) -> (Vec<RuleGroup>, Vec<Dropped>) {
+    builtin_rules_of(stack, &COMPONENTS)
+}
+
+/// [`builtin_rules`] for the groups of `components` only.
+pub fn builtin_rules_of(
+    stack: &Stack,
+    components: &[&'static dyn Deployable],
+) -> (Vec<RuleGroup>, Vec<Dropped>) {
     let mut dropped = Vec::new();
     let Some(kps) = stack.prometheus() else {
         return (Vec::new(), dropped);
@@ -51,17 +60,16 @@ pub fn builtin_rules(stack: &Stack) -> (Vec<RuleGroup>, Vec<Dropped>) {
         return (Vec::new(), dropped);
     }
     let collected = Collected::of(stack);
-    let all = builtin::all();
     let mut out = Vec::new();
-    for group in Group::ALL {
-        let overrides = alerts.groups.get(group.name());
-        if !group.applies(stack) || overrides.is_some_and(|o| !o.enabled) {
+    for (component, group) in builtin::groups_of(components) {
+        let overrides = alerts.groups.get(group.name);
+        if !component.deployed(stack) || overrides.is_some_and(|o| !o.enabled) {
             continue;
         }
-        let context = Context::new(stack, group);
-        let rules: Vec<Rule> = all
+        let context = Context::new(stack, component.namespace(stack));
+        let rules: Vec<Rule> = (group.rules)()
             .iter()
-            .filter(|b| b.group == group && fits(stack, kps, b))
+            .filter(|b| fits(stack, kps, b))
             .filter_map(|b| {
                 let o = overrides.and_then(|o| o.rules.get(b.alert));
                 if o.and_then(|o| o.enabled) == Some(false) {
@@ -80,7 +88,7 @@ pub fn builtin_rules(stack: &Stack) -> (Vec<RuleGroup>, Vec<Dropped>) {
                 if let Some(why) = unlinked(stack, b, &expr, &collected) {
                     dropped.push(Dropped {
                         name: b.alert.to_owned(),
-                        what: format!("alert `{}` (group `{}`)", b.alert, group.name()),
+                        what: format!("alert `{}` (group `{}`)", b.alert, group.name),
                         why,
                     });
                     return None;
@@ -100,7 +108,7 @@ pub fn builtin_rules(stack: &Stack) -> (Vec<RuleGroup>, Vec<Dropped>) {
             .collect();
         if !rules.is_empty() {
             out.push(RuleGroup {
-                name: group.name().to_owned(),
+                name: group.name.to_owned(),
                 interval: None,
                 rules,
             });

@@ -1,14 +1,21 @@
 //! Alloy: the stack's collector. Its pipeline is built by `compile::pipeline`; the
 //! Alloy inside each vCluster belongs to the [`vcluster`](super::vcluster) component.
 
+pub mod dashboards;
+pub mod rules;
+pub mod validate;
 pub mod values;
 
 use super::{Built, Deployable};
+use crate::compile::dashboards::Entry;
 use crate::compile::emit::monitors::ChartService;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
+use crate::compile::rules::builtin::Group;
+use crate::diag::codes;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::ALLOY_RELEASE;
+use crate::validate::Check;
 
 /// The `alloy` component.
 pub struct Alloy;
@@ -35,6 +42,7 @@ impl Deployable for Alloy {
             source: &stack.profile.delivery.charts.alloy,
             namespace: stack.namespace_of(alloy),
             values: built.alloy_values.clone()?,
+            role: Role::Collector,
         })
     }
 
@@ -47,5 +55,20 @@ impl Deployable for Alloy {
             exclude_marked: false,
             job_from_release: false,
         })
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
+    }
+
+    fn dashboards(&self) -> &'static [Entry] {
+        &dashboards::DASHBOARDS
+    }
+
+    fn checks(&self) -> &'static [Check] {
+        &[Check {
+            code: codes::PIPELINE,
+            run: validate::check,
+        }]
     }
 }

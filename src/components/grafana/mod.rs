@@ -1,12 +1,15 @@
 //! Grafana: on its own chart, or inside kube-prometheus-stack (`grafana.host`).
 
+pub mod validate;
 pub mod values;
 
 use super::{Built, Deployable};
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
+use crate::diag::codes;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::GRAFANA_RELEASE;
+use crate::validate::Check;
 
 /// The `grafana` component.
 pub struct Grafana;
@@ -35,6 +38,14 @@ impl Deployable for Grafana {
             source: &stack.profile.delivery.charts.grafana,
             namespace: stack.namespace_of(grafana),
             values: values::values(stack, grafana),
+            role: Role::Independent,
         })
+    }
+
+    fn checks(&self) -> &'static [Check] {
+        &[Check {
+            code: codes::SETTINGS,
+            run: validate::check,
+        }]
     }
 }

@@ -1,12 +1,16 @@
 //! Loki: the log store.
 
+pub mod dashboards;
+pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
+use crate::compile::dashboards::Entry;
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
+use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::model::{LokiMode, Storage};
 use crate::resolve::Stack;
@@ -36,6 +40,7 @@ impl Deployable for Loki {
             source: &stack.profile.delivery.charts.loki,
             namespace: stack.namespace_of(loki),
             values: values::values(loki, &stack.profile.cluster.nodes),
+            role: Role::Store,
         })
     }
 
@@ -65,5 +70,13 @@ impl Deployable for Loki {
 
     fn datasource(&self, stack: &Stack, links: &Links) -> Option<Datasource> {
         datasources::loki(stack, links)
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
+    }
+
+    fn dashboards(&self) -> &'static [Entry] {
+        &dashboards::DASHBOARDS
     }
 }

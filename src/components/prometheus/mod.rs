@@ -1,16 +1,23 @@
 //! kube-prometheus-stack: Prometheus, Alertmanager, the Prometheus Operator and its
 //! CRDs, and (when `grafana.host` says so) Grafana.
 
+pub mod dashboards;
+pub mod rules;
+pub mod validate;
 pub mod values;
 
 use super::{Built, Deployable};
+use crate::compile::dashboards::Entry;
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::storage::LocalVolume;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
+use crate::compile::rules::builtin::Group;
+use crate::diag::codes;
 use crate::model::Storage;
 use crate::model::{Component as Section, Profile};
 use crate::resolve::Stack;
 use crate::resolve::stack::kps_fullname;
+use crate::validate::Check;
 
 /// The `prometheus` component.
 pub struct Prometheus;
@@ -36,6 +43,7 @@ impl Deployable for Prometheus {
             source: &stack.profile.delivery.charts.kube_prometheus_stack,
             namespace: stack.namespace_of(kps),
             values: values::values(stack, kps),
+            role: Role::Store,
         })
     }
 
@@ -55,5 +63,20 @@ impl Deployable for Prometheus {
 
     fn datasource(&self, stack: &Stack, links: &Links) -> Option<Datasource> {
         datasources::prometheus(stack, links)
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
+    }
+
+    fn dashboards(&self) -> &'static [Entry] {
+        &dashboards::DASHBOARDS
+    }
+
+    fn checks(&self) -> &'static [Check] {
+        &[Check {
+            code: codes::SETTINGS,
+            run: validate::check,
+        }]
     }
 }

@@ -1,13 +1,15 @@
 //! Tempo: the trace store.
 
 pub mod distributed;
+pub mod rules;
 pub mod values;
 
 use super::{Built, Deployable};
 use crate::compile::datasources::{self, Datasource, Links};
 use crate::compile::emit::monitors::ChartService;
 use crate::compile::emit::storage::LocalVolume;
-use crate::compile::release::Release;
+use crate::compile::release::{Release, Role};
+use crate::compile::rules::builtin::Group;
 use crate::model::{Component as Section, Profile};
 use crate::model::{Storage, TempoMode};
 use crate::resolve::Stack;
@@ -46,6 +48,7 @@ impl Deployable for Tempo {
             source,
             namespace: stack.namespace_of(tempo),
             values,
+            role: Role::Store,
         })
     }
 
@@ -82,5 +85,9 @@ impl Deployable for Tempo {
 
     fn datasource(&self, stack: &Stack, links: &Links) -> Option<Datasource> {
         datasources::tempo(stack, links)
+    }
+
+    fn alert_groups(&self) -> &'static [Group] {
+        &rules::GROUPS
     }
 }
