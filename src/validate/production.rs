@@ -81,17 +81,10 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
                 .and_then(|r| r.resources.as_ref())
                 && !resources.limits.contains_key(&ResourceName::Memory)
             {
-                let base = [Step::Key("loki"), Step::Key("roles"), Step::Key(role.key())];
-                let mut path = base.to_vec();
-                path.extend([Step::Key("resources"), Step::Key("limits")]);
-                out.push(risk_error(
+                out.push(role_without_limit(
                     root,
-                    &path,
-                    Risk::MissingResourceLimits,
-                    format!(
-                        "`{}` has no memory limit in production",
-                        super::dotted(&base)
-                    ),
+                    "loki",
+                    role.key(),
                     "set `resources.limits.memory`, or drop `resources` to use the sizing table",
                 ));
             }
@@ -108,21 +101,10 @@ pub fn check(profile: &Profile, root: &Located<Node>, out: &mut Vec<Diagnostic>)
             if resources.is_some_and(|r| r.limits.contains_key(&ResourceName::Memory)) {
                 continue;
             }
-            let base = [
-                Step::Key("tempo"),
-                Step::Key("roles"),
-                Step::Key(role.key()),
-            ];
-            let mut path = base.to_vec();
-            path.extend([Step::Key("resources"), Step::Key("limits")]);
-            out.push(risk_error(
+            out.push(role_without_limit(
                 root,
-                &path,
-                Risk::MissingResourceLimits,
-                format!(
-                    "`{}` has no memory limit in production",
-                    super::dotted(&base)
-                ),
+                "tempo",
+                role.key(),
                 if role.overrides(&tempo.roles).and_then(|r| r.resources.as_ref()).is_some() {
                     "set `resources.limits.memory`, or drop `resources` to use the derived sizing"
                 } else {
@@ -259,4 +241,27 @@ fn missing_limits(
         ),
         "set `placement.resources.limits.memory`",
     ));
+}
+
+/// A role of a distributed component (`loki.roles.querier`) without a memory limit in
+/// production, located at its `resources.limits`.
+fn role_without_limit(
+    root: &Located<Node>,
+    component: &'static str,
+    role: &'static str,
+    help: &str,
+) -> Diagnostic {
+    let base = [Step::Key(component), Step::Key("roles"), Step::Key(role)];
+    let mut path = base.to_vec();
+    path.extend([Step::Key("resources"), Step::Key("limits")]);
+    risk_error(
+        root,
+        &path,
+        Risk::MissingResourceLimits,
+        format!(
+            "`{}` has no memory limit in production",
+            super::dotted(&base)
+        ),
+        help,
+    )
 }
