@@ -3,12 +3,42 @@
 
 pub mod logql;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use promql_parser::label::MatchOp;
 use promql_parser::parser::{Expr, LabelModifier, VectorSelector};
 
 /// Parses a PromQL expression with `promql-parser`.
 pub fn check_promql(query: &str) -> Result<(), String> {
-    promql_parser::parser::parse(query).map(|_| ())
+    parse_promql(query).map(|_| ())
+}
+
+/// How many parsed expressions [`parse_promql`] keeps before it starts over.
+const PARSED_KEPT: usize = 4096;
+
+thread_local! {
+    static PARSED: RefCell<HashMap<String, Result<Rc<Expr>, String>>> = RefCell::new(HashMap::new());
+}
+
+/// `promql_parser::parser::parse`, once per distinct expression and thread: the rule
+/// check, the query linker's selector and grouping extraction and every profile of a
+/// run ask for the same built-in expressions, and the parser (with the regular
+/// expressions of `=~` matchers it compiles) dominated a build's instructions.
+fn parse_promql(query: &str) -> Result<Rc<Expr>, String> {
+    if let Some(hit) = PARSED.with(|p| p.borrow().get(query).cloned()) {
+        return hit;
+    }
+    let parsed = promql_parser::parser::parse(query).map(Rc::new);
+    PARSED.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() >= PARSED_KEPT {
+            p.clear();
+        }
+        p.insert(query.to_owned(), parsed.clone());
+    });
+    parsed
 }
 
 /// Longest expression whose lexer error is located by re-lexing its prefixes (quadratic).
@@ -252,7 +282,7 @@ pub struct Grouping {
 
 /// Parses a PromQL expression and returns its `by (...)` aggregations, outermost first.
 pub fn promql_groupings(query: &str) -> Result<Vec<Grouping>, String> {
-    let expr = promql_parser::parser::parse(query)?;
+    let expr = parse_promql(query)?;
     let mut out = Vec::new();
     groupings(&expr, &mut out);
     Ok(out)
@@ -289,7 +319,7 @@ fn groupings(expr: &Expr, out: &mut Vec<Grouping>) {
 
 /// Parses a PromQL expression and returns its series selectors, in order.
 pub fn promql_selectors(query: &str) -> Result<Vec<Selector>, String> {
-    let expr = promql_parser::parser::parse(query)?;
+    let expr = parse_promql(query)?;
     let mut out = Vec::new();
     collect(&expr, &mut out);
     Ok(out)
@@ -386,6 +416,17 @@ pub fn expand_grafana_variables(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_parse_answers_like_a_fresh_one() {
+        for query in ["sum by (job) (rate(up[5m]))", "up ==", "rate(up[5m]"] {
+            let fresh = promql_parser::parser::parse(query).map_err(|e| e.to_string());
+            for _ in 0..2 {
+                let cached = parse_promql(query).map(|e| (*e).clone());
+                assert_eq!(cached, fresh, "{query}");
+            }
+        }
+    }
 
     #[test]
     fn grafana_variables_become_parseable_values() {

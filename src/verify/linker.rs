@@ -140,7 +140,27 @@ fn regex_matches(pattern: &str, text: &str) -> bool {
     if pattern.chars().all(plain) {
         return pattern.split('|').any(|alt| alt == text);
     }
-    regex::Regex::new(&format!("^(?:{pattern})$")).map_or(true, |re| re.is_match(text))
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= REGEXES_KEPT {
+            cache.clear();
+        }
+        cache
+            .entry(pattern.to_owned())
+            .or_insert_with(|| regex::Regex::new(&format!("^(?:{pattern})$")).ok())
+            .as_ref()
+            .is_none_or(|re| re.is_match(text))
+    })
+}
+
+/// How many compiled matcher patterns [`regex_matches`] keeps before it starts over.
+const REGEXES_KEPT: usize = 1024;
+
+thread_local! {
+    /// Each distinct matcher pattern compiled once per thread (`None`: not a valid
+    /// regex, which matches anything, as before).
+    static REGEXES: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// The values a matcher's value stands for: itself, each value of a `custom`
