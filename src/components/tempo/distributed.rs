@@ -8,9 +8,10 @@ use k8s_openapi::api::core::v1::EnvVar;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::values::S3;
 use crate::compile::document::to_value;
 use crate::compile::values::secret_env;
-use crate::model::{Kafka, ObjectStore, ObjectStoreKind, Tempo};
+use crate::model::{Kafka, ObjectStore, Tempo};
 use crate::resolve::placement::{PodPlacement, spread_constraints};
 use crate::resolve::stack::TEMPO_RELEASE;
 use crate::resolve::tempo_sizing::{self, Role};
@@ -48,18 +49,6 @@ struct Storage {
 struct TraceStorage {
     backend: &'static str,
     s3: S3,
-}
-
-#[derive(Serialize)]
-struct S3 {
-    bucket: String,
-    endpoint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<String>,
-    access_key: &'static str,
-    secret_key: &'static str,
-    insecure: bool,
-    forcepathstyle: bool,
 }
 
 #[derive(Serialize)]
@@ -194,15 +183,7 @@ pub fn values(tempo: &Tempo, store: &ObjectStore, kafka: &Kafka) -> Value {
         storage: Storage {
             trace: TraceStorage {
                 backend: "s3",
-                s3: S3 {
-                    bucket: store.bucket.clone(),
-                    endpoint: store.endpoint.clone(),
-                    region: store.region.clone(),
-                    access_key: "${AWS_ACCESS_KEY_ID}",
-                    secret_key: "${AWS_SECRET_ACCESS_KEY}",
-                    insecure: store.insecure,
-                    forcepathstyle: store.kind == ObjectStoreKind::Minio,
-                },
+                s3: S3::of(store),
             },
         },
         ingest: Ingest {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::compile::document::to_value;
 use crate::compile::values::{owner_security_context, secret_env};
-use crate::model::{ObjectStoreKind, Quantity, Storage, Tempo};
+use crate::model::{ObjectStore, ObjectStoreKind, Quantity, Storage, Tempo};
 use crate::resolve::placement::PodPlacement;
 
 #[derive(Serialize)]
@@ -58,8 +58,10 @@ struct PathSetting {
     path: &'static str,
 }
 
+/// Tempo's `storage.trace.s3`, the same in the monolithic and the distributed chart:
+/// the credentials are expanded from the environment (`-config.expand-env=true`).
 #[derive(Serialize)]
-struct S3 {
+pub(super) struct S3 {
     bucket: String,
     endpoint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +70,21 @@ struct S3 {
     secret_key: &'static str,
     insecure: bool,
     forcepathstyle: bool,
+}
+
+impl S3 {
+    /// The settings for `store`.
+    pub(super) fn of(store: &ObjectStore) -> Self {
+        S3 {
+            bucket: store.bucket.clone(),
+            endpoint: store.endpoint.clone(),
+            region: store.region.clone(),
+            access_key: "${AWS_ACCESS_KEY_ID}",
+            secret_key: "${AWS_SECRET_ACCESS_KEY}",
+            insecure: store.insecure,
+            forcepathstyle: store.kind == ObjectStoreKind::Minio,
+        }
+    }
 }
 
 /// The OTLP receivers Tempo opens. The chart's Jaeger receivers stay as they are:
@@ -161,15 +178,7 @@ pub fn values(tempo: &Tempo) -> Value {
             TraceStorage {
                 backend: "s3",
                 local: None,
-                s3: Some(S3 {
-                    bucket: store.bucket.clone(),
-                    endpoint: store.endpoint.clone(),
-                    region: store.region.clone(),
-                    access_key: "${AWS_ACCESS_KEY_ID}",
-                    secret_key: "${AWS_SECRET_ACCESS_KEY}",
-                    insecure: store.insecure,
-                    forcepathstyle: store.kind == ObjectStoreKind::Minio,
-                }),
+                s3: Some(S3::of(store)),
                 wal,
             },
             Persistence::new(None, None),
